@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/** Default globs that make every test run: manifests, lockfiles, compiler settings. */
+export const DEFAULT_RUN_ALL = [
+  'package.json',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
+  'yarn.lock',
+  'requirements*.txt',
+  'poetry.lock',
+  'uv.lock',
+  'pyproject.toml',
+  'tsconfig*.json',
+];
+
+const globList = z.array(z.string().min(1, 'a non-empty glob'));
+const positiveInt = z.number().int().positive();
+
+const watchSchema = z
+  .object({
+    include: globList.default(['**/*']),
+    ignore: globList.default([]),
+    debounceMs: z.number().int().min(0).max(60_000).default(150),
+  })
+  .strict();
+
+const suiteSchema = z
+  .object({
+    id: z.string().min(1, 'a non-empty test id'),
+    command: z.string().min(1, 'a non-empty shell command'),
+    files: globList.default([]),
+    covers: globList.default([]),
+    timeoutMs: positiveInt.optional(),
+  })
+  .strict();
+
+const discoverSchema = z
+  .object({
+    pattern: z.union([z.string().min(1), globList.min(1)]),
+    command: z.string().min(1, 'a shell command; {file} is replaced by the test file'),
+    ignore: globList.default([]),
+    timeoutMs: positiveInt.optional(),
+  })
+  .strict();
+
+const triggersSchema = z
+  .object({
+    runAll: globList.default(DEFAULT_RUN_ALL),
+    map: z.array(z.object({ files: globList.min(1), tests: z.array(z.string().min(1)).min(1) }).strict()).default([]),
+  })
+  .strict();
+
+const memorySchema = z.union([
+  positiveInt,
+  z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|M|G|MiB|GiB)?$/i, 'a size such as 8192 (MB), "8GB" or "512MB"'),
+]);
+
+const poolSchema = z
+  .object({
+    provider: z.enum(['auto', 'sandbox', 'tart', 'orchard']).default('auto'),
+    size: z.number().int().min(1).max(64).default(2),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').optional(),
+    snapshot: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a name of letters, digits, ".", "_" and "-"').optional(),
+    base: z.string().optional(),
+    cpu: positiveInt.optional(),
+    memory: memorySchema.optional(),
+    ports: z.array(z.number().int().min(1).max(9999)).default([]),
+    user: z.string().min(1).default('admin'),
+    /** Env passed to every test command. */
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+const artifactsSchema = z
+  .object({
+    dir: z.string().min(1).default('test-runs'),
+    into: z.string().min(1).default('test-runs'),
+  })
+  .strict();
+
+const notifySchema = z.union([
+  z.literal(false),
+  z
+    .object({
+      on: z.array(z.enum(['failure', 'recovery'])).default(['failure', 'recovery']),
+    })
+    .strict(),
+]);
+
+export const configSchema = z
+  .object({
+    root: z.string({ error: (issue) => (issue.input === undefined ? 'required: the app folder, relative to the config file' : 'a path (string)') }).min(1),
+    guestPath: z.string().startsWith('/', 'an absolute path inside the machine').default('/mnt/app'),
+    watch: watchSchema.default({ include: ['**/*'], ignore: [], debounceMs: 150 }),
+    tests: z.array(suiteSchema).default([]),
+    discover: z.array(discoverSchema).default([]),
+    triggers: triggersSchema.default({ runAll: DEFAULT_RUN_ALL, map: [] }),
+    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {} }),
+    artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
+    notify: notifySchema.default({ on: ['failure', 'recovery'] }),
+    setup: z.array(z.string().min(1)).default([]),
+    concurrency: positiveInt.optional(),
+  })
+  .strict();
+
+/** What a user writes (defaults optional). */
+export type UserConfig = z.input<typeof configSchema>;
+/** What the schema gives back (defaults filled). */
+export type ParsedConfig = z.output<typeof configSchema>;

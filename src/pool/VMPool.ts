@@ -1,0 +1,277 @@
+import { PoolError, errorMessage } from '../errors.ts';
+import { logger } from '../log.ts';
+import type { Endpoint, Provider } from '../providers/types.ts';
+import type { Transport } from '../transport/types.ts';
+import { isPoolMachine, machineName, machinePrefix } from './machineNames.ts';
+import { PoolLock } from './poolLock.ts';
+import { VM, type VMMetrics } from './VM.ts';
+
+const log = logger('pool');
+
+export type SlotState = 'starting' | 'ready' | 'running' | 'cleaning' | 'failed';
+
+export interface SlotStatus {
+  index: number;
+  name: string;
+  state: SlotState;
+  metrics: VMMetrics;
+  error?: string;
+}
+
+export interface VMPoolOptions {
+  provider: Provider;
+  /** Turns a provider's endpoint into a transport (the pool never looks inside either). */
+  connect: (endpoint: Endpoint) => Transport;
+  pool: string;
+  size: number;
+  /** Attempts per boot or revert before a slot is marked failed. */
+  attempts?: number;
+  backoffMs?: number;
+  onChange?: () => void;
+}
+
+interface Slot {
+  index: number;
+  name: string;
+  state: SlotState;
+  vm?: VM;
+  metrics: VMMetrics;
+  leasedAt?: number;
+  retire: boolean;
+  error?: string;
+}
+
+interface Waiter {
+  resolve: (vm: VM) => void;
+  reject: (err: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * The reference's VMPool: a warm set of machines. `acquire` hands out a ready one or waits in FIFO
+ * order; `release` returns at once and reverts in the background. Provider-agnostic.
+ */
+export class VMPool {
+  readonly #opts: Required<Omit<VMPoolOptions, 'onChange'>> & Pick<VMPoolOptions, 'onChange'>;
+  readonly #slots = new Map<number, Slot>();
+  readonly #waiters: Waiter[] = [];
+  readonly #jobs = new Set<Promise<void>>();
+  readonly #lock: PoolLock;
+  #target: number;
+  #destroyed: Promise<void> | undefined;
+
+  constructor(options: VMPoolOptions) {
+    this.#opts = { attempts: 3, backoffMs: 200, ...options };
+    this.#target = options.size;
+    this.#lock = new PoolLock(options.pool);
+  }
+
+  get size(): number {
+    return this.#target;
+  }
+
+  /** Take the pool lock, reap a crashed run's machines, and start `size` machines. */
+  async init(): Promise<void> {
+    const { staleFromPid } = this.#lock.acquire();
+    const orphans = (await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))).filter((n) => isPoolMachine(this.#opts.pool, n));
+    if (orphans.length > 0) {
+      log.info({ orphans, crashedPid: staleFromPid }, 'reaping machines left by an earlier run');
+      await Promise.all(orphans.map((n) => this.#opts.provider.destroyVM(n)));
+    }
+    await Promise.all(Array.from({ length: this.#target }, (_, i) => this.#addSlot(i + 1)));
+    if ([...this.#slots.values()].every((s) => s.state === 'failed')) {
+      const why = [...this.#slots.values()].map((s) => `${s.name}: ${s.error ?? 'unknown'}`).join('; ');
+      await this.destroy();
+      throw new PoolError(`no machine of the pool could start: ${why}`);
+    }
+  }
+
+  async #addSlot(index: number): Promise<void> {
+    const slot: Slot = { index, name: machineName(this.#opts.pool, index), state: 'starting', metrics: { boots: 0, reverts: 0, failures: 0, busyMs: 0 }, retire: false };
+    this.#slots.set(index, slot);
+    this.#changed();
+    await this.#track(this.#withRetries(slot, 'boot', async () => {
+      await this.#opts.provider.createVM(slot.name);
+      const endpoint = await this.#opts.provider.startVM(slot.name);
+      slot.metrics.boots++;
+      return endpoint;
+    }));
+  }
+
+  async #withRetries(slot: Slot, what: 'boot' | 'revert', step: () => Promise<Endpoint>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.#destroyed) return;
+      try {
+        const endpoint = await step();
+        if (this.#destroyed) return;
+        const transport = this.#opts.connect(endpoint);
+        if (slot.vm) {
+          await slot.vm.transport.close();
+          slot.vm.endpoint = endpoint;
+          slot.vm.transport = transport;
+        } else {
+          slot.vm = new VM({ index: slot.index, name: slot.name, endpoint, transport });
+        }
+        delete slot.error;
+        this.#becomeReady(slot);
+        return;
+      } catch (err) {
+        slot.metrics.failures++;
+        slot.error = `${what} failed: ${errorMessage(err)}`;
+        log.warn({ vm: slot.name, attempt, err }, `${what} failed`);
+        if (attempt >= this.#opts.attempts) {
+          slot.state = 'failed';
+          log.error({ vm: slot.name }, `${slot.name} is out of service after ${attempt} attempts: ${slot.error}`);
+          this.#changed();
+          this.#failWaitersIfHopeless();
+          return;
+        }
+        await new Promise((r) => setTimeout(r, this.#opts.backoffMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  #becomeReady(slot: Slot): void {
+    if (slot.retire) {
+      this.#removeSlot(slot);
+      return;
+    }
+    slot.state = 'ready';
+    slot.vm!.status = 'ready';
+    this.#changed();
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      waiter.signal?.removeEventListener('abort', waiter.onAbort!);
+      waiter.resolve(this.#lease(slot));
+    }
+  }
+
+  #lease(slot: Slot): VM {
+    slot.state = 'running';
+    slot.leasedAt = Date.now();
+    const vm = slot.vm!;
+    vm.status = 'running';
+    vm.leaseController = new AbortController();
+    this.#changed();
+    return vm;
+  }
+
+  /** A ready machine now, or the next one to become ready (FIFO). */
+  acquire(signal?: AbortSignal): Promise<VM> {
+    if (this.#destroyed) return Promise.reject(new PoolError('the pool has been destroyed'));
+    signal?.throwIfAborted();
+    const ready = [...this.#slots.values()].filter((s) => s.state === 'ready').sort((a, b) => a.index - b.index)[0];
+    if (ready && this.#waiters.length === 0) return Promise.resolve(this.#lease(ready));
+    if (this.#hopeless()) return Promise.reject(this.#hopelessError());
+    return new Promise<VM>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, ...(signal ? { signal } : {}) };
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = this.#waiters.indexOf(waiter);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** Returns at once; the machine reverts in the background and comes back ready. */
+  async release(vm: VM): Promise<void> {
+    const slot = this.#slots.get(vm.index);
+    if (!slot || slot.vm !== vm || slot.state !== 'running') return;
+    vm.leaseController.abort();
+    slot.metrics.busyMs += Date.now() - (slot.leasedAt ?? Date.now());
+    slot.state = 'cleaning';
+    vm.status = 'cleaning';
+    this.#changed();
+    if (this.#destroyed) return;
+    if (slot.retire) {
+      this.#removeSlot(slot);
+      return;
+    }
+    void this.#track(this.#withRetries(slot, 'revert', async () => {
+      const endpoint = await this.#opts.provider.revertToSnapshot(slot.name);
+      slot.metrics.reverts++;
+      return endpoint;
+    }));
+  }
+
+  /** Grow now; shrink idle machines now and busy ones when their lease ends (a running test is never killed). */
+  async resize(size: number): Promise<void> {
+    if (!Number.isInteger(size) || size < 1) throw new PoolError(`pool size must be a whole number ≥ 1 (got ${size})`);
+    this.#target = size;
+    const adds: Promise<void>[] = [];
+    for (let i = 1; i <= size; i++) {
+      const slot = this.#slots.get(i);
+      if (!slot) adds.push(this.#addSlot(i));
+      else slot.retire = false;
+    }
+    for (const slot of this.#slots.values()) {
+      if (slot.index <= size) continue;
+      slot.retire = true;
+      if (slot.state === 'ready' || slot.state === 'failed') this.#removeSlot(slot);
+    }
+    await Promise.all(adds);
+  }
+
+  #removeSlot(slot: Slot): void {
+    this.#slots.delete(slot.index);
+    this.#changed();
+    void this.#track(
+      (async () => {
+        await slot.vm?.transport.close();
+        await this.#opts.provider.destroyVM(slot.name);
+      })(),
+    );
+  }
+
+  /** Destroy every machine and give up the pool. Safe to call twice and while work is in flight. */
+  destroy(): Promise<void> {
+    this.#destroyed ??= (async () => {
+      for (const waiter of this.#waiters.splice(0)) waiter.reject(new PoolError('the pool has been destroyed'));
+      for (const slot of this.#slots.values()) slot.vm?.leaseController.abort();
+      await Promise.allSettled([...this.#jobs]);
+      const names = new Set([...this.#slots.values()].map((s) => s.name));
+      for (const n of await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))) if (isPoolMachine(this.#opts.pool, n)) names.add(n);
+      await Promise.allSettled([...this.#slots.values()].map((s) => s.vm?.transport.close()));
+      await Promise.allSettled([...names].map((n) => this.#opts.provider.destroyVM(n)));
+      this.#slots.clear();
+      this.#lock.release();
+      this.#changed();
+    })();
+    return this.#destroyed;
+  }
+
+  status(): SlotStatus[] {
+    return [...this.#slots.values()]
+      .sort((a, b) => a.index - b.index)
+      .map((s) => ({ index: s.index, name: s.name, state: s.state, metrics: { ...s.metrics }, ...(s.error ? { error: s.error } : {}) }));
+  }
+
+  #hopeless(): boolean {
+    const slots = [...this.#slots.values()];
+    return slots.length > 0 && slots.every((s) => s.state === 'failed');
+  }
+
+  #hopelessError(): PoolError {
+    const why = [...this.#slots.values()].map((s) => `${s.name}: ${s.error ?? 'failed'}`).join('; ');
+    return new PoolError(`every machine of the pool is out of service (${why}). See 'Troubleshooting' in the README, then restart vmwatch.`);
+  }
+
+  #failWaitersIfHopeless(): void {
+    if (!this.#hopeless()) return;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#hopelessError());
+  }
+
+  #track(job: Promise<void>): Promise<void> {
+    this.#jobs.add(job);
+    return job.finally(() => this.#jobs.delete(job));
+  }
+
+  #changed(): void {
+    this.#opts.onChange?.();
+  }
+}

@@ -1,0 +1,97 @@
+import { execa, type Options } from 'execa';
+import { killGroup, registerGroup, unregisterGroup } from './childRegistry.ts';
+
+export interface RunOwnedOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Where stdout and stderr go: collected ('pipe', the default), dropped, or appended to a log file. */
+  output?: 'pipe' | 'ignore' | { appendTo: string };
+  /** Extra fds after stdio (e.g. a pipe at fd 3 for bwrap's --json-status-fd). */
+  extraPipes?: number;
+  input?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** SIGTERM → this grace → SIGKILL. */
+  killGraceMs?: number;
+  /** Called with the child's extra pipes as soon as it is spawned. */
+  onSpawn?: (child: { pid: number | undefined; pipes: NodeJS.ReadableStream[] }) => void;
+}
+
+export interface OwnedResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** Why we ended it, when we did. */
+  terminationReason?: 'timeout' | 'cancel';
+  durationMs: number;
+}
+
+function outputTarget(output: RunOwnedOptions['output']): 'pipe' | 'ignore' | { file: string; append: true } {
+  if (output === undefined || typeof output === 'string') return output ?? 'pipe';
+  return { file: output.appendTo, append: true };
+}
+
+/**
+ * Run a program in its own process group, owned: a timeout or an abort kills the whole group
+ * (SIGTERM, grace, SIGKILL), and the group is registered so a vmwatch exit kills it too.
+ * Never throws for a non-zero exit; throws only when the program cannot be started.
+ */
+export async function runOwned(file: string, args: string[], options: RunOwnedOptions = {}): Promise<OwnedResult> {
+  const started = Date.now();
+  const stdio: Options['stdio'] = [
+    options.input === undefined ? 'ignore' : 'pipe',
+    outputTarget(options.output),
+    outputTarget(options.output),
+    ...Array.from({ length: options.extraPipes ?? 0 }, () => 'pipe' as const),
+  ];
+  const child = execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: options.env === undefined,
+    stdio,
+    ...(options.input === undefined ? {} : { input: options.input }),
+    detached: true,
+    reject: false,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+    buffer: true,
+  } as Options);
+
+  let terminationReason: OwnedResult['terminationReason'];
+  const pid = child.pid;
+  if (pid !== undefined) registerGroup(pid);
+  const terminate = (reason: 'timeout' | 'cancel'): void => {
+    if (pid === undefined || terminationReason !== undefined) return;
+    terminationReason = reason;
+    killGroup(pid, 'SIGTERM');
+    const force = setTimeout(() => killGroup(pid, 'SIGKILL'), options.killGraceMs ?? 500);
+    force.unref();
+  };
+  const onAbort = (): void => terminate('cancel');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => terminate('timeout'), options.timeoutMs);
+
+  const pipes = (child.stdio as unknown[]).slice(3) as NodeJS.ReadableStream[];
+  options.onSpawn?.({ pid, pipes });
+  try {
+    const result = await child;
+    return {
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? null,
+      stdout: typeof result.stdout === 'string' ? result.stdout : '',
+      stderr: typeof result.stderr === 'string' ? result.stderr : '',
+      ...(terminationReason === undefined ? {} : { terminationReason }),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (pid !== undefined) {
+      // Whatever the leader left behind in its group goes with it.
+      killGroup(pid, 'SIGKILL');
+      unregisterGroup(pid);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/** The result of one test in one run (DESIGN.md §2). */
+export type TestStatus = 'passed' | 'failed' | 'error' | 'cancelled' | 'timedout';
+
+export interface TestResult {
+  id: string;
+  status: TestStatus;
+  exitCode: number | null;
+  durationMs: number;
+  /** Name of the machine it ran on (null when it never got one). */
+  vm: string | null;
+  reasons: string[];
+  /** Absolute host path of `<into>/<runId>/<testId>/`. */
+  artifactsDir: string;
+  /** Set when status is `error`: what went wrong outside the test itself. */
+  error?: string;
+}
+
+/** `<into>/<runId>/summary.json`. */
+export interface RunSummary {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  changedFiles: string[];
+  tests: TestResult[];
+  passed: number;
+  failed: number;
+}

@@ -1,0 +1,37 @@
+import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { vmwatchHome } from '../paths.ts';
+
+/** What a snapshot was built from, to tell when it is stale. Kept beside every provider's snapshot. */
+export interface SnapshotMeta {
+  name: string;
+  provider: string;
+  builtAt: string;
+  guestPath: string;
+  /** Hash of the `setup` commands it ran. */
+  setupHash: string;
+  /** Lockfile (root-relative) → content hash at build time. */
+  lockfiles: Record<string, string>;
+  /** Folders the setup made (node_modules, .venv): not synced, not deleted by a sync. */
+  provides: string[];
+}
+
+export function snapshotMetaFile(name: string): string {
+  return path.join(vmwatchHome(), 'snapshots', `${name}.json`);
+}
+
+export async function readSnapshotMeta(name: string): Promise<SnapshotMeta | null> {
+  try {
+    return JSON.parse(await readFile(snapshotMetaFile(name), 'utf8')) as SnapshotMeta;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeSnapshotMeta(meta: SnapshotMeta): Promise<void> {
+  const file = snapshotMetaFile(meta.name);
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(meta, null, 2)}\n`);
+  await rename(tmp, file);
+}

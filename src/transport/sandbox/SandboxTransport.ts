@@ -1,0 +1,101 @@
+import { mkdir } from 'node:fs/promises';
+import { TransportError } from '../../errors.ts';
+import type { SandboxEndpoint } from '../../providers/types.ts';
+import { runOwned } from '../../process/runOwned.ts';
+import { rsyncArgs } from '../rsyncArgs.ts';
+import type { CopyOptions, ExecOptions, ExecResult, Transport } from '../types.ts';
+import { bwrapArgs, hostViewWithHole } from './bwrapArgs.ts';
+import { guestToMerged, MOUNT_FAILED_EXIT, namespaceCommand } from './namespaceCommand.ts';
+import { readBwrapStatus } from './bwrapStatus.ts';
+
+/**
+ * exec and copies for a sandbox machine. Each call runs in its own mount namespace with the
+ * machine's overlay mounted; exec adds bubblewrap (own pid, net, ipc and uts namespaces, host
+ * root read-only). Killing the call's process group ends everything it started: the pid
+ * namespace dies with bwrap, the mount with the namespace.
+ */
+export class SandboxTransport implements Transport {
+  readonly #ep: SandboxEndpoint;
+  readonly #hostView: string[];
+
+  constructor(endpoint: SandboxEndpoint) {
+    this.#ep = endpoint;
+    this.#hostView = hostViewWithHole(endpoint.guestPath);
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult & { output?: string }> {
+    const called = Date.now();
+    const env = { HOME: '/tmp', TMPDIR: '/tmp', VMWATCH_MACHINE: this.#ep.hostname, ...options.env };
+    const bwrap = bwrapArgs(
+      {
+        guestPath: this.#ep.guestPath,
+        mergedDir: this.#ep.mergedDir,
+        hostname: this.#ep.hostname,
+        cwd: options.cwd ?? this.#ep.guestPath,
+        env,
+        network: options.network ?? false,
+        writableHostDirs: options.writableHostDirs ?? [],
+        statusFd: 3,
+      },
+      this.#hostView,
+    );
+    const { file, args } = namespaceCommand(this.#ep, ['bwrap', ...bwrap, '/bin/sh', '-c', command]);
+    let status: Promise<{ childStarted: number | null }> = Promise.resolve({ childStarted: null });
+    const result = await runOwned(file, args, {
+      output: options.logFile === undefined ? 'pipe' : { appendTo: options.logFile },
+      extraPipes: 1,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      onSpawn: ({ pipes }) => {
+        if (pipes[0]) status = readBwrapStatus(pipes[0]);
+      },
+    });
+    const { childStarted } = await status;
+    const base = {
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      ...(childStarted === null ? {} : { startLatencyMs: childStarted - called }),
+      ...(options.logFile === undefined ? { output: result.stdout + result.stderr } : {}),
+    };
+    if (result.terminationReason === 'timeout') return { ...base, outcome: 'timedout' };
+    if (result.terminationReason === 'cancel') return { ...base, outcome: 'cancelled' };
+    if (childStarted === null) {
+      const why = result.exitCode === MOUNT_FAILED_EXIT ? 'the machine overlay could not be mounted' : 'bubblewrap could not start the sandbox';
+      const where = options.logFile === undefined ? `: ${(result.stderr || result.stdout).trim()}` : ` (see ${options.logFile})`;
+      return { ...base, outcome: 'error', error: `${why}${where}` };
+    }
+    return { ...base, outcome: 'exited' };
+  }
+
+  async copyToVM(localDir: string, guestDir: string, options: CopyOptions = {}): Promise<void> {
+    const target = guestToMerged(this.#ep, guestDir);
+    const files = options.files;
+    const argv = ['rsync', ...rsyncArgs(options, files !== undefined), '--mkpath', `${localDir.replace(/\/+$/, '')}/`, `${target}/`];
+    await this.#runCopy(argv, `copy ${localDir} into the machine`, options.signal, files);
+  }
+
+  async copyFromVM(guestDir: string, localDir: string, options: CopyOptions = {}): Promise<void> {
+    const source = guestToMerged(this.#ep, guestDir);
+    await mkdir(localDir, { recursive: true });
+    // A missing folder in the machine is nothing to copy, not an error; the host side is never deleted from.
+    const script = '[ -e "$1" ] || exit 0; src="$1"; dst="$2"; shift 2; exec rsync "$@" "$src/" "$dst/"';
+    const argv = ['/bin/sh', '-c', script, 'sh', source, localDir, ...rsyncArgs({ ...options, delete: false }, false)];
+    await this.#runCopy(argv, `copy ${guestDir} out of the machine`, options.signal);
+  }
+
+  async #runCopy(argv: string[], what: string, signal: AbortSignal | undefined, files?: string[]): Promise<void> {
+    const { file, args } = namespaceCommand(this.#ep, argv);
+    const result = await runOwned(file, args, {
+      ...(signal ? { signal } : {}),
+      ...(files === undefined ? {} : { input: files.join('\0') }),
+    });
+    if (result.terminationReason === 'cancel') throw new TransportError(`${what}: cancelled`);
+    if (result.exitCode !== 0) {
+      throw new TransportError(`${what} failed (rsync exit ${result.exitCode}): ${result.stderr.trim().slice(0, 2000)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing stays open between calls.
+  }
+}

@@ -1,0 +1,44 @@
+/** How a command in a machine ended. `error` means the machine, not the test, failed. */
+export type ExecOutcome = 'exited' | 'timedout' | 'cancelled' | 'error';
+
+export interface ExecResult {
+  outcome: ExecOutcome;
+  exitCode: number | null;
+  durationMs: number;
+  /** ms from the exec call to the command's process starting in the machine (when known). */
+  startLatencyMs?: number;
+  /** Set when outcome is `error`. */
+  error?: string;
+}
+
+export interface ExecOptions {
+  /** Working directory inside the machine (default: the guest path). */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** stdout and stderr are appended here (host path); without it they are collected into `output`. */
+  logFile?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Let the command reach the network (snapshot setup); tests run without it on the sandbox. */
+  network?: boolean;
+  /** Host folders the command may write to at the same path (sandbox only; e.g. a package cache). */
+  writableHostDirs?: string[];
+}
+
+export interface CopyOptions {
+  /** rsync exclude patterns. */
+  exclude?: string[];
+  /** Delete files in the destination that the source no longer has (never used towards the host). */
+  delete?: boolean;
+  /** Send only these paths (relative to the source), when the caller knows what changed. */
+  files?: string[];
+  signal?: AbortSignal;
+}
+
+/** Talks to one running machine: exec and copies. Built from a provider's Endpoint. */
+export interface Transport {
+  exec(command: string, options?: ExecOptions): Promise<ExecResult & { output?: string }>;
+  copyToVM(localDir: string, guestDir: string, options?: CopyOptions): Promise<void>;
+  copyFromVM(guestDir: string, localDir: string, options?: CopyOptions): Promise<void>;
+  close(): Promise<void>;
+}
