@@ -1,0 +1,43 @@
+import { statfsSync, mkdirSync } from 'node:fs';
+import { loadConfig } from '../../config/load.ts';
+import { vmwatchHome } from '../../paths.ts';
+import { resolveProviderKind } from '../../providers/createProvider.ts';
+import { INSTALL_HINTS, whichTool } from '../../providers/tools.ts';
+import { snapshotStatus } from '../../snapshot/status.ts';
+import type { CommonFlags } from '../args.ts';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+const TOOLS: Record<string, string[]> = {
+  sandbox: ['bwrap', 'unshare', 'rsync', 'git'],
+  tart: ['tart', 'ssh', 'rsync', 'git'],
+  orchard: ['ssh', 'rsync', 'git'],
+};
+
+/** `vmwatch doctor`: tools, snapshot and disk, each with what to do when it fails. */
+export async function doctorCommand(flags: CommonFlags): Promise<number> {
+  const config = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
+  const kind = resolveProviderKind(config);
+  const checks: Check[] = [{ name: 'provider', ok: true, detail: `${kind} (pool.provider: ${config.pool.provider})` }];
+  for (const tool of TOOLS[kind] ?? []) {
+    const found = whichTool(tool);
+    checks.push({ name: tool, ok: found !== null, detail: found ?? `missing — install: ${INSTALL_HINTS[tool] ?? tool}` });
+  }
+  const snap = await snapshotStatus(config, kind);
+  checks.push({
+    name: 'snapshot',
+    ok: snap.state === 'fresh',
+    detail: `${snap.name}: ${snap.state}${snap.reasons.length && snap.state !== 'fresh' ? ` (${snap.reasons.join(', ')}) — run 'vmwatch snapshot build'` : ''}`,
+  });
+  mkdirSync(vmwatchHome(), { recursive: true });
+  const fs = statfsSync(vmwatchHome());
+  const freeGb = (fs.bavail * fs.bsize) / 1024 ** 3;
+  checks.push({ name: 'disk', ok: freeGb >= 2, detail: `${freeGb.toFixed(1)} GiB free under ${vmwatchHome()}${freeGb < 2 ? ' — free some space or set VMWATCH_HOME' : ''}` });
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);
+  else for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(9)} ${c.detail}\n`);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}

@@ -1,0 +1,74 @@
+import type { ResolvedConfig } from '../config/types.ts';
+import { logger } from '../log.ts';
+import type { Notifier } from '../report/notify.ts';
+import type { Progress } from '../report/progress.ts';
+import type { ResultsStore } from '../report/resultsStore.ts';
+import { formatRunSummary, formatTestLine } from '../report/terminal.ts';
+import type { RunSummary } from '../report/types.ts';
+import { runPlan, type RunOutcome } from '../schedule/runPlan.ts';
+import type { TestJob } from '../schedule/runTest.ts';
+import type { Plan, TestCase } from '../select/types.ts';
+import type { OpenPool } from './openPool.ts';
+
+const log = logger('run');
+
+export interface ExecuteRunOptions {
+  config: ResolvedConfig;
+  opened: OpenPool;
+  plan: Plan;
+  testCases: Map<string, TestCase>;
+  progress: Progress;
+  store: ResultsStore;
+  notifier: Notifier;
+  signal?: AbortSignal;
+  /** Terminal lines go here (stderr for `run --json`, stdout otherwise). */
+  out: NodeJS.WriteStream;
+  color: boolean;
+}
+
+/** Order: what failed last time first, then the rest by id (the selection issue adds durations). */
+export function orderJobs(plan: Plan, testCases: Map<string, TestCase>, failing: string[]): TestJob[] {
+  const jobs = plan.tests.flatMap((t) => {
+    const test = testCases.get(t.id);
+    return test ? [{ test, reasons: t.reasons }] : [];
+  });
+  const failed = new Set(failing);
+  return jobs.sort((a, b) => Number(failed.has(b.test.id)) - Number(failed.has(a.test.id)) || a.test.id.localeCompare(b.test.id));
+}
+
+/** One run of a plan: tests over the pool, a line per finished test, summary, notification. */
+export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome & { summary: RunSummary }> {
+  const { config, opened, plan, progress } = options;
+  const jobs = orderJobs(plan, options.testCases, options.store.failing());
+  const previous = options.store.snapshot();
+  const outcome = await runPlan({
+    pool: opened.pool,
+    root: config.root,
+    guestPath: config.guestPath,
+    artifactsDir: config.artifacts.dir,
+    into: config.artifactsInto,
+    excludes: opened.excludes,
+    env: config.pool.env,
+    defaultTimeoutMs: 10 * 60_000,
+    jobs,
+    changedFiles: plan.changedFiles,
+    concurrency: config.concurrency ?? config.pool.size,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onStart: ({ runId, total }) => {
+      log.info({ runId, tests: total }, `run ${runId}: ${total} test(s)`);
+      progress.update(`run ${runId}: 0/${total} done`, { transient: true });
+    },
+    onResult: (result, done, total) => {
+      progress.clear();
+      options.out.write(`${formatTestLine(result, { color: options.color })}\n`);
+      log.debug({ testId: result.id, timings: result.timings, error: result.error }, 'test finished');
+      if (result.error) log.warn({ testId: result.id }, result.error);
+      if (done < total) progress.update(`run: ${done}/${total} done`, { transient: true });
+    },
+  });
+  progress.clear();
+  options.out.write(`${formatRunSummary(outcome.summary, { color: options.color })}\n`);
+  options.store.record(outcome.summary);
+  await options.notifier.notifyRun(outcome.summary, previous);
+  return outcome;
+}

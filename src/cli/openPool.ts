@@ -1,0 +1,52 @@
+import type { ResolvedConfig } from '../config/types.ts';
+import { logger } from '../log.ts';
+import { VMPool } from '../pool/VMPool.ts';
+import { createProvider } from '../providers/createProvider.ts';
+import { SnapshotMissingError } from '../providers/sandbox/SandboxProvider.ts';
+import type { Provider } from '../providers/types.ts';
+import type { Progress } from '../report/progress.ts';
+import { buildSnapshot } from '../snapshot/buildSnapshot.ts';
+import { readSnapshotMeta } from '../snapshot/meta.ts';
+import { snapshotStatus } from '../snapshot/status.ts';
+import { connect } from '../transport/connect.ts';
+import { syncExcludes } from '../transport/rsyncArgs.ts';
+
+const log = logger('cli');
+
+export interface OpenPool {
+  pool: VMPool;
+  provider: Provider;
+  /** rsync excludes for syncing the app into a machine. */
+  excludes: string[];
+}
+
+/** Provider checks, the snapshot (built first when missing, with progress), then a warm pool. */
+export async function openPool(config: ResolvedConfig, progress: Progress, onChange?: () => void, signal?: AbortSignal): Promise<OpenPool> {
+  const provider = createProvider(config);
+  try {
+    await provider.check();
+  } catch (err) {
+    if (!(err instanceof SnapshotMissingError)) throw err;
+    progress.log(`snapshot "${config.pool.snapshot}" is missing: building it now (once; 'vmwatch snapshot build' rebuilds it)`);
+    const started = Date.now();
+    await buildSnapshot({ config, provider, connect, onProgress: (step) => progress.update(`snapshot: ${step}`), ...(signal ? { signal } : {}) });
+    progress.log(`snapshot "${config.pool.snapshot}" built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    await provider.check();
+  }
+  const status = await snapshotStatus(config, provider.kind);
+  if (status.state === 'stale') {
+    log.warn(`snapshot "${status.name}" is stale (${status.reasons.join(', ')}); run 'vmwatch snapshot build' to refresh it`);
+  }
+  const meta = await readSnapshotMeta(config.pool.snapshot);
+  const pool = new VMPool({ provider, connect, pool: config.pool.name, size: config.pool.size, ...(onChange ? { onChange } : {}) });
+  progress.update(`starting a pool of ${config.pool.size} ${provider.kind} machine(s)`);
+  const started = Date.now();
+  await pool.init();
+  progress.clear();
+  if (signal?.aborted) {
+    await pool.destroy();
+    signal.throwIfAborted();
+  }
+  log.info({ ms: Date.now() - started, machines: pool.status().map((s) => s.name) }, `pool of ${config.pool.size} ready`);
+  return { pool, provider, excludes: syncExcludes(config.artifacts.dir, meta?.provides ?? []) };
+}

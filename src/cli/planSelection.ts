@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/types.ts';
+import { UsageError } from '../errors.ts';
+import { discoverTests } from '../select/discover.ts';
+import { listChangedFiles } from '../select/gitChanges.ts';
+import { ImportGraph } from '../select/importGraph.ts';
+import { listProjectFiles } from '../select/listFiles.ts';
+import { selectTests } from '../select/selectTests.ts';
+import type { Plan, TestCase } from '../select/types.ts';
+
+export interface PlanOptions {
+  since?: string;
+  all?: boolean;
+  /** Only these test ids (from --tests). */
+  tests?: string[];
+  /** Use these changed files instead of asking git (the watcher's batch). */
+  changedFiles?: string[];
+  /** Reuse a graph (watch mode); otherwise one is built. */
+  graph?: ImportGraph;
+  testCases?: TestCase[];
+}
+
+export interface PlanResult {
+  plan: Plan;
+  testCases: Map<string, TestCase>;
+  graph: ImportGraph;
+}
+
+/** Every test the project has, and its import graph. */
+export async function loadProject(config: ResolvedConfig): Promise<{ testCases: TestCase[]; graph: ImportGraph }> {
+  const files = await listProjectFiles(config.root);
+  const graph = await ImportGraph.build(config.root, files);
+  return { testCases: discoverTests(config, files), graph };
+}
+
+/** The shared path of `run`, `select` and the watcher: changes → selection → plan. */
+export async function planSelection(config: ResolvedConfig, options: PlanOptions = {}): Promise<PlanResult> {
+  const project = options.graph && options.testCases ? { graph: options.graph, testCases: options.testCases } : await loadProject(config);
+  let tests = project.testCases;
+  if (options.tests !== undefined) {
+    const known = new Set(tests.map((t) => t.id));
+    const unknown = options.tests.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new UsageError(`unknown test id(s): ${unknown.join(', ')}. 'vmwatch select --all --json' lists them.`);
+    tests = tests.filter((t) => options.tests!.includes(t.id));
+  }
+  let changedFiles: string[] = options.changedFiles ?? [];
+  let all = options.all === true || options.tests !== undefined;
+  let allReason = options.tests !== undefined ? 'named with --tests' : 'all requested';
+  if (!all && options.changedFiles === undefined) {
+    const changes = await listChangedFiles({ root: config.root, ...(options.since === undefined ? {} : { since: options.since }) });
+    changedFiles = changes.files;
+    if (changes.all) {
+      all = true;
+      allReason = changes.reason ?? 'everything changed';
+    }
+  }
+  for (const file of changedFiles) {
+    const exists = existsSync(path.join(config.root, file));
+    if (!exists || project.graph.has(file)) await project.graph.update(file, exists);
+    else await project.graph.addFile(file);
+  }
+  const plan = selectTests({ tests, config, graph: project.graph, changedFiles, all, allReason });
+  return { plan, testCases: new Map(tests.map((t) => [t.id, t])), graph: project.graph };
+}

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { FSWatcher } from 'chokidar';
+import type { ResolvedConfig } from '../config/types.ts';
+import { errorMessage } from '../errors.ts';
+import { logger } from '../log.ts';
+import { writePoolStatus } from '../pool/poolStatusFile.ts';
+import { Notifier } from '../report/notify.ts';
+import { Progress } from '../report/progress.ts';
+import { ResultsStore } from '../report/resultsStore.ts';
+import { discoverTests } from '../select/discover.ts';
+import { filterIgnored } from '../select/gitFilter.ts';
+import type { ImportGraph } from '../select/importGraph.ts';
+import { listProjectFiles } from '../select/listFiles.ts';
+import type { Plan, TestCase } from '../select/types.ts';
+import { ChangeBatcher } from '../watch/ChangeBatcher.ts';
+import { watchFiles } from '../watch/watchFiles.ts';
+import { executeRun } from './executeRun.ts';
+import { mergePlans } from './mergePlans.ts';
+import { openPool, type OpenPool } from './openPool.ts';
+import { planSelection } from './planSelection.ts';
+
+const log = logger('watch');
+
+/**
+ * The daemon: a warm pool, the import graph, chokidar → debounce → selection → runs. Changes that
+ * arrive during a run are queued and run next as one (deduplicated) plan.
+ */
+export class WatchLoop {
+  readonly #config: ResolvedConfig;
+  readonly #signal: AbortSignal;
+  readonly #progress = new Progress();
+  readonly #out = process.stdout;
+  readonly #store: ResultsStore;
+  readonly #notifier: Notifier;
+  #opened?: OpenPool;
+  #graph?: ImportGraph;
+  #files = new Set<string>();
+  #testCases: TestCase[] = [];
+  #watcher?: FSWatcher;
+  #batcher?: ChangeBatcher;
+  #pending: Plan | null = null;
+  #running: Promise<void> | null = null;
+  #batches: Promise<void> = Promise.resolve();
+
+  constructor(config: ResolvedConfig, signal: AbortSignal) {
+    this.#config = config;
+    this.#signal = signal;
+    this.#store = new ResultsStore(config.artifactsInto);
+    this.#notifier = new Notifier({ config: config.notify });
+  }
+
+  #starting: Promise<void> | undefined;
+
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const config = this.#config;
+    const live = (): void => this.#signal.throwIfAborted();
+    await this.#store.load();
+    let statusTimer: NodeJS.Timeout | undefined;
+    this.#opened = await openPool(config, this.#progress, () => {
+      statusTimer ??= setTimeout(() => {
+        statusTimer = undefined;
+        if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
+      }, 100);
+    }, this.#signal);
+    live();
+    this.#files = new Set(await listProjectFiles(config.root));
+    const { graph, testCases } = await this.#loadGraph();
+    live();
+    this.#graph = graph;
+    this.#testCases = testCases;
+    this.#batcher = new ChangeBatcher({ debounceMs: config.watch.debounceMs, onBatch: (files) => this.#onBatch(files) });
+    this.#watcher = await watchFiles({
+      root: config.root,
+      include: config.watch.include,
+      ignore: config.watch.ignore,
+      outputs: [config.artifactsInto, path.join(config.root, config.artifacts.dir)],
+      onChange: (file) => this.#batcher?.add(file),
+      onError: (err) => log.warn({ err }, 'file watcher error'),
+    });
+    live();
+    this.#out.write(
+      `vmwatch: watching ${config.root} — ${this.#testCases.length} test(s), pool of ${config.pool.size} ${this.#opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
+    );
+    // Like `jest --watch`: start with what already differs from HEAD.
+    const initial = await planSelection(config, { graph, testCases });
+    if (initial.plan.tests.length > 0) this.#enqueue(initial.plan);
+  }
+
+  async #loadGraph(): Promise<{ graph: ImportGraph; testCases: TestCase[] }> {
+    const { ImportGraph } = await import('../select/importGraph.ts');
+    const graph = await ImportGraph.build(this.#config.root, this.#files);
+    return { graph, testCases: discoverTests(this.#config, [...this.#files]) };
+  }
+
+  #onBatch(files: string[]): void {
+    this.#batches = this.#batches.then(() => this.#handleBatch(files)).catch((err: unknown) => log.error({ err }, `could not handle a change: ${errorMessage(err)}`));
+  }
+
+  async #handleBatch(batch: string[]): Promise<void> {
+    if (this.#signal.aborted || !this.#graph) return;
+    const files = await filterIgnored(this.#config.root, batch);
+    if (files.length === 0) return;
+    let layoutChanged = false;
+    for (const file of files) {
+      const exists = existsSync(path.join(this.#config.root, file));
+      if (exists !== this.#files.has(file)) layoutChanged = true;
+      if (exists) this.#files.add(file);
+      else this.#files.delete(file);
+    }
+    if (layoutChanged) this.#testCases = discoverTests(this.#config, [...this.#files]);
+    const { plan } = await planSelection(this.#config, { changedFiles: files, graph: this.#graph, testCases: this.#testCases });
+    for (const file of files) if (!this.#files.has(file)) this.#graph.remove(file);
+    const head = `change: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
+    if (plan.tests.length === 0) {
+      this.#out.write(`${head} → no test affected${plan.uncovered.length ? ` (not covered by any test or rule: ${plan.uncovered.join(', ')})` : ''}\n`);
+      return;
+    }
+    this.#out.write(`${head} → ${plan.tests.length} test(s)${this.#running ? ' (queued after the current run)' : ''}\n`);
+    this.#enqueue(plan);
+  }
+
+  #enqueue(plan: Plan): void {
+    this.#pending = this.#pending ? mergePlans(this.#pending, plan) : plan;
+    if (!this.#running) this.#running = this.#drain().finally(() => (this.#running = null));
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pending && !this.#signal.aborted) {
+      const plan = this.#pending;
+      this.#pending = null;
+      try {
+        await executeRun({
+          config: this.#config,
+          opened: this.#opened!,
+          plan,
+          testCases: new Map(this.#testCases.map((t) => [t.id, t])),
+          progress: this.#progress,
+          store: this.#store,
+          notifier: this.#notifier,
+          signal: this.#signal,
+          out: this.#out,
+          color: this.#out.isTTY === true,
+        });
+      } catch (err) {
+        log.error({ err }, `run failed: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  /** Stop watching, let the current run wind down (its tests are cancelled), remove the machines. */
+  async stop(): Promise<void> {
+    await this.#starting?.catch(() => {});
+    this.#batcher?.close();
+    await this.#watcher?.close();
+    await this.#running;
+    await this.#opened?.pool.destroy();
+    this.#progress.clear();
+  }
+}

@@ -1,0 +1,17 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { vmwatchHome } from '../paths.ts';
+import type { SlotStatus } from './VMPool.ts';
+
+export function poolStatusFile(pool: string): string {
+  return path.join(vmwatchHome(), 'pools', `${pool}.status.json`);
+}
+
+/** The running pool's state for `vmwatch pool status` in another terminal (atomic write). */
+export function writePoolStatus(pool: string, slots: SlotStatus[]): void {
+  const file = poolStatusFile(pool);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ pid: process.pid, updatedAt: new Date().toISOString(), slots }, null, 2)}\n`);
+  renameSync(tmp, file);
+}

@@ -1,0 +1,64 @@
+import { writeFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import type { RunSummary, TestResult } from '../report/types.ts';
+import { createRunDir, testArtifactsDir } from './runId.ts';
+import { runTest, type RunContext, type TestJob, type TimedResult } from './runTest.ts';
+
+export interface RunPlanOptions extends Omit<RunContext, 'runDir'> {
+  into: string;
+  jobs: TestJob[];
+  changedFiles: string[];
+  concurrency: number;
+  onStart?: (info: { runId: string; runDir: string; total: number }) => void;
+  onResult?: (result: TimedResult, done: number, total: number) => void;
+}
+
+export interface RunOutcome {
+  summary: RunSummary;
+  runDir: string;
+  results: TimedResult[];
+}
+
+/** Write JSON beside, then rename: a reader never sees half a summary. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
+export function summarize(runId: string, startedAt: Date, changedFiles: string[], results: TestResult[]): RunSummary {
+  return {
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    changedFiles,
+    tests: results,
+    passed: results.filter((r) => r.status === 'passed').length,
+    failed: results.filter((r) => r.status === 'failed' || r.status === 'error' || r.status === 'timedout').length,
+  };
+}
+
+/** Run the jobs over the pool, at most `concurrency` at once, and write `<into>/<runId>/summary.json`. */
+export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const { runId, runDir } = await createRunDir(options.into, startedAt);
+  options.onStart?.({ runId, runDir, total: options.jobs.length });
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const ctx: RunContext = { ...options, runDir };
+  let done = 0;
+  const results = await Promise.all(
+    options.jobs.map((job) =>
+      limit(async () => {
+        const result = await runTest(job, ctx, testArtifactsDir(runDir, job.test.id));
+        done++;
+        options.onResult?.(result, done, options.jobs.length);
+        return result;
+      }),
+    ),
+  );
+  const tests: TestResult[] = results.map(({ timings: _timings, ...r }) => r);
+  const summary = summarize(runId, startedAt, options.changedFiles, tests);
+  await writeJsonAtomic(path.join(runDir, 'summary.json'), summary);
+  return { summary, runDir, results };
+}

@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { errorMessage } from '../errors.ts';
+import type { VMPool } from '../pool/VMPool.ts';
+import type { VM } from '../pool/VM.ts';
+import type { TestResult } from '../report/types.ts';
+import type { TestCase } from '../select/types.ts';
+
+export interface TestJob {
+  test: TestCase;
+  reasons: string[];
+}
+
+export interface RunContext {
+  pool: VMPool;
+  root: string;
+  guestPath: string;
+  /** Artifacts folder inside the machine, relative to guestPath. */
+  artifactsDir: string;
+  runDir: string;
+  /** rsync excludes for syncing the app in. */
+  excludes: string[];
+  env: Record<string, string>;
+  defaultTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Where the host-side time of one test went (for the benchmark and the logs). */
+export interface TestTimings {
+  acquireMs: number;
+  syncMs: number;
+  execStartMs?: number;
+  execMs: number;
+  pullMs: number;
+}
+
+export type TimedResult = TestResult & { timings: TestTimings };
+
+/** acquire → sync the app in → run the command (output to output.log) → pull artifacts → release. */
+export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: string): Promise<TimedResult> {
+  const timings: TestTimings = { acquireMs: 0, syncMs: 0, execMs: 0, pullMs: 0 };
+  const started = Date.now();
+  const logFile = path.join(artifactsDir, 'output.log');
+  await mkdir(artifactsDir, { recursive: true });
+  const result = (partial: Pick<TestResult, 'status' | 'exitCode'> & { vm: string | null; error?: string }): TimedResult => ({
+    id: job.test.id,
+    ...partial,
+    durationMs: Date.now() - started,
+    reasons: job.reasons,
+    artifactsDir,
+    timings,
+  });
+
+  let vm: VM;
+  try {
+    vm = await ctx.pool.acquire(ctx.signal);
+  } catch (err) {
+    if (ctx.signal?.aborted) return result({ status: 'cancelled', exitCode: null, vm: null });
+    return result({ status: 'error', exitCode: null, vm: null, error: `no machine: ${errorMessage(err)}` });
+  }
+  timings.acquireMs = Date.now() - started;
+  try {
+    const t0 = Date.now();
+    await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    timings.syncMs = Date.now() - t0;
+    await writeFile(logFile, `$ ${job.test.command}\n# machine ${vm.name}, reasons: ${job.reasons.join('; ')}\n`);
+    const exec = await vm.exec(job.test.command, {
+      logFile,
+      env: { ...ctx.env, VMWATCH_TEST_ID: job.test.id },
+      timeoutMs: job.test.timeoutMs ?? ctx.defaultTimeoutMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    timings.execMs = exec.durationMs;
+    if (exec.startLatencyMs !== undefined) timings.execStartMs = exec.startLatencyMs;
+    const t1 = Date.now();
+    await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), artifactsDir);
+    timings.pullMs = Date.now() - t1;
+    switch (exec.outcome) {
+      case 'exited':
+        return result({ status: exec.exitCode === 0 ? 'passed' : 'failed', exitCode: exec.exitCode, vm: vm.name });
+      case 'timedout':
+        return result({ status: 'timedout', exitCode: null, vm: vm.name });
+      case 'cancelled':
+        return result({ status: 'cancelled', exitCode: null, vm: vm.name });
+      case 'error':
+        return result({ status: 'error', exitCode: exec.exitCode, vm: vm.name, ...(exec.error ? { error: exec.error } : {}) });
+    }
+  } catch (err) {
+    if (ctx.signal?.aborted) return result({ status: 'cancelled', exitCode: null, vm: vm.name });
+    return result({ status: 'error', exitCode: null, vm: vm.name, error: errorMessage(err) });
+  } finally {
+    await ctx.pool.release(vm);
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/types.ts';
+import { MachineError } from '../errors.ts';
+import { vmwatchHome } from '../paths.ts';
+import { builderName } from '../pool/machineNames.ts';
+import type { Endpoint, Provider } from '../providers/types.ts';
+import { syncExcludes } from '../transport/rsyncArgs.ts';
+import type { Transport } from '../transport/types.ts';
+import { lockfileHashes, setupHash } from './fingerprint.ts';
+import { writeSnapshotMeta, type SnapshotMeta } from './meta.ts';
+
+export interface BuildSnapshotOptions {
+  config: ResolvedConfig;
+  provider: Provider;
+  connect: (endpoint: Endpoint) => Transport;
+  /** 'base': from nothing (or the base image); 'snapshot': update the current one. */
+  from?: 'base' | 'snapshot';
+  onProgress?: (step: string) => void;
+  signal?: AbortSignal;
+}
+
+const PROVIDED = ['node_modules', '.venv'];
+
+/**
+ * The reference's setup-vm.sh: a builder machine, the app synced in, `setup` run with the network
+ * on, then saved as the pool's snapshot. With no `setup`, the snapshot is empty and every test
+ * gets a full sync.
+ */
+export async function buildSnapshot(options: BuildSnapshotOptions): Promise<SnapshotMeta> {
+  const { config, provider } = options;
+  const progress = options.onProgress ?? (() => {});
+  const name = builderName(config.pool.name);
+  await provider.destroyVM(name);
+  progress(`creating builder machine ${name}`);
+  const endpoint = await provider.createBuilder(name, options.from ?? 'base', options.signal);
+  const transport = options.connect(endpoint);
+  let provides: string[] = [];
+  try {
+    if (config.setup.length > 0) {
+      progress('syncing the app into the builder');
+      await transport.copyToVM(config.root, config.guestPath, {
+        exclude: syncExcludes(config.artifacts.dir, PROVIDED),
+        delete: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const cache = path.join(vmwatchHome(), 'cache', 'npm');
+      await mkdir(cache, { recursive: true });
+      const logFile = path.join(vmwatchHome(), 'logs', `${config.pool.snapshot}-build.log`);
+      await mkdir(path.dirname(logFile), { recursive: true });
+      for (const [i, command] of config.setup.entries()) {
+        progress(`setup ${i + 1}/${config.setup.length}: ${command}`);
+        const result = await transport.exec(command, {
+          logFile,
+          network: true,
+          env: { npm_config_cache: cache, npm_config_update_notifier: 'false', CI: 'true' },
+          writableHostDirs: [cache],
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        if (result.outcome !== 'exited' || result.exitCode !== 0) {
+          throw new MachineError(`snapshot setup step "${command}" failed (${result.outcome}, exit ${result.exitCode}${result.error ? `: ${result.error}` : ''}). Its output is in ${logFile}`);
+        }
+      }
+      const found = await transport.exec(PROVIDED.map((d) => `[ -d ${d} ] && echo ${d}`).join('; ') + '; true');
+      provides = (found.output ?? '').split('\n').filter((l) => PROVIDED.includes(l.trim())).map((l) => l.trim());
+    }
+    progress(`saving snapshot ${config.pool.snapshot}`);
+    await transport.close();
+    await provider.commitSnapshot(name, options.signal);
+  } catch (err) {
+    await transport.close();
+    await provider.destroyVM(name);
+    throw err;
+  }
+  const meta: SnapshotMeta = {
+    name: config.pool.snapshot,
+    provider: provider.kind,
+    builtAt: new Date().toISOString(),
+    guestPath: config.guestPath,
+    setupHash: setupHash(config.setup),
+    lockfiles: await lockfileHashes(config.root),
+    provides,
+  };
+  await writeSnapshotMeta(meta);
+  progress(`snapshot ${config.pool.snapshot} ready`);
+  return meta;
+}
