@@ -8,5 +8,7 @@ export default defineConfig({
     // Integration tests start real machines; two cores, so keep parallelism modest.
     maxWorkers: 2,
     reporters: ['default'],
+    // In-process code logs nothing; tests that spawn the CLI set VMWATCH_LOG themselves.
+    env: { VMWATCH_LOG: 'silent' },
   },
 });

@@ -1,0 +1,150 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VMPool } from '../../src/pool/VMPool.ts';
+import { SandboxProvider } from '../../src/providers/sandbox/SandboxProvider.ts';
+import { sandboxDirs } from '../../src/providers/sandbox/sandboxDirs.ts';
+import { connect } from '../../src/transport/connect.ts';
+import { PoolError } from '../../src/errors.ts';
+import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
+import { waitFor } from '../helpers/processes.ts';
+
+const machinesOnDisk = (): string[] => (existsSync(sandboxDirs.machines()) ? readdirSync(sandboxDirs.machines()).sort() : []);
+
+/** The real sandbox provider with a revert that fails on demand (fault injection, not a mock). */
+class FlakyRevertProvider extends SandboxProvider {
+  failReverts = 0;
+  override async revertToSnapshot(name: string) {
+    if (this.failReverts > 0) {
+      this.failReverts--;
+      throw new Error('injected revert failure');
+    }
+    return super.revertToSnapshot(name);
+  }
+}
+
+describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', () => {
+  let sb: TempSandbox;
+  let pool: VMPool | undefined;
+
+  beforeEach(() => {
+    sb = tempSandbox();
+  });
+  afterEach(async () => {
+    await pool?.destroy();
+    pool = undefined;
+    await sb.cleanup();
+  });
+
+  const newPool = (size: number, provider = sb.provider): VMPool => (pool = new VMPool({ provider, connect, pool: 'unit', size, backoffMs: 10 }));
+
+  it('init starts size machines named with the pool prefix; destroy removes them and is idempotent', async () => {
+    const p = newPool(3);
+    await p.init();
+    expect(p.status().map((s) => [s.name, s.state])).toEqual([
+      ['vmwatch-unit-1', 'ready'],
+      ['vmwatch-unit-2', 'ready'],
+      ['vmwatch-unit-3', 'ready'],
+    ]);
+    expect(machinesOnDisk()).toEqual(['vmwatch-unit-1', 'vmwatch-unit-2', 'vmwatch-unit-3']);
+    await Promise.all([p.destroy(), p.destroy()]);
+    await p.destroy();
+    expect(machinesOnDisk()).toEqual([]);
+    await expect(p.acquire()).rejects.toBeInstanceOf(PoolError);
+  });
+
+  it('acquire hands out ready machines, then waits FIFO; release returns at once and the machine comes back clean', async () => {
+    const p = newPool(1);
+    await p.init();
+    const vm = await p.acquire();
+    expect(vm.status).toBe('running');
+    await vm.exec('echo dirty > dirty.txt');
+    const order: string[] = [];
+    const first = p.acquire().then((v) => (order.push('first'), v));
+    const second = p.acquire().then((v) => (order.push('second'), v));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(order).toEqual([]);
+    await p.release(vm);
+    const again = await first;
+    expect(again.name).toBe('vmwatch-unit-1');
+    expect((await again.exec('ls')).output).toBe('from-snapshot.txt\n');
+    expect(order).toEqual(['first']);
+    await p.release(again);
+    await p.release(await second);
+    expect(order).toEqual(['first', 'second']);
+    expect(p.status()[0]!.metrics.reverts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('an aborted acquire leaves the queue', async () => {
+    const p = newPool(1);
+    await p.init();
+    const vm = await p.acquire();
+    const controller = new AbortController();
+    const waiting = p.acquire(controller.signal);
+    controller.abort(new Error('gave up'));
+    await expect(waiting).rejects.toThrow('gave up');
+    await p.release(vm);
+    const next = await p.acquire();
+    expect(next.name).toBe('vmwatch-unit-1');
+    await p.release(next);
+  });
+
+  it('reaps machines a crashed run left behind, but not another pool sharing the prefix', async () => {
+    for (const name of ['vmwatch-unit-1', 'vmwatch-unit-7', 'vmwatch-unit-build', 'vmwatch-unitx-1']) {
+      mkdirSync(path.join(sandboxDirs.machine(name), 'upper'), { recursive: true });
+    }
+    mkdirSync(path.join(sb.home, 'pools'), { recursive: true });
+    writeFileSync(path.join(sb.home, 'pools', 'unit.pid'), '999999\n'); // a dead pid
+    const p = newPool(1);
+    await p.init();
+    expect(machinesOnDisk()).toEqual(['vmwatch-unit-1', 'vmwatch-unitx-1']);
+  });
+
+  it('refuses a second pool of the same name while the first is alive', async () => {
+    const p = newPool(1);
+    await p.init();
+    const other = new VMPool({ provider: sb.provider, connect, pool: 'unit', size: 1 });
+    writeFileSync(path.join(sb.home, 'pools', 'unit.pid'), `${process.ppid}\n`);
+    await expect(other.init()).rejects.toThrow(/in use by another vmwatch \(pid/);
+  });
+
+  it('resize grows at once and shrinks without killing a running lease', async () => {
+    const p = newPool(2);
+    await p.init();
+    const busy = await p.acquire(); // vmwatch-unit-1
+    await p.resize(3);
+    expect(p.status().map((s) => s.state)).toEqual(['running', 'ready', 'ready']);
+    await p.resize(1);
+    // unit-2 and unit-3 were idle: gone now; unit-1 keeps running its test.
+    expect(p.status().map((s) => [s.name, s.state])).toEqual([['vmwatch-unit-1', 'running']]);
+    expect((await busy.exec('echo still here')).output).toBe('still here\n');
+    await p.release(busy);
+    const next = await p.acquire();
+    expect(next.name).toBe('vmwatch-unit-1');
+    await p.release(next);
+  });
+
+  it('a failing revert is retried; a slot that keeps failing is marked failed and the rest keeps serving', async () => {
+    const provider = new FlakyRevertProvider({ snapshot: 'unit-ready', guestPath: '/mnt/vmwatch-test/app' });
+    const p = newPool(2, provider);
+    await p.init();
+    provider.failReverts = 1;
+    const a = await p.acquire();
+    await p.release(a);
+    const again = await p.acquire();
+    await p.release(again);
+    await waitFor(() => p.status().every((s) => s.state === 'ready'), 5000, 'both machines ready');
+    expect(p.status().map((s) => s.metrics.failures)).toEqual([1, 0]);
+
+    provider.failReverts = 3; // all three attempts of the next revert fail
+    const doomed = await p.acquire();
+    await p.release(doomed);
+    await waitFor(() => p.status().some((s) => s.state === 'failed'), 5000, 'a failed slot');
+    const failed = p.status().find((s) => s.state === 'failed');
+    expect(failed?.error).toMatch(/revert failed: injected revert failure/);
+    const other = await p.acquire();
+    expect(other.name).not.toBe(failed?.name);
+    await p.release(other);
+  });
+});

@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SandboxTransport } from '../../../src/transport/sandbox/SandboxTransport.ts';
+import type { SandboxEndpoint } from '../../../src/providers/types.ts';
+import { sandboxUnavailable } from '../../helpers/sandboxAvailable.ts';
+import { mountsUnder, processesRunning } from '../../helpers/processes.ts';
+import { tempSandbox, type TempSandbox } from '../../helpers/tempSandbox.ts';
+
+const GUEST = '/mnt/vmwatch-test/app';
+const BIND_3030 = `python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',3030)); s.listen(); time.sleep(1.5); print('bound')"`;
+
+describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
+  let sb: TempSandbox;
+  let machines: Record<string, SandboxTransport>;
+  let endpoints: Record<string, SandboxEndpoint>;
+  let hostDir: string;
+
+  beforeAll(async () => {
+    sb = tempSandbox({ guestPath: GUEST });
+    machines = {};
+    endpoints = {};
+    for (const name of ['vmwatch-t-1', 'vmwatch-t-2']) {
+      await sb.provider.createVM(name);
+      endpoints[name] = await sb.provider.startVM(name);
+      machines[name] = new SandboxTransport(endpoints[name]!);
+    }
+    hostDir = mkdtempSync(path.join(tmpdir(), 'vmwatch-app-'));
+  });
+
+  afterAll(async () => {
+    for (const name of Object.keys(machines)) await sb.provider.destroyVM(name);
+    await sb.cleanup();
+    rmSync(hostDir, { recursive: true, force: true });
+  });
+
+  it('runs a command in the machine: exit code, output, cwd, hostname, its own /tmp and HOME', async () => {
+    const vm = machines['vmwatch-t-1']!;
+    const r = await vm.exec('pwd; hostname; cat from-snapshot.txt; echo $HOME; touch /tmp/mine; exit 7');
+    expect(r.outcome).toBe('exited');
+    expect(r.exitCode).toBe(7);
+    expect(r.output).toBe(`${GUEST}\nvmwatch-t-1\nsnapshot\n/tmp\n`);
+    expect(r.startLatencyMs).toBeGreaterThanOrEqual(0);
+    expect(existsSync('/tmp/mine')).toBe(false);
+  });
+
+  it('sees the host read-only and has no network but loopback', async () => {
+    const r = await machines['vmwatch-t-1']!.exec('touch /etc/vmwatch-should-fail 2>/dev/null && echo wrote || echo read-only; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "');
+    expect(r.output).toBe('read-only\nlo\n');
+    expect(existsSync('/etc/vmwatch-should-fail')).toBe(false);
+  });
+
+  it('lets two machines bind port 3030 at the same time', async () => {
+    const [a, b] = await Promise.all([machines['vmwatch-t-1']!.exec(BIND_3030), machines['vmwatch-t-2']!.exec(BIND_3030)]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    expect(a.output).toContain('bound');
+    expect(b.output).toContain('bound');
+  });
+
+  it('copies the app in (excludes, deletions) and artifacts out, copy-on-write over the snapshot', async () => {
+    const vm = machines['vmwatch-t-2']!;
+    mkdirSync(path.join(hostDir, 'src'), { recursive: true });
+    mkdirSync(path.join(hostDir, '.git'), { recursive: true });
+    writeFileSync(path.join(hostDir, 'src', 'a.ts'), 'export const a = 1;\n');
+    writeFileSync(path.join(hostDir, '.git', 'HEAD'), 'ref\n');
+    await vm.copyToVM(hostDir, GUEST, { exclude: ['.git'], delete: true });
+    const listed = await vm.exec('find . -type f | sort');
+    // --delete removed the snapshot's file from the machine's view, not from the snapshot.
+    expect(listed.output).toBe('./src/a.ts\n');
+    expect(readFileSync(path.join(sb.snapshotTree, 'from-snapshot.txt'), 'utf8')).toBe('snapshot\n');
+
+    await vm.exec('mkdir -p test-runs/shots && echo pic > test-runs/shots/1.txt');
+    const out = mkdtempSync(path.join(tmpdir(), 'vmwatch-artifacts-'));
+    writeFileSync(path.join(out, 'keep.txt'), 'user file');
+    await vm.copyFromVM(`${GUEST}/test-runs`, out);
+    expect(readFileSync(path.join(out, 'shots', '1.txt'), 'utf8')).toBe('pic\n');
+    expect(readFileSync(path.join(out, 'keep.txt'), 'utf8')).toBe('user file');
+    await vm.copyFromVM(`${GUEST}/no-such-dir`, out); // nothing there: not an error
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('revert drops everything the machine wrote', async () => {
+    const name = 'vmwatch-t-2';
+    await machines[name]!.exec('echo dirty > dirty.txt');
+    endpoints[name] = await sb.provider.revertToSnapshot(name);
+    machines[name] = new SandboxTransport(endpoints[name]!);
+    const r = await machines[name]!.exec('ls');
+    expect(r.output).toBe('from-snapshot.txt\n');
+  });
+
+  it('a timeout kills the whole process tree', async () => {
+    const r = await machines['vmwatch-t-1']!.exec('sleep 31.5 & sleep 31.5; wait', { timeoutMs: 300 });
+    expect(r.outcome).toBe('timedout');
+    expect(processesRunning('sleep 31.5')).toEqual([]);
+  });
+
+  it('cancelling kills the whole process tree within a second, and leaves no mount', async () => {
+    const controller = new AbortController();
+    const running = machines['vmwatch-t-1']!.exec('(sleep 32.5 &) ; sleep 32.5', { signal: controller.signal });
+    for (let i = 0; i < 100 && processesRunning('sleep 32.5').length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(processesRunning('sleep 32.5').length).toBe(2);
+    const t0 = Date.now();
+    controller.abort();
+    const r = await running;
+    expect(r.outcome).toBe('cancelled');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(processesRunning('sleep 32.5')).toEqual([]);
+    expect(mountsUnder(sb.home)).toEqual([]);
+  });
+
+  it('reports a machine whose layers are gone as an error, not a test failure', async () => {
+    const ep = { ...endpoints['vmwatch-t-1']!, upperDir: path.join(sb.home, 'missing-upper') };
+    const r = await new SandboxTransport(ep).exec('true');
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatch(/overlay could not be mounted/);
+  });
+});
