@@ -6,6 +6,10 @@ export interface TestResult {
   status: TestStatus;
   exitCode: number | null;
   durationMs: number;
+  /** When the test's command started in its machine (ISO; when the job started if it never got that far). */
+  startedAt?: string;
+  /** When the result was known (ISO). */
+  finishedAt?: string;
   /** Name of the machine it ran on (null when it never got one). */
   vm: string | null;
   reasons: string[];

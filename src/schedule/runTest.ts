@@ -42,10 +42,13 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
   const started = Date.now();
   const logFile = path.join(artifactsDir, 'output.log');
   await mkdir(artifactsDir, { recursive: true });
+  let commandStarted = started;
   const result = (partial: Pick<TestResult, 'status' | 'exitCode'> & { vm: string | null; error?: string }): TimedResult => ({
     id: job.test.id,
     ...partial,
     durationMs: Date.now() - started,
+    startedAt: new Date(commandStarted).toISOString(),
+    finishedAt: new Date().toISOString(),
     reasons: job.reasons,
     artifactsDir,
     timings,
@@ -63,6 +66,7 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
     const t0 = Date.now();
     await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     timings.syncMs = Date.now() - t0;
+    commandStarted = Date.now();
     await writeFile(logFile, `$ ${job.test.command}\n# machine ${vm.name}, reasons: ${job.reasons.join('; ')}\n`);
     const exec = await vm.exec(job.test.command, {
       logFile,

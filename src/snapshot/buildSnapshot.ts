@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.ts';
 import { MachineError } from '../errors.ts';
@@ -21,6 +21,21 @@ export interface BuildSnapshotOptions {
 }
 
 const PROVIDED = ['node_modules', '.venv'];
+
+/**
+ * Top-level entries the setup made that the app itself does not have (node_modules, .venv, a
+ * build folder): syncs leave them alone, so the snapshot's work is not deleted by `--delete`.
+ */
+async function madeBySetup(transport: Transport, config: ResolvedConfig): Promise<string[]> {
+  const listed = await transport.exec('ls -A');
+  if (listed.outcome !== 'exited' || listed.exitCode !== 0) return [];
+  const onHost = new Set(await readdir(config.root));
+  return (listed.output ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((name) => name !== '' && name !== config.artifacts.dir && (!onHost.has(name) || PROVIDED.includes(name)))
+    .sort();
+}
 
 /**
  * The reference's setup-vm.sh: a builder machine, the app synced in, `setup` run with the network
@@ -61,8 +76,7 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
           throw new MachineError(`snapshot setup step "${command}" failed (${result.outcome}, exit ${result.exitCode}${result.error ? `: ${result.error}` : ''}). Its output is in ${logFile}`);
         }
       }
-      const found = await transport.exec(PROVIDED.map((d) => `[ -d ${d} ] && echo ${d}`).join('; ') + '; true');
-      provides = (found.output ?? '').split('\n').filter((l) => PROVIDED.includes(l.trim())).map((l) => l.trim());
+      provides = await madeBySetup(transport, config);
     }
     progress(`saving snapshot ${config.pool.snapshot}`);
     await transport.close();

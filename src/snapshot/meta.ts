@@ -12,7 +12,7 @@ export interface SnapshotMeta {
   setupHash: string;
   /** Lockfile (root-relative) → content hash at build time. */
   lockfiles: Record<string, string>;
-  /** Folders the setup made (node_modules, .venv): not synced, not deleted by a sync. */
+  /** Top-level entries the setup made (node_modules, .venv, build output): not synced, not deleted by a sync. */
   provides: string[];
 }
 

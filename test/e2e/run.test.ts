@@ -1,0 +1,101 @@
+import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunSummary } from '../../src/report/types.ts';
+import { runCli } from '../helpers/cliProcess.ts';
+import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
+import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+
+const ALL_TESTS = [
+  'api-smoke',
+  'py-api-check',
+  'src/ledger.test.ts',
+  'src/money.test.ts',
+  'src/report.test.ts',
+  'src/server.test.ts',
+  'tests/test_cart.py',
+  'tests/test_prices.py',
+  'tests/test_receipt.py',
+  'write-report',
+];
+
+describe.skipIf(sandboxUnavailable() !== null)('vmwatch run / select on the demo app', () => {
+  let demo: DemoProject;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    demo = createDemoProject({ pool: 'e2e-run', overrides: { notify: false } });
+    env = { VMWATCH_HOME: inject('demoHome'), DBUS_SESSION_BUS_ADDRESS: 'disabled:', DISPLAY: '' };
+  });
+  afterAll(() => demo.cleanup());
+
+  it('run --all: every test passes, each in its own machine; the two port-3030 suites overlap in time', async () => {
+    const r = await runCli(['run', '--all', '--json', '--config', demo.configFile], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as RunSummary;
+    expect(summary.tests.map((t) => t.id).sort()).toEqual(ALL_TESTS);
+    expect(summary.tests.every((t) => t.status === 'passed')).toBe(true);
+    expect([summary.passed, summary.failed]).toEqual([10, 0]);
+    const api = summary.tests.find((t) => t.id === 'api-smoke')!;
+    const py = summary.tests.find((t) => t.id === 'py-api-check')!;
+    expect(api.vm).not.toBe(py.vm);
+    const [a0, a1, p0, p1] = [api.startedAt!, api.finishedAt!, py.startedAt!, py.finishedAt!].map((t) => Date.parse(t));
+    expect(a0! < p1! && p0! < a1!).toBe(true);
+    // artifacts came back into <into>/<runId>/<testId>/, with the output log
+    const runDir = path.join(demo.runs, summary.runId);
+    expect(JSON.parse(readFileSync(path.join(runDir, 'write-report', 'report.json'), 'utf8'))).toBeTypeOf('object');
+    expect(readFileSync(path.join(runDir, 'api-smoke', 'output.log'), 'utf8')).toMatch(/port 3030/);
+    expect(existsSync(path.join(runDir, 'src/money.test.ts/output.log'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8'))).toEqual(summary);
+  });
+
+  it('select --json: a Python leaf change selects exactly its importers, with reasons', async () => {
+    appendFileSync(path.join(demo.app, 'shop/cart.py'), '\n# touched\n');
+    const r = await runCli(['select', '--json', '--config', demo.configFile], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout) as { changedFiles: string[]; tests: Array<{ id: string; reasons: string[] }> };
+    expect(plan.changedFiles).toEqual(['shop/cart.py']);
+    expect(plan.tests.map((t) => t.id)).toEqual(['py-api-check', 'tests/test_cart.py', 'tests/test_receipt.py']);
+    expect(plan.tests.find((t) => t.id === 'tests/test_receipt.py')!.reasons).toEqual(['imports shop/cart.py']);
+  });
+
+  it('run: a broken TS module fails exactly the tests that import it (exit 1); other tests do not run', async () => {
+    const money = path.join(demo.app, 'src/money.ts');
+    const original = readFileSync(money, 'utf8');
+    writeFileSync(money, `${original}\nthrow new Error('money is broken');\n`);
+    try {
+      const r = await runCli(['run', '--json', '--config', demo.configFile], { env });
+      expect(r.code, r.stderr).toBe(1);
+      const summary = JSON.parse(r.stdout) as RunSummary;
+      const ran = summary.tests.map((t) => t.id).sort();
+      expect(ran).toEqual(['api-smoke', 'py-api-check', 'src/ledger.test.ts', 'src/money.test.ts', 'src/report.test.ts', 'src/server.test.ts', 'tests/test_cart.py', 'tests/test_receipt.py', 'write-report']);
+      for (const t of summary.tests.filter((t) => !t.id.endsWith('.py') && t.id !== 'py-api-check')) expect(t.status, t.id).toBe('failed');
+      expect(summary.failed).toBe(6);
+      expect(summary.changedFiles).toEqual(['shop/cart.py', 'src/money.ts']);
+    } finally {
+      writeFileSync(money, original);
+    }
+  });
+
+  it('builds a missing snapshot first, showing progress', async () => {
+    const fresh = createDemoProject({
+      pool: 'e2e-autobuild',
+      setup: ['echo built-by-setup > .setup-marker'],
+      overrides: { notify: false, tests: [{ id: 'marker', command: 'cat .setup-marker' }], discover: [], triggers: { map: [] } },
+    });
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const home = mkdtempSync(path.join((await import('node:os')).tmpdir(), 'vmwatch-fresh-home-'));
+    try {
+      const cfg = readFileSync(fresh.configFile, 'utf8').replace('"vmwatch-e2e-demo-ready"', '"autobuild-ready"');
+      writeFileSync(fresh.configFile, cfg);
+      const r = await runCli(['run', '--all', '--config', fresh.configFile], { env: { ...env, VMWATCH_HOME: home } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/snapshot "autobuild-ready" is missing: building it now/);
+      expect(r.stderr).toMatch(/setup 1\/1: echo built-by-setup/);
+      expect(r.stdout).toMatch(/✓ passed\s+marker/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      fresh.cleanup();
+    }
+  });
+});
