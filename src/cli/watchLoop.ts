@@ -10,10 +10,11 @@ import { Progress } from '../report/progress.ts';
 import { ResultsStore } from '../report/resultsStore.ts';
 import { discoverTests } from '../select/discover.ts';
 import { filterIgnored } from '../select/gitFilter.ts';
-import type { ImportGraph } from '../select/importGraph.ts';
+import { ImportGraph } from '../select/importGraph.ts';
 import { listProjectFiles } from '../select/listFiles.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 import { ChangeBatcher } from '../watch/ChangeBatcher.ts';
+import { ContentHashFilter } from '../watch/ContentHashFilter.ts';
 import { watchFiles } from '../watch/watchFiles.ts';
 import { executeRun } from './executeRun.ts';
 import { mergePlans } from './mergePlans.ts';
@@ -42,12 +43,14 @@ export class WatchLoop {
   #pending: Plan | null = null;
   #running: Promise<void> | null = null;
   #batches: Promise<void> = Promise.resolve();
+  #hashes: ContentHashFilter;
 
   constructor(config: ResolvedConfig, signal: AbortSignal) {
     this.#config = config;
     this.#signal = signal;
     this.#store = new ResultsStore(config.artifactsInto);
     this.#notifier = new Notifier({ config: config.notify });
+    this.#hashes = new ContentHashFilter(config.root);
   }
 
   #starting: Promise<void> | undefined;
@@ -74,6 +77,11 @@ export class WatchLoop {
     live();
     this.#graph = graph;
     this.#testCases = testCases;
+    // Like `jest --watch`: start with what already differs from HEAD. Remember those contents, so
+    // the watcher reporting the same files again (a race with start-up) runs nothing twice.
+    const initial = await planSelection(config, { graph, testCases });
+    await this.#hashes.remember(initial.plan.changedFiles);
+    live();
     this.#batcher = new ChangeBatcher({ debounceMs: config.watch.debounceMs, onBatch: (files) => this.#onBatch(files) });
     this.#watcher = await watchFiles({
       root: config.root,
@@ -87,13 +95,13 @@ export class WatchLoop {
     this.#out.write(
       `vmwatch: watching ${config.root} — ${this.#testCases.length} test(s), pool of ${config.pool.size} ${this.#opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
     );
-    // Like `jest --watch`: start with what already differs from HEAD.
-    const initial = await planSelection(config, { graph, testCases });
-    if (initial.plan.tests.length > 0) this.#enqueue(initial.plan);
+    if (initial.plan.tests.length > 0) {
+      this.#out.write(`${initial.plan.changedFiles.length} file(s) differ from HEAD → ${initial.plan.tests.length} test(s)\n`);
+      this.#enqueue(initial.plan);
+    }
   }
 
   async #loadGraph(): Promise<{ graph: ImportGraph; testCases: TestCase[] }> {
-    const { ImportGraph } = await import('../select/importGraph.ts');
     const graph = await ImportGraph.build(this.#config.root, this.#files);
     return { graph, testCases: discoverTests(this.#config, [...this.#files]) };
   }
@@ -104,7 +112,7 @@ export class WatchLoop {
 
   async #handleBatch(batch: string[]): Promise<void> {
     if (this.#signal.aborted || !this.#graph) return;
-    const files = await filterIgnored(this.#config.root, batch);
+    const files = await this.#hashes.changed(await filterIgnored(this.#config.root, batch));
     if (files.length === 0) return;
     let layoutChanged = false;
     for (const file of files) {

@@ -1,0 +1,46 @@
+import picomatch from 'picomatch';
+import type { DiscoverRule, ResolvedConfig } from '../config/types.ts';
+import type { TestCase } from './types.ts';
+
+type Matcher = (file: string) => boolean;
+
+/**
+ * The tests of a project: every named suite, then one test per file that a `discover` rule
+ * matches (the first matching rule wins; id = the file, relative to root). A discovered file
+ * whose path equals a suite id is left to the suite. Sorted by id.
+ */
+export function discoverTests(config: Pick<ResolvedConfig, 'tests' | 'discover'>, files: readonly string[]): TestCase[] {
+  const tests = new Map<string, TestCase>();
+  for (const suite of config.tests) {
+    tests.set(suite.id, withTimeout({ id: suite.id, kind: 'suite', command: suite.command }, suite.timeoutMs));
+  }
+  const rules = config.discover.map((rule) => ({ rule, matches: compileRule(rule) }));
+  for (const file of files) {
+    if (tests.has(file)) continue;
+    const found = rules.find(({ matches }) => matches(file));
+    if (found === undefined) continue;
+    const command = fillCommand(found.rule.command, file);
+    tests.set(file, withTimeout({ id: file, kind: 'discovered', command, file }, found.rule.timeoutMs));
+  }
+  return [...tests.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function compileRule(rule: DiscoverRule): Matcher {
+  const options = { dot: true, ...(rule.ignore.length > 0 ? { ignore: rule.ignore } : {}) };
+  return picomatch(rule.pattern, options);
+}
+
+function withTimeout(test: TestCase, timeoutMs: number | undefined): TestCase {
+  return timeoutMs === undefined ? test : { ...test, timeoutMs };
+}
+
+/** Replaces every `{file}` in `command` with the file, shell-quoted when it needs to be. */
+export function fillCommand(command: string, file: string): string {
+  return command.split('{file}').join(shellQuote(file));
+}
+
+/** POSIX single-quoting for anything beyond `[A-Za-z0-9_./-]`. */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9_./-]+$/.test(value)) return value;
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}

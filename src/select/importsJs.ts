@@ -1,0 +1,202 @@
+import path from 'node:path';
+
+/** Anything with `has`: a Set of root-relative project files. */
+export interface FileSet {
+  has(file: string): boolean;
+}
+
+interface Token {
+  kind: 'name' | 'string' | 'punct' | 'other';
+  value: string;
+}
+
+export const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+/** `./x.js` may name `x.ts`: the sources a compiled extension stands for. */
+const SOURCE_FOR: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+/** Keywords after which `/` starts a regular expression, not a division. */
+const BEFORE_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+
+/**
+ * Import specifiers of a JS/TS source, in order, without duplicates: `import … from`, `import 'x'`,
+ * `import type`, `export … from`, `require('x')` and `import('x')` with a literal.
+ */
+export function extractJsImports(source: string): string[] {
+  const tokens = tokenize(source);
+  const found = new Set<string>();
+  tokens.forEach((token, k) => {
+    if (token.kind !== 'name' || isPunct(tokens[k - 1], '.')) return;
+    const specifier =
+      token.value === 'import' ? importAt(tokens, k) : token.value === 'require' ? callAt(tokens, k) : token.value === 'export' ? exportAt(tokens, k) : undefined;
+    if (specifier !== undefined) found.add(specifier);
+  });
+  return [...found];
+}
+
+function isPunct(token: Token | undefined, value: string): boolean {
+  return token?.kind === 'punct' && token.value === value;
+}
+
+/** `(` 'x' `)` after a `require` or `import` keyword. */
+function callAt(tokens: Token[], k: number): string | undefined {
+  const arg = tokens[k + 2];
+  const close = tokens[k + 3];
+  if (!isPunct(tokens[k + 1], '(') || arg?.kind !== 'string') return undefined;
+  return isPunct(close, ')') || isPunct(close, ',') ? arg.value : undefined;
+}
+
+function importAt(tokens: Token[], k: number): string | undefined {
+  const next = tokens[k + 1];
+  if (next?.kind === 'string') return next.value;
+  if (isPunct(next, '(')) return callAt(tokens, k);
+  return fromClause(tokens, k + 1);
+}
+
+/** `export * from`, `export * as ns from`, `export { a } from`, `export type { A } from`. */
+function exportAt(tokens: Token[], k: number): string | undefined {
+  let j = k + 1;
+  if (tokens[j]?.kind === 'name' && tokens[j]?.value === 'type') j++;
+  return isPunct(tokens[j], '*') || isPunct(tokens[j], '{') ? fromClause(tokens, j) : undefined;
+}
+
+/** Scans names, `{ } , *` up to `from 'x'`; anything else ends the clause without a match. */
+function fromClause(tokens: Token[], start: number): string | undefined {
+  for (let j = start; j < tokens.length && j < start + 500; j++) {
+    const token = tokens[j];
+    if (token === undefined) return undefined;
+    const next = tokens[j + 1];
+    if (token.kind === 'name' && token.value === 'from' && next?.kind === 'string') return next.value;
+    const allowed = token.kind === 'name' || (token.kind === 'punct' && '{},*'.includes(token.value));
+    if (!allowed) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A small JS lexer: names, string literals (and templates without substitutions), single
+ * punctuation characters. Comments, regex literals and template text are skipped; code inside
+ * `${…}` is lexed. Unterminated strings end at the line's end, so a stray quote (JSX text) costs
+ * one line at most.
+ */
+function tokenize(src: string): Token[] {
+  const tokens: Token[] = [];
+  const templateDepths: number[] = [];
+  let depth = 0;
+  let i = 0;
+  const push = (kind: Token['kind'], value: string) => tokens.push({ kind, value });
+  /** Template text from `from`; a template with substitutions is one opaque token. */
+  const readTemplate = (from: number, substituted: boolean): number => {
+    const text = matchAt(TEMPLATE_TEXT, src, from) ?? '';
+    const end = from + text.length;
+    if (!substituted) push(src.startsWith('${', end) ? 'other' : 'string', unescape(text));
+    if (src.startsWith('${', end)) templateDepths.push(depth);
+    return src.startsWith('${', end) ? end + 2 : end + 1;
+  };
+  while (i < src.length) {
+    const ch = src[i] as string;
+    const next = src[i + 1];
+    const space = matchAt(SPACE, src, i);
+    const word = space === undefined ? (matchAt(NAME, src, i) ?? matchAt(NUMBER, src, i)) : undefined;
+    if (space !== undefined) {
+      i += space.length;
+    } else if (word !== undefined) {
+      push(/\d/.test(ch) ? 'other' : 'name', word);
+      i += word.length;
+    } else if (ch === '/' && next === '/') {
+      i = indexOrEnd(src, '\n', i);
+    } else if (ch === '/' && next === '*') {
+      i = indexOrEnd(src, '*/', i + 2) + 2;
+    } else if (ch === "'" || ch === '"') {
+      const pattern = ch === "'" ? SINGLE : DOUBLE;
+      pattern.lastIndex = i;
+      const [literal = ch, body = ''] = pattern.exec(src) ?? [];
+      push('string', unescape(body));
+      i += literal.length;
+    } else if (ch === '`') {
+      i = readTemplate(i + 1, false);
+    } else if (ch === '}' && templateDepths.length > 0 && templateDepths[templateDepths.length - 1] === depth) {
+      templateDepths.pop();
+      i = readTemplate(i + 1, true);
+    } else if (ch === '/' && regexAllowed(tokens[tokens.length - 1]) && regexEnd(src, i) > 0) {
+      i = regexEnd(src, i);
+      push('other', '/');
+    } else {
+      if (ch === '{') depth++;
+      if (ch === '}') depth--;
+      push('punct', ch);
+      i++;
+    }
+  }
+  return tokens;
+}
+
+const SPACE = /\s+/y;
+const NAME = /[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/y;
+const NUMBER = /\d[\w.]*/y;
+/** Quoted strings; an unterminated one ends at the line's end. */
+const SINGLE = /'((?:[^'\\\n]|\\[\s\S])*)'?/y;
+const DOUBLE = /"((?:[^"\\\n]|\\[\s\S])*)"?/y;
+const TEMPLATE_TEXT = /(?:[^`\\$]|\\[\s\S]|\$(?!\{))*/y;
+
+function matchAt(pattern: RegExp, src: string, at: number): string | undefined {
+  pattern.lastIndex = at;
+  return pattern.exec(src)?.[0];
+}
+
+function unescape(text: string): string {
+  return text.includes('\\') ? text.replace(/\\\r?\n/g, '').replace(/\\([\s\S])/g, '$1') : text;
+}
+
+function indexOrEnd(src: string, needle: string, from: number): number {
+  const at = src.indexOf(needle, from);
+  return at === -1 ? src.length : at;
+}
+
+function regexAllowed(previous: Token | undefined): boolean {
+  if (previous === undefined) return true;
+  if (previous.kind === 'name') return BEFORE_REGEX.has(previous.value);
+  return previous.kind === 'punct' && !')]}'.includes(previous.value);
+}
+
+/** The index after a regex literal starting at `start` (flags included), or -1 if none ends on this line. */
+function regexEnd(src: string, start: number): number {
+  let inClass = false;
+  for (let j = start + 1; j < src.length; j++) {
+    const ch = src[j];
+    if (ch === '\n') return -1;
+    if (ch === '\\') j++;
+    else if (ch === '[') inClass = true;
+    else if (ch === ']') inClass = false;
+    else if (ch === '/' && !inClass) return j + 1 + (/^[a-z]*/.exec(src.slice(j + 1, j + 20))?.[0].length ?? 0);
+  }
+  return -1;
+}
+
+/**
+ * The project file a relative specifier names, or undefined (bare specifiers, files outside
+ * root, nothing found). Tries, in order: the exact file, the source of a compiled extension
+ * (`.js` → `.ts`/`.tsx`), the specifier plus each JS/TS extension, then `index.*` in it.
+ */
+export function resolveJsImport(fromFile: string, specifier: string, files: FileSet): string | undefined {
+  const bare = specifier.replace(/[?#].*$/, '');
+  if (!(bare === '.' || bare === '..' || bare.startsWith('./') || bare.startsWith('../'))) return undefined;
+  const target = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), bare));
+  if (target === '..' || target.startsWith('../') || target.startsWith('/')) return undefined;
+  const base = target === '.' ? '' : target.replace(/\/$/, '');
+  return candidates(base).find((file) => files.has(file));
+}
+
+function candidates(base: string): string[] {
+  const extension = path.posix.extname(base);
+  const stem = base.slice(0, base.length - extension.length);
+  const swapped = (SOURCE_FOR[extension] ?? []).map((source) => stem + source);
+  const index = JS_EXTENSIONS.map((ext) => (base === '' ? `index${ext}` : `${base}/index${ext}`));
+  if (base === '') return index;
+  return [base, ...swapped, ...JS_EXTENSIONS.map((ext) => base + ext), ...index];
+}

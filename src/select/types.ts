@@ -1,0 +1,26 @@
+/** A runnable test: a named suite from `tests`, or a file found by a `discover` rule. */
+export interface TestCase {
+  /** Suite id, or the test file's path relative to `root` (posix separators). */
+  id: string;
+  kind: 'suite' | 'discovered';
+  /** Shell command, run in the machine with cwd = guestPath; `{file}` already replaced. */
+  command: string;
+  /** For discovered tests: the file, relative to root. */
+  file?: string;
+  timeoutMs?: number;
+}
+
+export interface SelectedTest {
+  id: string;
+  /** Why it runs, shortest first, e.g. `imports src/money.ts via src/ledger.ts`, `changed`, `runAll trigger package.json`. */
+  reasons: string[];
+}
+
+/** What `select --json` prints (DESIGN.md §2) plus the files no rule covered. */
+export interface Plan {
+  changedFiles: string[];
+  all: boolean;
+  tests: SelectedTest[];
+  /** Changed files that selected nothing and matched no rule. */
+  uncovered: string[];
+}

@@ -1,0 +1,112 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunSummary } from '../../src/report/types.ts';
+import { startCli, type CliProcess } from '../helpers/cliProcess.ts';
+import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
+import { notificationDaemonAvailable, startNotificationDaemon, type NotificationDaemon } from '../helpers/notificationDaemon.ts';
+import { mountsUnder, processesMentioning, waitFor } from '../helpers/processes.ts';
+import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+
+const unavailable = sandboxUnavailable() ?? notificationDaemonAvailable();
+if (unavailable !== null) console.warn(`[vmwatch tests] skipping the watch e2e test: ${unavailable}`);
+
+/** Summaries under `runs`, oldest first. */
+function summaries(runs: string): RunSummary[] {
+  if (!existsSync(runs)) return [];
+  return readdirSync(runs)
+    .sort()
+    .filter((d) => existsSync(path.join(runs, d, 'summary.json')))
+    .map((d) => JSON.parse(readFileSync(path.join(runs, d, 'summary.json'), 'utf8')) as RunSummary);
+}
+
+describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the demo app', () => {
+  let demo: DemoProject;
+  let daemon: NotificationDaemon;
+  let cli: CliProcess;
+  let home: string;
+
+  beforeAll(async () => {
+    home = inject('demoHome');
+    demo = createDemoProject({ pool: 'e2e-watch' });
+    daemon = await startNotificationDaemon();
+    cli = startCli(['watch', '--config', demo.configFile], { env: { VMWATCH_HOME: home, ...daemon.env } });
+    await cli.waitFor(/vmwatch: watching .* — 10 test\(s\), pool of 3 sandbox machine\(s\) ready/, { timeoutMs: 120_000 });
+  });
+
+  afterAll(async () => {
+    if (cli.child.exitCode === null) {
+      cli.child.kill('SIGKILL');
+      await cli.exited;
+    }
+    await daemon?.stop();
+    demo?.cleanup();
+  });
+
+  const nextSummary = async (count: number): Promise<RunSummary> => {
+    const list = await waitFor(() => (summaries(demo.runs).length >= count ? summaries(demo.runs) : null), 90_000, `run #${count}`);
+    return list[count - 1]!;
+  };
+
+  it('a broken Python module runs exactly its importers, and a real notification says what failed', async () => {
+    const prices = path.join(demo.app, 'shop/prices.py');
+    writeFileSync(prices, `${readFileSync(prices, 'utf8')}\nraise RuntimeError("prices broken")\n`);
+    const summary = await nextSummary(1);
+    expect(summary.changedFiles).toEqual(['shop/prices.py']);
+    expect(summary.tests.map((t) => t.id).sort()).toEqual(['py-api-check', 'tests/test_cart.py', 'tests/test_prices.py', 'tests/test_receipt.py']);
+    expect(summary.tests.every((t) => t.status === 'failed')).toBe(true);
+    expect(summary.failed).toBe(4);
+    const log = readFileSync(path.join(demo.runs, summary.runId, 'tests/test_prices.py/output.log'), 'utf8');
+    expect(log).toMatch(/prices broken/);
+    const notes = await waitForHistory(daemon, 1);
+    expect(notes.at(-1)).toMatchObject({
+      appname: 'vmwatch',
+      summary: 'vmwatch: 4 tests failed',
+      body: 'new: py-api-check, tests/test_cart.py, tests/test_prices.py, tests/test_receipt.py',
+    });
+  });
+
+  it('fixing it runs the same tests green, says so, and pulls the artifacts of a TS suite', async () => {
+    await import('node:child_process').then(({ execFileSync }) => execFileSync('git', ['checkout', '--', 'shop/prices.py'], { cwd: demo.app }));
+    const summary = await nextSummary(2);
+    expect(summary.tests.map((t) => t.id).sort()).toEqual(['py-api-check', 'tests/test_cart.py', 'tests/test_prices.py', 'tests/test_receipt.py']);
+    expect(summary.tests.filter((t) => t.status !== 'passed').map((t) => [t.id, readFileSync(path.join(t.artifactsDir, 'output.log'), 'utf8')])).toEqual([]);
+    const notes = await waitForHistory(daemon, 2);
+    expect(notes.at(-1)).toMatchObject({ summary: 'vmwatch: green again' });
+
+    writeFileSync(path.join(demo.app, 'scripts/write-report.ts'), `${readFileSync(path.join(demo.app, 'scripts/write-report.ts'), 'utf8')}\n// touched\n`);
+    const third = await nextSummary(3);
+    expect(third.tests.map((t) => t.id)).toEqual(['write-report']);
+    expect(third.tests[0]!.status).toBe('passed');
+    const artifacts = path.join(demo.runs, third.runId, 'write-report');
+    expect(readdirSync(artifacts).sort()).toEqual(['output.log', 'report.json', 'report.txt']);
+  });
+
+  it('SIGINT mid-run cancels, writes the summary, and leaves no sandbox process, mount or machine behind', async () => {
+    const server = path.join(demo.app, 'src/server.ts');
+    writeFileSync(server, `${readFileSync(server, 'utf8')}\n// touched\n`);
+    await waitFor(() => processesMentioning(`${home}/sandbox/machines/`).some((p) => p.cmdline.includes('api-smoke')), 60_000, 'api-smoke running');
+    cli.child.kill('SIGINT');
+    const t0 = Date.now();
+    const exit = await cli.exited;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(exit.code).toBe(0);
+    expect(processesMentioning(home)).toEqual([]);
+    expect(mountsUnder(home)).toEqual([]);
+    expect(readdirSync(path.join(home, 'sandbox', 'machines')).filter((n) => n.startsWith('vmwatch-e2e-watch-'))).toEqual([]);
+    const last = summaries(demo.runs).at(-1)!;
+    expect(last.changedFiles).toEqual(['src/server.ts']);
+    expect(last.tests.find((t) => t.id === 'api-smoke')?.status).toBe('cancelled');
+    expect(existsSync(path.join(home, 'pools', 'e2e-watch.pid'))).toBe(false);
+  });
+});
+
+async function waitForHistory(daemon: NotificationDaemon, count: number): Promise<Array<{ summary: string; body: string; appname: string }>> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const history = await daemon.history();
+    if (history.length >= count) return history;
+    if (Date.now() > deadline) throw new Error(`expected ${count} notifications, got ${JSON.stringify(history)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

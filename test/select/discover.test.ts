@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.ts';
+import { discoverTests, fillCommand, shellQuote } from '../../src/select/discover.ts';
+
+function config(input: { tests?: unknown[]; discover?: unknown[] }) {
+  return configSchema.parse({ root: '.', ...input });
+}
+
+describe('discoverTests', () => {
+  it('returns named suites and one test per matching file, sorted by id', () => {
+    const parsed = config({
+      tests: [{ id: 'e2e', command: 'npm run e2e', files: ['e2e/**'], timeoutMs: 90_000 }],
+      discover: [{ pattern: '**/*.test.ts', command: 'npx vitest run {file}', timeoutMs: 5000 }],
+    });
+    const files = ['src/b.test.ts', 'src/a.ts', 'a.test.ts', 'e2e/run.ts'];
+    expect(discoverTests(parsed, files)).toEqual([
+      { id: 'a.test.ts', kind: 'discovered', command: 'npx vitest run a.test.ts', file: 'a.test.ts', timeoutMs: 5000 },
+      { id: 'e2e', kind: 'suite', command: 'npm run e2e', timeoutMs: 90_000 },
+      { id: 'src/b.test.ts', kind: 'discovered', command: 'npx vitest run src/b.test.ts', file: 'src/b.test.ts', timeoutMs: 5000 },
+    ]);
+  });
+
+  it('uses the first matching rule, honours ignore and array patterns, and matches dot folders', () => {
+    const parsed = config({
+      discover: [
+        { pattern: ['py/tests/**/test_*.py', 'py/tests/**/*_test.py'], command: 'pytest {file}', ignore: ['**/slow/**'] },
+        { pattern: '**/*.py', command: 'python {file}' },
+        { pattern: '**/*.spec.ts', command: 'vitest {file} --root . # {file}' },
+      ],
+    });
+    const files = ['py/tests/test_a.py', 'py/tests/b_test.py', 'py/tests/slow/test_c.py', 'py/app/x.py', '.config/z.spec.ts', 'README.md'];
+    expect(discoverTests(parsed, files).map((test) => [test.id, test.command])).toEqual([
+      ['.config/z.spec.ts', 'vitest .config/z.spec.ts --root . # .config/z.spec.ts'],
+      ['py/app/x.py', 'python py/app/x.py'],
+      ['py/tests/b_test.py', 'pytest py/tests/b_test.py'],
+      ['py/tests/slow/test_c.py', 'python py/tests/slow/test_c.py'],
+      ['py/tests/test_a.py', 'pytest py/tests/test_a.py'],
+    ]);
+  });
+
+  it('quotes file names the shell would split or expand', () => {
+    const parsed = config({ discover: [{ pattern: '**/*.test.ts', command: 'vitest run {file}' }] });
+    const tests = discoverTests(parsed, ["src/it's here.test.ts", 'src/prés.test.ts', 'src/$HOME.test.ts']);
+    expect(tests.map((test) => test.command)).toEqual([
+      "vitest run 'src/$HOME.test.ts'",
+      `vitest run 'src/it'\\''s here.test.ts'`,
+      "vitest run 'src/prés.test.ts'",
+    ]);
+    expect(tests.map((test) => test.id)).toEqual(['src/$HOME.test.ts', "src/it's here.test.ts", 'src/prés.test.ts']);
+  });
+
+  it('leaves a file whose path is a suite id to the suite', () => {
+    const parsed = config({
+      tests: [{ id: 'smoke.test.ts', command: 'npm run smoke' }],
+      discover: [{ pattern: '*.test.ts', command: 'vitest {file}' }],
+    });
+    expect(discoverTests(parsed, ['smoke.test.ts'])).toEqual([{ id: 'smoke.test.ts', kind: 'suite', command: 'npm run smoke' }]);
+  });
+});
+
+describe('shellQuote / fillCommand', () => {
+  it('leaves safe paths bare', () => {
+    expect(shellQuote('src/a-b_c.1.ts')).toBe('src/a-b_c.1.ts');
+    expect(shellQuote('a b')).toBe("'a b'");
+    expect(fillCommand('x {file} {file}', 'a;b')).toBe("x 'a;b' 'a;b'");
+  });
+});
