@@ -91,8 +91,10 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     const exit = await cli.exited;
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(exit.code).toBe(0);
-    expect(processesMentioning(home)).toEqual([]);
-    expect(mountsUnder(home)).toEqual([]);
+    // Other e2e files share this VMWATCH_HOME, so look for this pool's machines only.
+    const ours = path.join(home, 'sandbox', 'machines', 'vmwatch-e2e-watch-');
+    expect(processesMentioning(ours)).toEqual([]);
+    expect(mountsUnder(ours)).toEqual([]);
     expect(readdirSync(path.join(home, 'sandbox', 'machines')).filter((n) => n.startsWith('vmwatch-e2e-watch-'))).toEqual([]);
     const last = summaries(demo.runs).at(-1)!;
     expect(last.changedFiles).toEqual(['src/server.ts']);
