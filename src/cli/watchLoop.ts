@@ -13,7 +13,7 @@ import { filterIgnored } from '../select/gitFilter.ts';
 import { ImportGraph } from '../select/importGraph.ts';
 import { listProjectFiles } from '../select/listFiles.ts';
 import type { Plan, TestCase } from '../select/types.ts';
-import { ChangeBatcher } from '../watch/ChangeBatcher.ts';
+import { ChangeBatcher, type BatchTiming } from '../watch/ChangeBatcher.ts';
 import { ContentHashFilter } from '../watch/ContentHashFilter.ts';
 import { watchFiles } from '../watch/watchFiles.ts';
 import { executeRun } from './executeRun.ts';
@@ -82,7 +82,7 @@ export class WatchLoop {
     const initial = await planSelection(config, { graph, testCases });
     await this.#hashes.remember(initial.plan.changedFiles);
     live();
-    this.#batcher = new ChangeBatcher({ debounceMs: config.watch.debounceMs, onBatch: (files) => this.#onBatch(files) });
+    this.#batcher = new ChangeBatcher({ debounceMs: config.watch.debounceMs, onBatch: (files, timing) => this.#onBatch(files, timing) });
     this.#watcher = await watchFiles({
       root: config.root,
       include: config.watch.include,
@@ -106,7 +106,8 @@ export class WatchLoop {
     return { graph, testCases: discoverTests(this.#config, [...this.#files]) };
   }
 
-  #onBatch(files: string[]): void {
+  #onBatch(files: string[], timing: BatchTiming): void {
+    log.debug({ files, ...timing, batchAt: Date.now() }, 'batch');
     this.#batches = this.#batches.then(() => this.#handleBatch(files)).catch((err: unknown) => log.error({ err }, `could not handle a change: ${errorMessage(err)}`));
   }
 
@@ -122,7 +123,9 @@ export class WatchLoop {
       else this.#files.delete(file);
     }
     if (layoutChanged) this.#testCases = discoverTests(this.#config, [...this.#files]);
+    const selecting = Date.now();
     const { plan } = await planSelection(this.#config, { changedFiles: files, graph: this.#graph, testCases: this.#testCases });
+    log.debug({ selectionStartAt: selecting, planAt: Date.now(), tests: plan.tests.length }, 'plan');
     for (const file of files) if (!this.#files.has(file)) this.#graph.remove(file);
     const head = `change: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
     if (plan.tests.length === 0) {

@@ -193,8 +193,10 @@ export class VMPool {
       return;
     }
     void this.#track(this.#withRetries(slot, 'revert', async () => {
+      const started = Date.now();
       const endpoint = await this.#opts.provider.revertToSnapshot(slot.name);
       slot.metrics.reverts++;
+      log.debug({ vm: slot.name, revertMs: Date.now() - started }, 'reverted');
       return endpoint;
     }));
   }

@@ -27,6 +27,11 @@ export interface RunContext {
 
 /** Where the host-side time of one test went (for the benchmark and the logs). */
 export interface TestTimings {
+  /** Epoch ms: job start, machine acquired, app synced, command running in the machine. */
+  queuedAt: number;
+  acquiredAt?: number;
+  syncedAt?: number;
+  commandStartedAt?: number;
   acquireMs: number;
   syncMs: number;
   execStartMs?: number;
@@ -38,8 +43,8 @@ export type TimedResult = TestResult & { timings: TestTimings };
 
 /** acquire → sync the app in → run the command (output to output.log) → pull artifacts → release. */
 export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: string): Promise<TimedResult> {
-  const timings: TestTimings = { acquireMs: 0, syncMs: 0, execMs: 0, pullMs: 0 };
   const started = Date.now();
+  const timings: TestTimings = { queuedAt: started, acquireMs: 0, syncMs: 0, execMs: 0, pullMs: 0 };
   const logFile = path.join(artifactsDir, 'output.log');
   await mkdir(artifactsDir, { recursive: true });
   let commandStarted = started;
@@ -61,13 +66,16 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
     if (ctx.signal?.aborted) return result({ status: 'cancelled', exitCode: null, vm: null });
     return result({ status: 'error', exitCode: null, vm: null, error: `no machine: ${errorMessage(err)}` });
   }
-  timings.acquireMs = Date.now() - started;
+  timings.acquiredAt = Date.now();
+  timings.acquireMs = timings.acquiredAt - started;
   try {
     const t0 = Date.now();
     await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-    timings.syncMs = Date.now() - t0;
+    timings.syncedAt = Date.now();
+    timings.syncMs = timings.syncedAt - t0;
     commandStarted = Date.now();
     await writeFile(logFile, `$ ${job.test.command}\n# machine ${vm.name}, reasons: ${job.reasons.join('; ')}\n`);
+    const execCalled = Date.now();
     const exec = await vm.exec(job.test.command, {
       logFile,
       env: { ...ctx.env, VMWATCH_TEST_ID: job.test.id },
@@ -75,7 +83,10 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     timings.execMs = exec.durationMs;
-    if (exec.startLatencyMs !== undefined) timings.execStartMs = exec.startLatencyMs;
+    if (exec.startLatencyMs !== undefined) {
+      timings.execStartMs = exec.startLatencyMs;
+      timings.commandStartedAt = execCalled + exec.startLatencyMs;
+    }
     const t1 = Date.now();
     await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), artifactsDir);
     timings.pullMs = Date.now() - t1;

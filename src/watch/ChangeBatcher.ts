@@ -3,11 +3,17 @@ export interface ChangeBatcherOptions {
   debounceMs: number;
   /** A batch is emitted at the latest this long after its first event, even if events keep coming. */
   maxWaitMs?: number;
-  onBatch: (files: string[]) => void;
+  onBatch: (files: string[], timing: BatchTiming) => void;
   /** Injected for tests. */
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
   now?: () => number;
+}
+
+/** When the batch's first and last events arrived (epoch ms), for the logs and the benchmark. */
+export interface BatchTiming {
+  firstEventAt: number;
+  lastEventAt: number;
 }
 
 /**
@@ -19,6 +25,7 @@ export class ChangeBatcher {
   #pending = new Set<string>();
   #timer: unknown;
   #firstAt = 0;
+  #lastAt = 0;
   #closed = false;
 
   constructor(options: ChangeBatcherOptions) {
@@ -35,6 +42,7 @@ export class ChangeBatcher {
     if (this.#closed) return;
     if (this.#pending.size === 0) this.#firstAt = this.#opts.now();
     this.#pending.add(file);
+    this.#lastAt = this.#opts.now();
     if (this.#timer !== undefined) this.#opts.clearTimer(this.#timer);
     const waited = this.#opts.now() - this.#firstAt;
     const delay = Math.max(0, Math.min(this.#opts.debounceMs, this.#opts.maxWaitMs - waited));
@@ -48,7 +56,7 @@ export class ChangeBatcher {
     if (this.#pending.size === 0) return;
     const files = [...this.#pending].sort();
     this.#pending = new Set();
-    this.#opts.onBatch(files);
+    this.#opts.onBatch(files, { firstEventAt: this.#firstAt, lastEventAt: this.#lastAt });
   }
 
   close(): void {

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { mergePlans } from '../../src/cli/mergePlans.ts';
+
+describe('mergePlans', () => {
+  it('unions tests (merging reasons) and changed files', () => {
+    const merged = mergePlans(
+      { changedFiles: ['b.ts'], all: false, tests: [{ id: 't2', reasons: ['changed b.ts'] }], uncovered: ['x.md'] },
+      { changedFiles: ['a.ts', 'b.ts'], all: false, tests: [{ id: 't1', reasons: ['imports a.ts'] }, { id: 't2', reasons: ['imports a.ts', 'changed b.ts'] }], uncovered: [] },
+    );
+    expect(merged).toEqual({
+      changedFiles: ['a.ts', 'b.ts'],
+      all: false,
+      tests: [
+        { id: 't1', reasons: ['imports a.ts'] },
+        { id: 't2', reasons: ['changed b.ts', 'imports a.ts'] },
+      ],
+      uncovered: ['x.md'],
+    });
+  });
+});
