@@ -1,0 +1,33 @@
+import { benchLoop } from './loop.ts';
+import { benchPool } from './pool.ts';
+
+/**
+ * `npm run bench [-- --only NAME[,NAME]] [--quick]`: every benchmark, printed as one JSON object
+ * on stdout (progress on stderr). Medians are the figures to quote.
+ */
+const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown>>> = {
+  pool: (quick) => benchPool({ cycles: quick ? 5 : 20 }),
+  loop: (quick) => benchLoop({ saves: quick ? 3 : 10 }),
+};
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : Object.keys(BENCHES);
+const unknown = only.filter((n) => !(n in BENCHES));
+if (unknown.length > 0) {
+  console.error(`bench: unknown benchmark(s) ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+
+const results: Record<string, unknown> = {
+  machine: { node: process.version, platform: process.platform, cpus: (await import('node:os')).cpus().length },
+  startedAt: new Date().toISOString(),
+};
+for (const name of only) {
+  process.stderr.write(`bench: ${name}…\n`);
+  const started = Date.now();
+  results[name] = await BENCHES[name]!(quick);
+  process.stderr.write(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+}
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
