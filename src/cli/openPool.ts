@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/types.ts';
 import { logger } from '../log.ts';
 import { VMPool } from '../pool/VMPool.ts';
 import { createProvider } from '../providers/createProvider.ts';
-import { SnapshotMissingError } from '../providers/sandbox/SandboxProvider.ts';
+import { SnapshotMissingError } from '../providers/SnapshotMissingError.ts';
 import type { Provider } from '../providers/types.ts';
 import type { Progress } from '../report/progress.ts';
 import { buildSnapshot } from '../snapshot/buildSnapshot.ts';

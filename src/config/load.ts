@@ -3,11 +3,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createJiti } from 'jiti';
 import { ConfigError, errorMessage } from '../errors.ts';
+import { logger } from '../log.ts';
 import { formatIssues } from './formatIssues.ts';
+import { TART_VMS_PER_HOST, tartHostLimitProblem } from './hostLimit.ts';
 import { parseMemoryMb } from './parseMemory.ts';
 import { fromReferenceConfig, isReferenceConfig, referenceConfigSchema } from './referenceConfig.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
 import type { ResolvedConfig } from './types.ts';
+
+const log = logger('config');
 
 /** Looked for in the current directory, in this order, when no `--config` is given. */
 export const DEFAULT_CONFIG_FILES = ['watch.config.ts', 'watch.config.mts', 'watch.config.mjs', 'watch.config.js', 'watch.config.json', 'config.json'];
@@ -51,7 +55,13 @@ function parseOrThrow(file: string, raw: unknown): ParsedConfig {
   if (isReferenceConfig(raw)) {
     const ref = referenceConfigSchema.safeParse(raw);
     if (!ref.success) throw invalid(file, formatIssues(ref.error.issues));
-    return configSchema.parse(fromReferenceConfig(ref.data));
+    const config = configSchema.parse(fromReferenceConfig(ref.data));
+    if (config.pool.provider === 'tart' && tartHostLimitProblem(config.pool)) {
+      // The reference's own config asks for 3 Tart VMs on one Mac; accept it as is, but run 2.
+      log.warn(`${file}: poolSize ${config.pool.size} with Tart: macOS runs at most ${TART_VMS_PER_HOST} VMs per host, so the pool runs ${TART_VMS_PER_HOST} (use provider "orchard" for more)`);
+      config.pool.size = TART_VMS_PER_HOST;
+    }
+    return config;
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${file}: expected the file to export a config object (export default defineConfig({ root: ... }))`);
@@ -81,6 +91,10 @@ export function resolveConfig(file: string, parsed: ParsedConfig): ResolvedConfi
     if (parsed.tests.findIndex((t) => t.id === suite.id) !== i) {
       throw invalid(file, [`tests[${i}].id: "${suite.id}" is used twice; test ids must be unique`]);
     }
+  }
+  if (parsed.pool.provider === 'tart') {
+    const refused = tartHostLimitProblem(parsed.pool);
+    if (refused) throw invalid(file, [refused]);
   }
   const { memory, name, snapshot, ...pool } = parsed.pool;
   const poolName = name ?? slug(path.basename(root));

@@ -67,6 +67,16 @@ const poolSchema = z
     memory: memorySchema.optional(),
     ports: z.array(z.number().int().min(1).max(9999)).default([]),
     user: z.string().min(1).default('admin'),
+    /** The base image's login, used once by `snapshot build` to install the pool key (Cirrus images: admin/admin). */
+    password: z.string().default('admin'),
+    /** Tart: keep one suspended golden per slot, so a revert resumes instead of booting (DESIGN.md §4). */
+    suspend: z.boolean().default(false),
+    /** Tart: allow more than 2 VMs on this host (macOS refuses a third unless the host is special). */
+    overrideHostLimit: z.boolean().default(false),
+    /** How long a new machine may take until it answers (Tart: boot + IP + SSH). */
+    bootTimeoutMs: positiveInt.default(180_000),
+    /** Idle machines are checked this often; one that stops answering is replaced. 0 turns it off. */
+    healthCheckMs: z.number().int().min(0).default(30_000),
     /** Env passed to every test command. */
     env: z.record(z.string(), z.string()).default({}),
   })
@@ -96,7 +106,7 @@ export const configSchema = z
     tests: z.array(suiteSchema).default([]),
     discover: z.array(discoverSchema).default([]),
     triggers: triggersSchema.default({ runAll: DEFAULT_RUN_ALL, map: [] }),
-    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {} }),
+    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000 }),
     artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
     notify: notifySchema.default({ on: ['failure', 'recovery'] }),
     setup: z.array(z.string().min(1)).default([]),

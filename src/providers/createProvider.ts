@@ -1,4 +1,7 @@
-import { VmwatchError } from '../errors.ts';
+import { ConfigError, VmwatchError } from '../errors.ts';
+import { tartHostLimitProblem } from '../config/hostLimit.ts';
+import { poolKeyFiles } from '../paths.ts';
+import { TartProvider } from './tart/TartProvider.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { SandboxProvider } from './sandbox/SandboxProvider.ts';
 import { whichTool } from './tools.ts';
@@ -24,7 +27,23 @@ export function createProvider(config: ResolvedConfig): Provider {
   switch (kind) {
     case 'sandbox':
       return new SandboxProvider({ snapshot: config.pool.snapshot, guestPath: config.guestPath });
-    case 'tart':
+    case 'tart': {
+      const refused = tartHostLimitProblem(config.pool);
+      if (refused) throw new ConfigError(`${config.configFile}: invalid config (provider "auto" chose tart, since 'tart' is on PATH):\n  ${refused}`);
+      const keys = poolKeyFiles(config.pool.name);
+      return new TartProvider({
+        configFile: config.configFile,
+        snapshot: config.pool.snapshot,
+        ...(config.pool.base === undefined ? {} : { base: config.pool.base }),
+        ...(config.pool.cpu === undefined ? {} : { cpu: config.pool.cpu }),
+        ...(config.pool.memoryMb === undefined ? {} : { memoryMb: config.pool.memoryMb }),
+        guestPath: config.guestPath,
+        user: config.pool.user,
+        identityFile: keys.identityFile,
+        knownHostsFile: keys.knownHostsFile,
+        suspend: config.pool.suspend,
+      });
+    }
     case 'orchard':
       throw new VmwatchError(
         'PROVIDER_UNAVAILABLE',

@@ -9,6 +9,7 @@ import { syncExcludes } from '../transport/rsyncArgs.ts';
 import type { Transport } from '../transport/types.ts';
 import { lockfileHashes, setupHash } from './fingerprint.ts';
 import { writeSnapshotMeta, type SnapshotMeta } from './meta.ts';
+import { snapshotStatus } from './status.ts';
 
 export interface BuildSnapshotOptions {
   config: ResolvedConfig;
@@ -46,19 +47,27 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
   const { config, provider } = options;
   const progress = options.onProgress ?? (() => {});
   const name = builderName(config.pool.name);
+  // `update` reruns setup only when a lockfile or the setup itself changed since the last build.
+  const before = options.from === 'snapshot' ? await snapshotStatus(config, provider.kind) : null;
+  const runSetup = before === null || before.state !== 'fresh';
+  if (before !== null && !runSetup) progress('lockfiles and setup unchanged: syncing the tree only');
+  else if (before !== null && before.reasons.length > 0) progress(`rerunning setup: ${before.reasons.join(', ')}`);
   await provider.destroyVM(name);
   progress(`creating builder machine ${name}`);
-  const endpoint = await provider.createBuilder(name, options.from ?? 'base', options.signal);
+  const from = before?.state === 'missing' ? 'base' : (options.from ?? 'base');
+  const endpoint = await provider.createBuilder(name, from, options.signal);
   const transport = options.connect(endpoint);
-  let provides: string[] = [];
+  let provides: string[] = before?.meta?.provides ?? [];
   try {
-    if (config.setup.length > 0) {
+    if (config.setup.length > 0 || before !== null) {
       progress('syncing the app into the builder');
       await transport.copyToVM(config.root, config.guestPath, {
         exclude: syncExcludes(config.artifacts.dir, PROVIDED),
         delete: true,
         ...(options.signal ? { signal: options.signal } : {}),
       });
+    }
+    if (config.setup.length > 0 && runSetup) {
       const cache = path.join(vmwatchHome(), 'cache', 'npm');
       await mkdir(cache, { recursive: true });
       const logFile = path.join(vmwatchHome(), 'logs', `${config.pool.snapshot}-build.log`);

@@ -44,8 +44,20 @@ describe('loadConfig', () => {
     write('config.json', JSON.stringify({ provider: 'tart', snapshot: 'chatstats-ready', poolSize: 3, cpu: 4, memory: '8GB' }));
     const config = await loadConfig({ cwd: dir });
     expect(config.root).toBe(dir);
-    expect(config.pool).toMatchObject({ provider: 'tart', size: 3, snapshot: 'chatstats-ready', cpu: 4, memoryMb: 8192 });
+    // Its poolSize 3 cannot run on one Mac (2 macOS VMs per host): accepted, and run with 2.
+    expect(config.pool).toMatchObject({ provider: 'tart', size: 2, snapshot: 'chatstats-ready', cpu: 4, memoryMb: 8192 });
     expect(config.discover.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a Tart pool larger than 2 in watch.config, with the reason and the ways out', async () => {
+    const file = write('watch.config.json', JSON.stringify({ root: './app', pool: { provider: 'tart', size: 3 } }));
+    const message = await failure(file);
+    expect(message).toContain(file);
+    expect(message).toMatch(/pool\.size: expected at most 2 with provider "tart", got 3/);
+    expect(message).toMatch(/2 VMs per host/);
+    expect(message).toMatch(/orchard/);
+    write('watch.config.json', JSON.stringify({ root: './app', pool: { provider: 'tart', size: 3, overrideHostLimit: true } }));
+    expect((await loadConfig({ cwd: dir })).pool.size).toBe(3);
   });
 
   it('prefers watch.config.ts over config.json', async () => {

@@ -5,12 +5,8 @@ import { resolveProviderKind } from '../../providers/createProvider.ts';
 import { INSTALL_HINTS, whichTool } from '../../providers/tools.ts';
 import { snapshotStatus } from '../../snapshot/status.ts';
 import type { CommonFlags } from '../args.ts';
+import { tartChecks, type Check } from './doctorTart.ts';
 
-interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
 
 const TOOLS: Record<string, string[]> = {
   sandbox: ['bwrap', 'unshare', 'rsync', 'git'],
@@ -27,6 +23,7 @@ export async function doctorCommand(flags: CommonFlags): Promise<number> {
     const found = whichTool(tool);
     checks.push({ name: tool, ok: found !== null, detail: found ?? `missing — install: ${INSTALL_HINTS[tool] ?? tool}` });
   }
+  if (kind === 'tart') checks.push(...(await tartChecks(config)));
   const snap = await snapshotStatus(config, kind);
   checks.push({
     name: 'snapshot',

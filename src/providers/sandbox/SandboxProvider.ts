@@ -5,16 +5,14 @@ import { MachineError, VmwatchError } from '../../errors.ts';
 import { logger } from '../../log.ts';
 import { requireTool } from '../tools.ts';
 import type { Provider, SandboxEndpoint } from '../types.ts';
+import { SnapshotMissingError } from '../SnapshotMissingError.ts';
+
+export { SnapshotMissingError };
 import { sandboxDirs } from './sandboxDirs.ts';
 import { commitSandboxSnapshot } from './commitSnapshot.ts';
 
 const log = logger('sandbox');
 
-export class SnapshotMissingError extends VmwatchError {
-  constructor(name: string, hint: string) {
-    super('SNAPSHOT_MISSING', `snapshot "${name}" does not exist. ${hint}`, { exitCode: 2 });
-  }
-}
 
 /**
  * Linux machines made of bubblewrap + overlayfs: a machine is a writable layer over the snapshot
