@@ -28,4 +28,6 @@ export interface RunSummary {
   tests: TestResult[];
   passed: number;
   failed: number;
+  /** The pool's machines when the run ended, with their counters (boots, reverts, failures, busy time). */
+  machines?: Array<{ name: string; state: string; boots: number; reverts: number; failures: number; busyMs: number }>;
 }

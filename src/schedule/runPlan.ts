@@ -1,6 +1,7 @@
 import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
+import { junitXml } from '../report/junit.ts';
 import type { RunSummary, TestResult } from '../report/types.ts';
 import { createRunDir, testArtifactsDir } from './runId.ts';
 import { runTest, type RunContext, type TestJob, type TimedResult } from './runTest.ts';
@@ -20,11 +21,15 @@ export interface RunOutcome {
   results: TimedResult[];
 }
 
-/** Write JSON beside, then rename: a reader never sees half a summary. */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+/** Write beside, then rename: a reader never sees half a file. */
+export async function writeTextAtomic(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await writeFile(tmp, text);
   await rename(tmp, file);
+}
+
+export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  return writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function summarize(runId: string, startedAt: Date, changedFiles: string[], results: TestResult[]): RunSummary {
@@ -59,6 +64,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
   );
   const tests: TestResult[] = results.map(({ timings: _timings, ...r }) => r);
   const summary = summarize(runId, startedAt, options.changedFiles, tests);
+  summary.machines = options.pool.status().map(({ name, state, metrics }) => ({ name, state, ...metrics }));
   await writeJsonAtomic(path.join(runDir, 'summary.json'), summary);
+  await writeTextAtomic(path.join(runDir, 'junit.xml'), await junitXml(summary));
   return { summary, runDir, results };
 }

@@ -47,6 +47,13 @@ describe.skipIf(sandboxUnavailable() !== null)('vmwatch run / select on the demo
     expect(readFileSync(path.join(runDir, 'api-smoke', 'output.log'), 'utf8')).toMatch(/port 3030/);
     expect(existsSync(path.join(runDir, 'src/money.test.ts/output.log'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8'))).toEqual(summary);
+    // per-machine counters of the pool of 3, and a JUnit report beside the summary
+    expect(summary.machines?.map((m) => m.name).sort()).toEqual([1, 2, 3].map((i) => `vmwatch-e2e-run-${i}`));
+    expect(summary.machines!.reduce((n, m) => n + m.boots, 0)).toBe(3);
+    expect(summary.machines!.every((m) => m.busyMs > 0)).toBe(true);
+    const junit = readFileSync(path.join(runDir, 'junit.xml'), 'utf8');
+    expect(junit.match(/<testcase /g)?.length).toBe(10);
+    expect(junit).toContain('tests="10" failures="0" errors="0"');
   });
 
   it('select --json: a Python leaf change selects exactly its importers, with reasons', async () => {
