@@ -53,6 +53,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     jobs,
     changedFiles: plan.changedFiles,
     concurrency: config.concurrency ?? config.pool.size,
+    retry: config.retry,
     ...(options.signal ? { signal: options.signal } : {}),
     onStart: ({ runId, total }) => {
       log.info({ runId, tests: total }, `run ${runId}: ${total} test(s)`);

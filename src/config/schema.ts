@@ -11,7 +11,21 @@ export const DEFAULT_RUN_ALL = [
   'poetry.lock',
   'uv.lock',
   'pyproject.toml',
-  'tsconfig*.json',
+  '**/tsconfig*.json',
+  '**/jsconfig*.json',
+  '**/package.json',
+  'Pipfile',
+  'Pipfile.lock',
+  'bun.lock',
+  'bun.lockb',
+  // Setup files: test-runner configuration and global setup that every test goes through.
+  'setup.py',
+  'setup.cfg',
+  'pytest.ini',
+  'tox.ini',
+  '{vite,vitest,jest}.config.*',
+  '**/{vitest,jest}.setup.*',
+  '**/setupTests.*',
 ];
 
 const globList = z.array(z.string().min(1, 'a non-empty glob'));
@@ -48,6 +62,17 @@ const triggersSchema = z
   .object({
     runAll: globList.default(DEFAULT_RUN_ALL),
     map: z.array(z.object({ files: globList.min(1), tests: z.array(z.string().min(1)).min(1) }).strict()).default([]),
+  })
+  .strict();
+
+const selectSchema = z
+  .object({
+    /** Python source roots (folders absolute imports resolve from), relative to root; default: found from the layout. */
+    sourceRoots: z.array(z.string()).optional(),
+    /** tsconfig files for path aliases, relative to root; default: every tsconfig.json/jsconfig.json (nearest applies). */
+    tsconfig: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+    /** Keep the import graph in <root>/.vmwatch/graph.json for a warm start (default true). */
+    persistGraph: z.boolean().default(true),
   })
   .strict();
 
@@ -93,7 +118,7 @@ const notifySchema = z.union([
   z.literal(false),
   z
     .object({
-      on: z.array(z.enum(['failure', 'recovery'])).default(['failure', 'recovery']),
+      on: z.array(z.enum(['failure', 'recovery', 'flaky'])).default(['failure', 'recovery', 'flaky']),
     })
     .strict(),
 ]);
@@ -106,9 +131,12 @@ export const configSchema = z
     tests: z.array(suiteSchema).default([]),
     discover: z.array(discoverSchema).default([]),
     triggers: triggersSchema.default({ runAll: DEFAULT_RUN_ALL, map: [] }),
+    select: selectSchema.default({ persistGraph: true }),
     pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000 }),
     artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
-    notify: notifySchema.default({ on: ['failure', 'recovery'] }),
+    notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'] }),
+    /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */
+    retry: z.number().int().min(0).max(5).default(0),
     setup: z.array(z.string().min(1)).default([]),
     concurrency: positiveInt.optional(),
   })

@@ -14,9 +14,9 @@ export function xmlText(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
-async function outputTail(result: TestResult): Promise<string> {
+async function outputTail(result: TestResult, log: string): Promise<string> {
   try {
-    const text = await readFile(path.join(result.artifactsDir, 'output.log'), 'utf8');
+    const text = await readFile(path.join(result.artifactsDir, log), 'utf8');
     return text.split('\n').slice(-OUTPUT_TAIL_LINES).join('\n');
   } catch {
     return '';
@@ -29,6 +29,9 @@ function outcomeElement(result: TestResult, tail: string): string {
   switch (result.status) {
     case 'passed':
       return '';
+    case 'flaky':
+      // Passed in the end (Surefire's convention: a passing testcase that records its flaky failure).
+      return `      <flakyFailure message="failed, then passed on retry" type="flaky">${body}</flakyFailure>\n`;
     case 'failed':
       return `      <failure message="exit code ${result.exitCode}" type="failed">${body}</failure>\n`;
     case 'timedout':
@@ -50,7 +53,7 @@ export async function junitXml(summary: RunSummary): Promise<string> {
   const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
   const cases = await Promise.all(
     t.map(async (r) => {
-      const tail = r.status === 'passed' || r.status === 'cancelled' ? '' : await outputTail(r);
+      const tail = r.status === 'passed' || r.status === 'cancelled' ? '' : await outputTail(r, r.status === 'flaky' ? 'output.attempt-1.log' : 'output.log');
       return (
         `    <testcase name="${xmlText(r.id)}" classname="vmwatch" time="${(r.durationMs / 1000).toFixed(3)}">\n` +
         outcomeElement(r, tail) +

@@ -7,7 +7,7 @@ import type { RunSummary, TestStatus } from './types.ts';
 
 /** What to tell the user about a run; `kind` matches the `notify.on` values. */
 export interface Notification {
-  kind: 'failure' | 'recovery';
+  kind: 'failure' | 'recovery' | 'flaky';
   title: string;
   body: string;
 }
@@ -32,11 +32,15 @@ export function buildNotification(summary: RunSummary, previous: ReadonlyMap<str
     return status !== undefined && FAILING.has(status);
   };
   const failing = summary.tests.filter((test) => FAILING.has(test.status)).map((test) => test.id);
+  const flaky = summary.tests.filter((test) => test.status === 'flaky').map((test) => test.id);
   if (failing.length > 0) {
     const fresh = failing.filter((id) => !wasFailing(id));
     const still = failing.filter(wasFailing);
     const noun = failing.length === 1 ? 'test' : 'tests';
-    return { kind: 'failure', title: `vmwatch: ${failing.length} ${noun} failed`, body: listGroups([['new', fresh], ['still failing', still]]) };
+    return { kind: 'failure', title: `vmwatch: ${failing.length} ${noun} failed`, body: listGroups([['new', fresh], ['still failing', still], ['flaky', flaky]]) };
+  }
+  if (flaky.length > 0) {
+    return { kind: 'flaky', title: `vmwatch: ${flaky.length} flaky ${flaky.length === 1 ? 'test' : 'tests'} (passed on retry)`, body: listGroups([['flaky', flaky]]) };
   }
   const fixed = summary.tests.filter((test) => test.status === 'passed' && wasFailing(test.id)).map((test) => test.id);
   if (fixed.length === 0) return null;

@@ -23,6 +23,7 @@ const STATUS: Record<TestStatus, { symbol: string; word: string; color: Color }>
   error: { symbol: '!', word: 'error', color: 'red' },
   timedout: { symbol: '✗', word: 'timed out', color: 'red' },
   cancelled: { symbol: '-', word: 'cancelled', color: 'yellow' },
+  flaky: { symbol: '~', word: 'flaky', color: 'yellow' },
 };
 
 function paint(text: string, color: Color, options: FormatOptions): string {
@@ -83,6 +84,7 @@ export function formatRunSummary(summary: RunSummary, options: SummaryFormatOpti
 function overall(summary: RunSummary): [string, Color] {
   const statuses = new Set(summary.tests.map((test) => test.status));
   if (statuses.has('failed') || statuses.has('error') || statuses.has('timedout')) return ['✗', 'red'];
+  if (statuses.has('flaky')) return ['~', 'yellow'];
   return statuses.has('cancelled') ? ['-', 'yellow'] : ['✓', 'green'];
 }
 

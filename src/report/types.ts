@@ -1,5 +1,6 @@
 /** The result of one test in one run (DESIGN.md §2). */
-export type TestStatus = 'passed' | 'failed' | 'error' | 'cancelled' | 'timedout';
+/** `flaky`: failed, then passed when rerun on a fresh machine (`retry`). Neither green nor red. */
+export type TestStatus = 'passed' | 'failed' | 'error' | 'cancelled' | 'timedout' | 'flaky';
 
 export interface TestResult {
   id: string;
@@ -17,6 +18,8 @@ export interface TestResult {
   artifactsDir: string;
   /** Set when status is `error`: what went wrong outside the test itself. */
   error?: string;
+  /** How many times it ran (more than 1 with `retry`); each earlier attempt's log is `output.attempt-N.log`. */
+  attempts?: number;
 }
 
 /** `<into>/<runId>/summary.json`. */
@@ -28,6 +31,8 @@ export interface RunSummary {
   tests: TestResult[];
   passed: number;
   failed: number;
+  /** Passed only when rerun. */
+  flaky?: number;
   /** The pool's machines when the run ended, with their counters (boots, reverts, failures, busy time). */
   machines?: Array<{ name: string; state: string; boots: number; reverts: number; failures: number; busyMs: number }>;
 }

@@ -4,13 +4,16 @@ import pLimit from 'p-limit';
 import { junitXml } from '../report/junit.ts';
 import type { RunSummary, TestResult } from '../report/types.ts';
 import { createRunDir, testArtifactsDir } from './runId.ts';
-import { runTest, type RunContext, type TestJob, type TimedResult } from './runTest.ts';
+import { runWithRetries } from './runWithRetries.ts';
+import type { RunContext, TestJob, TimedResult } from './runTest.ts';
 
 export interface RunPlanOptions extends Omit<RunContext, 'runDir'> {
   into: string;
   jobs: TestJob[];
   changedFiles: string[];
   concurrency: number;
+  /** Reruns of a failed or timed-out test, each on a fresh machine. */
+  retry?: number;
   onStart?: (info: { runId: string; runDir: string; total: number }) => void;
   onResult?: (result: TimedResult, done: number, total: number) => void;
 }
@@ -41,6 +44,7 @@ export function summarize(runId: string, startedAt: Date, changedFiles: string[]
     tests: results,
     passed: results.filter((r) => r.status === 'passed').length,
     failed: results.filter((r) => r.status === 'failed' || r.status === 'error' || r.status === 'timedout').length,
+    flaky: results.filter((r) => r.status === 'flaky').length,
   };
 }
 
@@ -55,7 +59,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
   const results = await Promise.all(
     options.jobs.map((job) =>
       limit(async () => {
-        const result = await runTest(job, ctx, testArtifactsDir(runDir, job.test.id));
+        const result = await runWithRetries(job, ctx, testArtifactsDir(runDir, job.test.id), options.retry ?? 0);
         done++;
         options.onResult?.(result, done, options.jobs.length);
         return result;

@@ -9,6 +9,8 @@ import type { TestCase } from '../select/types.ts';
 export interface TestJob {
   test: TestCase;
   reasons: string[];
+  /** 1 for the first run, 2 for the first rerun (`retry`); the command sees it as VMWATCH_ATTEMPT. */
+  attempt?: number;
 }
 
 export interface RunContext {
@@ -78,7 +80,7 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
     const execCalled = Date.now();
     const exec = await vm.exec(job.test.command, {
       logFile,
-      env: { ...ctx.env, VMWATCH_TEST_ID: job.test.id },
+      env: { ...ctx.env, VMWATCH_TEST_ID: job.test.id, VMWATCH_ATTEMPT: String(job.attempt ?? 1) },
       timeoutMs: job.test.timeoutMs ?? ctx.defaultTimeoutMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });

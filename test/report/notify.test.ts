@@ -37,6 +37,15 @@ describe('buildNotification', () => {
     expect(buildNotification(run([['a', 'error']]), before([['a', 'timedout']]))?.body).toBe('still failing: a');
   });
 
+  it('reports flaky tests (passed on retry) as neither green nor red, and lists them beside failures', () => {
+    expect(buildNotification(run([['a', 'flaky'], ['b', 'passed']]), before([['a', 'failed']]))).toEqual({
+      kind: 'flaky',
+      title: 'vmwatch: 1 flaky test (passed on retry)',
+      body: 'flaky: a',
+    });
+    expect(buildNotification(run([['a', 'flaky'], ['b', 'failed']]), before([]))?.body).toBe('new: b · flaky: a');
+  });
+
   it('counts a test that was cancelled or passing before as a new failure', () => {
     const summary = run([['a', 'failed'], ['b', 'failed']]);
     expect(buildNotification(summary, before([['a', 'cancelled'], ['b', 'passed']]))?.body).toBe('new: a, b');
