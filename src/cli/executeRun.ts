@@ -70,6 +70,6 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   progress.clear();
   options.out.write(`${formatRunSummary(outcome.summary, { color: options.color })}\n`);
   options.store.record(outcome.summary);
-  await options.notifier.notifyRun(outcome.summary, previous);
+  await options.notifier.notifyRun(outcome.summary, previous, outcome.runDir);
   return outcome;
 }

@@ -119,6 +119,10 @@ const notifySchema = z.union([
   z
     .object({
       on: z.array(z.enum(['failure', 'recovery', 'flaky'])).default(['failure', 'recovery', 'flaky']),
+      /** Run this instead of a desktop notification (sh -c; VMWATCH_NOTIFY_* in its env, the notification as JSON on stdin). */
+      command: z.string().min(1).optional(),
+      /** Runs that finish faster than this after a notification are summed up in one, sent when it has passed. */
+      minIntervalMs: z.number().int().min(0).default(5_000),
     })
     .strict(),
 ]);
@@ -134,7 +138,7 @@ export const configSchema = z
     select: selectSchema.default({ persistGraph: true }),
     pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000 }),
     artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
-    notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'] }),
+    notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5_000 }),
     /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */
     retry: z.number().int().min(0).max(5).default(0),
     setup: z.array(z.string().min(1)).default([]),

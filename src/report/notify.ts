@@ -1,15 +1,20 @@
-import { type } from 'node:os';
-import nodeNotifier from 'node-notifier';
 import type { ResolvedConfig } from '../config/types.ts';
 import { errorMessage } from '../errors.ts';
 import { logger as moduleLogger, type Logger } from '../log.ts';
+import { CommandSink } from './commandSink.ts';
+import { DesktopSink } from './desktopSink.ts';
 import type { RunSummary, TestStatus } from './types.ts';
+
+export { DesktopSink };
 
 /** What to tell the user about a run; `kind` matches the `notify.on` values. */
 export interface Notification {
-  kind: 'failure' | 'recovery' | 'flaky';
+  /** `problem`: vmwatch itself cannot run tests (the pool cannot start); always shown. */
+  kind: 'failure' | 'recovery' | 'flaky' | 'problem';
   title: string;
   body: string;
+  /** What clicking it opens, where the platform supports it (the run's folder). */
+  open?: string;
 }
 
 /** Where notifications go. The default is the desktop (node-notifier); a `notify.command` sink can follow. */
@@ -70,80 +75,84 @@ export interface NotifierOptions {
   logger?: Logger;
 }
 
-/** Decides per run whether to notify, and never lets a broken notification break the run. */
+/** The sink a config asks for: `notify.command` when set, else the desktop. */
+export function sinkFor(config: NotifyConfig): NotificationSink {
+  return config !== false && config.command !== undefined ? new CommandSink(config.command) : new DesktopSink();
+}
+
+/**
+ * Decides per run whether to notify, at most one notification per run, and when runs come faster
+ * than `notify.minIntervalMs`, holds them and then sends one summary of what happened meanwhile.
+ * Never lets a broken notification break the run.
+ */
 export class Notifier {
   readonly #config: NotifyConfig;
   readonly #sink: NotificationSink;
   readonly #log: Logger;
   #warned = false;
+  #lastSentAt = Number.NEGATIVE_INFINITY;
+  #held: { latest: Notification; runs: number } | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #delivering: Promise<void> = Promise.resolve();
 
   constructor(options: NotifierOptions) {
     this.#config = options.config;
-    this.#sink = options.sink ?? new DesktopSink();
+    this.#sink = options.sink ?? sinkFor(options.config);
     this.#log = options.logger ?? moduleLogger('report/notify');
   }
 
-  /** Sends the run's notification if `notify.on` wants it; returns what was decided (null: nothing). */
-  async notifyRun(summary: RunSummary, previous: ReadonlyMap<string, TestStatus>): Promise<Notification | null> {
+  /** Sends (or holds, when runs come fast) the run's notification if `notify.on` wants it; returns what was decided. */
+  async notifyRun(summary: RunSummary, previous: ReadonlyMap<string, TestStatus>, runDir?: string): Promise<Notification | null> {
     if (this.#config === false) return null;
-    const notification = buildNotification(summary, previous);
-    if (notification === null || !this.#config.on.includes(notification.kind)) return null;
-    try {
-      await this.#sink.send(notification);
-    } catch (err) {
-      this.#reportFailure(err, summary.runId);
+    const decided = buildNotification(summary, previous);
+    if (decided === null || decided.kind === 'problem' || !this.#config.on.includes(decided.kind)) return null;
+    const notification = runDir === undefined ? decided : { ...decided, open: runDir };
+    const wait = this.#lastSentAt + this.#config.minIntervalMs - Date.now();
+    if (wait <= 0 && this.#held === null) {
+      await this.#deliver(notification, summary.runId);
+      return notification;
     }
+    this.#held = { latest: notification, runs: (this.#held?.runs ?? 0) + 1 };
+    this.#timer ??= setTimeout(() => void this.flush(), Math.max(wait, 0));
     return notification;
+  }
+
+  /** vmwatch itself cannot work (e.g. no machine of the pool starts): said at once, whatever `notify.on` says. */
+  async notifyProblem(message: string): Promise<void> {
+    if (this.#config === false) return;
+    await this.#deliver({ kind: 'problem', title: 'vmwatch cannot run tests', body: message }, 'problem');
+  }
+
+  /** Send what is held now (one summary notification); on shutdown, so nothing is lost. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const held = this.#held;
+    this.#held = null;
+    if (held === null) return;
+    const { latest, runs } = held;
+    const summary = runs === 1 ? latest : { ...latest, body: `${latest.body} · (latest of ${runs} runs since the last notification)` };
+    await this.#deliver(summary, 'held');
+  }
+
+  async #deliver(notification: Notification, runId: string): Promise<void> {
+    this.#lastSentAt = Date.now();
+    const attempt = this.#delivering.then(() => this.#sink.send(notification));
+    this.#delivering = attempt.catch(() => {});
+    try {
+      await attempt;
+    } catch (err) {
+      this.#reportFailure(err, runId);
+    }
   }
 
   #reportFailure(err: unknown, runId: string): void {
     if (this.#warned) {
-      this.#log.debug({ err, runId }, 'desktop notification failed again');
+      this.#log.debug({ err, runId }, 'notification failed again');
       return;
     }
     this.#warned = true;
-    this.#log.warn(
-      { err, runId },
-      `could not show a desktop notification (${errorMessage(err)}); is a notification daemon running? ` +
-        'On Linux install libnotify-bin and a daemon (e.g. dunst), or set notify: false. Further failures are logged at debug level.',
-    );
+    const how = this.#config !== false && this.#config.command !== undefined ? `notify.command failed: ${errorMessage(err)}` : `could not show a desktop notification (${errorMessage(err)}); is a notification daemon running? On Linux install libnotify-bin and a daemon (e.g. dunst), or set notify: false.`;
+    this.#log.warn({ err, runId }, `${how} Further failures are logged at debug level.`);
   }
-}
-
-type NotifyFunction = (options: Record<string, unknown>, callback: (err: unknown, response: unknown) => void) => unknown;
-
-const isNotifySend = type() === 'Linux' || type().endsWith('BSD');
-
-/**
- * The default sink: node-notifier, which on Linux runs `notify-send`. `wait: false`, and a timeout
- * of its own because notify-send can take ~10 s to fail (e.g. D-Bus autolaunch with only DISPLAY set).
- */
-export class DesktopSink implements NotificationSink {
-  readonly #timeoutMs: number;
-  readonly #notify: NotifyFunction;
-
-  constructor(options: { timeoutMs?: number; notify?: NotifyFunction } = {}) {
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#notify = options.notify ?? ((opts, callback) => nodeNotifier.notify(opts, callback as nodeNotifier.NotificationCallback));
-  }
-
-  send(notification: Notification): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer from the notifier within ${this.#timeoutMs} ms`)), this.#timeoutMs);
-      timer.unref();
-      this.#notify(toNodeNotifierOptions(notification), (err) => {
-        clearTimeout(timer);
-        // On success node-notifier passes notify-send's (usually empty) stderr as `err`.
-        if (err instanceof Error) reject(err);
-        else resolve();
-      });
-    });
-  }
-}
-
-function toNodeNotifierOptions(notification: Notification): Record<string, unknown> {
-  const options = { title: notification.title, message: notification.body, wait: false };
-  if (!isNotifySend) return options;
-  // notify-send unescapes its body (`\n`, `\\`), so double backslashes to keep them.
-  return { ...options, message: notification.body.replaceAll('\\', '\\\\'), 'app-name': 'vmwatch' };
 }

@@ -1,5 +1,9 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CommandSink } from '../../src/report/commandSink.ts';
 import { buildNotification, DesktopSink, Notifier, type Notification, type NotificationSink } from '../../src/report/notify.ts';
 import type { RunSummary, TestStatus } from '../../src/report/types.ts';
 import { notificationDaemonAvailable, startNotificationDaemon, type NotificationDaemon } from '../helpers/notificationDaemon.ts';
@@ -101,7 +105,7 @@ describe('Notifier', () => {
 
   it('sends only the kinds listed in notify.on', async () => {
     const sink = new RecordingSink();
-    const notifier = new Notifier({ config: { on: ['recovery'] }, sink });
+    const notifier = new Notifier({ config: { on: ['recovery'], minIntervalMs: 0 }, sink });
     expect(await notifier.notifyRun(failing, before([]))).toBeNull();
     expect(await notifier.notifyRun(recovered, wasFailing)).toMatchObject({ kind: 'recovery' });
     expect(sink.sent.map((n) => n.title)).toEqual(['vmwatch: green again']);
@@ -117,13 +121,63 @@ describe('Notifier', () => {
     const sink = new RecordingSink();
     sink.error = new Error('no daemon');
     const { logger, lines } = captureLogger();
-    const notifier = new Notifier({ config: { on: ['failure'] }, sink, logger });
+    const notifier = new Notifier({ config: { on: ['failure'], minIntervalMs: 0 }, sink, logger });
     await expect(notifier.notifyRun(failing, before([]))).resolves.toMatchObject({ kind: 'failure' });
     await expect(notifier.notifyRun(failing, before([]))).resolves.toMatchObject({ kind: 'failure' });
     const warnings = lines.filter((line) => line.level === 40);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.msg).toContain('no daemon');
     expect(lines.filter((line) => line.level === 20)).toHaveLength(1);
+  });
+});
+
+describe('Notifier rate limit', () => {
+  it('sends the first at once, holds runs that come fast, then sends one summary of them', async () => {
+    const sink = new RecordingSink();
+    const notifier = new Notifier({ config: { on: ['failure', 'recovery'], minIntervalMs: 60_000 }, sink });
+    await notifier.notifyRun(run([['a', 'failed']]), before([]), '/runs/r1');
+    await notifier.notifyRun(run([['a', 'failed'], ['b', 'failed']]), before([['a', 'failed']]));
+    await notifier.notifyRun(run([['a', 'failed'], ['b', 'failed'], ['c', 'failed']]), before([['a', 'failed'], ['b', 'failed']]));
+    expect(sink.sent).toEqual([{ kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a', open: '/runs/r1' }]);
+    await notifier.flush();
+    expect(sink.sent).toHaveLength(2);
+    expect(sink.sent[1]).toEqual({ kind: 'failure', title: 'vmwatch: 3 tests failed', body: 'new: c · still failing: a, b · (latest of 2 runs since the last notification)' });
+    await notifier.flush();
+    expect(sink.sent).toHaveLength(2);
+  });
+
+  it('sends the held summary by itself once the interval has passed', async () => {
+    const sink = new RecordingSink();
+    const notifier = new Notifier({ config: { on: ['failure', 'recovery'], minIntervalMs: 50 }, sink });
+    await notifier.notifyRun(run([['a', 'failed']]), before([]));
+    await notifier.notifyRun(run([['a', 'passed']]), before([['a', 'failed']]));
+    expect(sink.sent).toHaveLength(1);
+    await vi.waitFor(() => expect(sink.sent).toHaveLength(2), { timeout: 5_000 });
+    expect(sink.sent[1]).toMatchObject({ kind: 'recovery', title: 'vmwatch: green again', body: 'fixed: a' });
+  });
+
+  it('says at once when vmwatch itself cannot run tests, whatever notify.on lists', async () => {
+    const sink = new RecordingSink();
+    const notifier = new Notifier({ config: { on: [], minIntervalMs: 60_000 }, sink });
+    await notifier.notifyProblem('no machine of the pool could start: bwrap missing');
+    expect(sink.sent).toEqual([{ kind: 'problem', title: 'vmwatch cannot run tests', body: 'no machine of the pool could start: bwrap missing' }]);
+  });
+});
+
+describe('CommandSink (notify.command)', () => {
+  it('runs the command with the notification in its env and as JSON on stdin', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmwatch-notify-cmd-'));
+    try {
+      const out = path.join(dir, 'out');
+      const sink = new CommandSink(`printf '%s|%s|%s|%s\\n' "$VMWATCH_NOTIFY_KIND" "$VMWATCH_NOTIFY_TITLE" "$VMWATCH_NOTIFY_BODY" "$VMWATCH_NOTIFY_OPEN" > ${out}; cat >> ${out}`);
+      await sink.send({ kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a `b` $c', open: '/runs/r1' });
+      const [line, json] = readFileSync(out, 'utf8').trim().split('\n');
+      expect(line).toBe('failure|vmwatch: 1 test failed|new: a `b` $c|/runs/r1');
+      expect(JSON.parse(json!)).toEqual({ kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a `b` $c', open: '/runs/r1' });
+      await expect(new CommandSink('echo nope >&2; exit 3').send({ kind: 'problem', title: 't', body: 'b' })).rejects.toThrow("exited with 3: nope");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -148,7 +202,7 @@ describe('DesktopSink', () => {
     process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/vmwatch-test-bus';
     try {
       const { logger, lines } = captureLogger();
-      const notifier = new Notifier({ config: { on: ['failure'] }, logger });
+      const notifier = new Notifier({ config: { on: ['failure'], minIntervalMs: 0 }, logger });
       await expect(notifier.notifyRun(run([['a', 'failed']]), before([]))).resolves.toMatchObject({ kind: 'failure' });
       const warnings = lines.filter((line) => line.level === 40);
       expect(warnings).toHaveLength(1);
@@ -185,7 +239,7 @@ describe.skipIf(unavailable !== null)('Notifier with a real notification daemon 
     Object.assign(process.env, daemon.env);
     try {
       const { logger, lines } = captureLogger();
-      const notifier = new Notifier({ config: { on: ['failure', 'recovery'] }, logger });
+      const notifier = new Notifier({ config: { on: ['failure', 'recovery'], minIntervalMs: 0 }, logger });
       // Shell-sensitive characters: node-notifier builds a shell command line.
       const odd = 'src/$HOME `id` "q" back\\slash.test.ts';
       const summary = run([['src/money.test.ts', 'failed'], [odd, 'timedout'], ['src/ok.test.ts', 'passed']]);
@@ -200,6 +254,25 @@ describe.skipIf(unavailable !== null)('Notifier with a real notification daemon 
         body: 'new: src/money.test.ts · still failing: src/$HOME `id` "q" back\\slash.test.ts',
         appname: 'vmwatch',
       },
+    ]);
+  });
+
+  it('rate limit: three fast runs reach the daemon as two notifications, the second summing up the rest', async () => {
+    const saved = { DISPLAY: process.env.DISPLAY, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS };
+    Object.assign(process.env, daemon.env);
+    const already = (await daemon.history()).length;
+    try {
+      const notifier = new Notifier({ config: { on: ['failure', 'recovery'], minIntervalMs: 300 } });
+      await notifier.notifyRun(run([['x', 'failed']]), before([]));
+      await notifier.notifyRun(run([['x', 'failed'], ['y', 'failed']]), before([['x', 'failed']]));
+      await notifier.notifyRun(run([['x', 'passed'], ['y', 'passed']]), before([['x', 'failed'], ['y', 'failed']]));
+      await vi.waitFor(async () => expect((await daemon.history()).length).toBe(already + 2), { timeout: 10_000, interval: 100 });
+    } finally {
+      restoreEnv(saved);
+    }
+    expect((await daemon.history()).slice(already)).toEqual([
+      { summary: 'vmwatch: 1 test failed', body: 'new: x', appname: 'vmwatch' },
+      { summary: 'vmwatch: green again', body: 'fixed: x, y · (latest of 2 runs since the last notification)', appname: 'vmwatch' },
     ]);
   });
 
