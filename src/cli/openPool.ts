@@ -38,7 +38,18 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     log.warn(`snapshot "${status.name}" is stale (${status.reasons.join(', ')}); run 'vmwatch snapshot build' to refresh it`);
   }
   const meta = await readSnapshotMeta(config.pool.snapshot);
-  const pool = new VMPool({ provider, connect, pool: config.pool.name, size: config.pool.size, ...(onChange ? { onChange } : {}) });
+  const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
+  const pool = new VMPool({
+    provider,
+    connect,
+    pool: config.pool.name,
+    size: config.pool.size,
+    ports: config.pool.ports,
+    healthCheckMs: config.pool.healthCheckMs,
+    // Sync-ahead: a clean machine gets the current tree while it waits, so a test sends only the newest change.
+    prepare: (vm, sig) => vm.copyToVM(config.root, config.guestPath, { exclude: excludes, delete: true, signal: sig }),
+    ...(onChange ? { onChange } : {}),
+  });
   progress.update(`starting a pool of ${config.pool.size} ${provider.kind} machine(s)`);
   const started = Date.now();
   await pool.init();
@@ -48,5 +59,5 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     signal.throwIfAborted();
   }
   log.info({ ms: Date.now() - started, machines: pool.status().map((s) => s.name) }, `pool of ${config.pool.size} ready`);
-  return { pool, provider, excludes: syncExcludes(config.artifacts.dir, meta?.provides ?? []) };
+  return { pool, provider, excludes };
 }

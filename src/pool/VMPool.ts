@@ -4,7 +4,9 @@ import type { Endpoint, Provider } from '../providers/types.ts';
 import type { Transport } from '../transport/types.ts';
 import { isPoolMachine, machineName, machinePrefix } from './machineNames.ts';
 import { PoolLock } from './poolLock.ts';
+import { HealthChecker } from './healthCheck.ts';
 import { VM, type VMMetrics } from './VM.ts';
+import { WaiterQueue } from './WaiterQueue.ts';
 
 const log = logger('pool');
 
@@ -28,7 +30,15 @@ export interface VMPoolOptions {
   attempts?: number;
   backoffMs?: number;
   onChange?: () => void;
+  /** Guest ports forwarded to the host while a machine is leased (VM i: i·10000 + port). */
+  ports?: number[];
+  /** Sync-ahead: runs after each boot and revert, before the machine is ready (e.g. sync the current tree). */
+  prepare?: (vm: VM, signal: AbortSignal) => Promise<void>;
+  /** Idle machines are pinged this often; 0 (the default) turns health checks off. */
+  healthCheckMs?: number;
 }
+
+
 
 interface Slot {
   index: number;
@@ -41,30 +51,37 @@ interface Slot {
   error?: string;
 }
 
-interface Waiter {
-  resolve: (vm: VM) => void;
-  reject: (err: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
 
 /**
  * The reference's VMPool: a warm set of machines. `acquire` hands out a ready one or waits in FIFO
  * order; `release` returns at once and reverts in the background. Provider-agnostic.
  */
 export class VMPool {
-  readonly #opts: Required<Omit<VMPoolOptions, 'onChange'>> & Pick<VMPoolOptions, 'onChange'>;
+  readonly #opts: Required<Omit<VMPoolOptions, 'onChange' | 'prepare'>> & Pick<VMPoolOptions, 'onChange' | 'prepare'>;
   readonly #slots = new Map<number, Slot>();
-  readonly #waiters: Waiter[] = [];
+  readonly #waiters = new WaiterQueue<VM>();
+  /** Aborted by destroy: stops boots, readiness waits and sync-ahead in flight. */
+  readonly #life = new AbortController();
+  readonly #health: HealthChecker;
   readonly #jobs = new Set<Promise<void>>();
   readonly #lock: PoolLock;
   #target: number;
   #destroyed: Promise<void> | undefined;
 
   constructor(options: VMPoolOptions) {
-    this.#opts = { attempts: 3, backoffMs: 200, ...options };
+    this.#opts = { attempts: 3, backoffMs: 200, ports: [], healthCheckMs: 0, ...options };
     this.#target = options.size;
     this.#lock = new PoolLock(options.pool);
+    this.#health = new HealthChecker(
+      {
+        idle: () =>
+          [...this.#slots.values()]
+            .filter((s) => s.state === 'ready' && s.vm && s.vm.transport.ping)
+            .map((s) => ({ name: s.name, ping: (ms: number) => s.vm!.transport.ping!(ms) })),
+        replace: (name, why) => this.#replace(name, why),
+      },
+      { intervalMs: this.#opts.healthCheckMs },
+    );
   }
 
   get size(): number {
@@ -85,6 +102,26 @@ export class VMPool {
       await this.destroy();
       throw new PoolError(`no machine of the pool could start: ${why}`);
     }
+    this.#health.start();
+  }
+
+  /** An idle machine that stopped answering: rebuilt from the snapshot (counts as a failure). */
+  #replace(name: string, why: string): void {
+    const slot = [...this.#slots.values()].find((s) => s.name === name);
+    if (!slot || slot.state !== 'ready' || this.#destroyed) return;
+    log.warn({ vm: name }, `${name} ${why}: replacing it`);
+    slot.metrics.failures++;
+    slot.state = 'cleaning';
+    slot.vm!.status = 'cleaning';
+    this.#changed();
+    void this.#track(this.#withRetries(slot, 'boot', async () => {
+      await slot.vm?.transport.close();
+      await this.#opts.provider.destroyVM(slot.name);
+      await this.#opts.provider.createVM(slot.name, this.#life.signal);
+      const endpoint = await this.#opts.provider.startVM(slot.name, this.#life.signal);
+      slot.metrics.boots++;
+      return endpoint;
+    }));
   }
 
   async #addSlot(index: number): Promise<void> {
@@ -92,8 +129,8 @@ export class VMPool {
     this.#slots.set(index, slot);
     this.#changed();
     await this.#track(this.#withRetries(slot, 'boot', async () => {
-      await this.#opts.provider.createVM(slot.name);
-      const endpoint = await this.#opts.provider.startVM(slot.name);
+      await this.#opts.provider.createVM(slot.name, this.#life.signal);
+      const endpoint = await this.#opts.provider.startVM(slot.name, this.#life.signal);
       slot.metrics.boots++;
       return endpoint;
     }));
@@ -106,6 +143,12 @@ export class VMPool {
         const endpoint = await step();
         if (this.#destroyed) return;
         const transport = this.#opts.connect(endpoint);
+        try {
+          await transport.ready?.(this.#life.signal);
+        } catch (err) {
+          await transport.close();
+          throw err;
+        }
         if (slot.vm) {
           await slot.vm.transport.close();
           slot.vm.endpoint = endpoint;
@@ -114,6 +157,8 @@ export class VMPool {
           slot.vm = new VM({ index: slot.index, name: slot.name, endpoint, transport });
         }
         delete slot.error;
+        await this.#prepare(slot.vm);
+        if (this.#destroyed) return;
         this.#becomeReady(slot);
         return;
       } catch (err) {
@@ -132,6 +177,16 @@ export class VMPool {
     }
   }
 
+  /** Sync-ahead; a failure only costs the next acquire a full sync. */
+  async #prepare(vm: VM): Promise<void> {
+    if (!this.#opts.prepare) return;
+    try {
+      await this.#opts.prepare(vm, this.#life.signal);
+    } catch (err) {
+      if (!this.#destroyed) log.debug({ vm: vm.name, err }, 'sync-ahead failed; the next test syncs in full');
+    }
+  }
+
   #becomeReady(slot: Slot): void {
     if (slot.retire) {
       this.#removeSlot(slot);
@@ -140,11 +195,7 @@ export class VMPool {
     slot.state = 'ready';
     slot.vm!.status = 'ready';
     this.#changed();
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort!);
-      waiter.resolve(this.#lease(slot));
-    }
+    if (this.#waiters.length > 0) this.#waiters.serve(this.#lease(slot));
   }
 
   #lease(slot: Slot): VM {
@@ -162,20 +213,20 @@ export class VMPool {
     if (this.#destroyed) return Promise.reject(new PoolError('the pool has been destroyed'));
     signal?.throwIfAborted();
     const ready = [...this.#slots.values()].filter((s) => s.state === 'ready').sort((a, b) => a.index - b.index)[0];
-    if (ready && this.#waiters.length === 0) return Promise.resolve(this.#lease(ready));
-    if (this.#hopeless()) return Promise.reject(this.#hopelessError());
-    return new Promise<VM>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, ...(signal ? { signal } : {}) };
-      if (signal) {
-        waiter.onAbort = () => {
-          const i = this.#waiters.indexOf(waiter);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
-      }
-      this.#waiters.push(waiter);
-    });
+    const leased = ready && this.#waiters.length === 0 ? Promise.resolve(this.#lease(ready)) : this.#hopeless() ? Promise.reject(this.#hopelessError()) : this.#waiters.wait(signal);
+    return this.#opts.ports.length === 0 ? leased : leased.then((vm) => this.#forward(vm));
+  }
+
+  /** Open the leased machine's port forwards; when a host port is taken, give the machine back and say which. */
+  async #forward(vm: VM): Promise<VM> {
+    const pairs = this.#opts.ports.map((guestPort) => ({ hostPort: vm.index * 10_000 + guestPort, guestPort }));
+    try {
+      await vm.transport.forwardPorts?.(pairs);
+      return vm;
+    } catch (err) {
+      await this.release(vm);
+      throw err;
+    }
   }
 
   /** Returns at once; the machine reverts in the background and comes back ready. */
@@ -194,7 +245,8 @@ export class VMPool {
     }
     void this.#track(this.#withRetries(slot, 'revert', async () => {
       const started = Date.now();
-      const endpoint = await this.#opts.provider.revertToSnapshot(slot.name);
+      if (this.#opts.ports.length > 0) await vm.transport.closeForwards?.().catch((err: unknown) => log.debug({ vm: vm.name, err }, 'closing port forwards failed'));
+      const endpoint = await this.#opts.provider.revertToSnapshot(slot.name, this.#life.signal);
       slot.metrics.reverts++;
       log.debug({ vm: slot.name, revertMs: Date.now() - started }, 'reverted');
       return endpoint;
@@ -233,7 +285,9 @@ export class VMPool {
   /** Destroy every machine and give up the pool. Safe to call twice and while work is in flight. */
   destroy(): Promise<void> {
     this.#destroyed ??= (async () => {
-      for (const waiter of this.#waiters.splice(0)) waiter.reject(new PoolError('the pool has been destroyed'));
+      this.#waiters.rejectAll(new PoolError('the pool has been destroyed'));
+      this.#life.abort(new PoolError('the pool has been destroyed'));
+      await this.#health.stop();
       for (const slot of this.#slots.values()) slot.vm?.leaseController.abort();
       await Promise.allSettled([...this.#jobs]);
       const names = new Set([...this.#slots.values()].map((s) => s.name));
@@ -265,7 +319,7 @@ export class VMPool {
 
   #failWaitersIfHopeless(): void {
     if (!this.#hopeless()) return;
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#hopelessError());
+    this.#waiters.rejectAll(this.#hopelessError());
   }
 
   #track(job: Promise<void>): Promise<void> {

@@ -35,10 +35,24 @@ export interface CopyOptions {
   signal?: AbortSignal;
 }
 
+/** A machine's port reachable on the host (127.0.0.1:hostPort). */
+export interface PortForward {
+  hostPort: number;
+  guestPort: number;
+}
+
 /** Talks to one running machine: exec and copies. Built from a provider's Endpoint. */
 export interface Transport {
   exec(command: string, options?: ExecOptions): Promise<ExecResult & { output?: string }>;
   copyToVM(localDir: string, guestDir: string, options?: CopyOptions): Promise<void>;
   copyFromVM(guestDir: string, localDir: string, options?: CopyOptions): Promise<void>;
   close(): Promise<void>;
+  /** Wait until the machine answers (VM transports: ssh is up), then connect. */
+  ready?(signal?: AbortSignal): Promise<void>;
+  /** A cheap check that an idle machine still answers within `timeoutMs` (false when it does not). */
+  ping?(timeoutMs: number): Promise<boolean>;
+  /** Make the machine's ports reachable on the host (pool.ports); a taken host port throws PortInUseError. */
+  forwardPorts?(pairs: PortForward[]): Promise<void>;
+  /** Undo forwardPorts (at release); close() does it too. */
+  closeForwards?(): Promise<void>;
 }

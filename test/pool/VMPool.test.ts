@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VMPool } from '../../src/pool/VMPool.ts';
@@ -146,5 +146,46 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     const other = await p.acquire();
     expect(other.name).not.toBe(failed?.name);
     await p.release(other);
+  });
+
+  it('health checks replace an idle machine that stopped answering; the others are left alone', async () => {
+    const p = (pool = new VMPool({ provider: sb.provider, connect, pool: 'unit', size: 2, backoffMs: 10, healthCheckMs: 50 }));
+    await p.init();
+    // Break machine 2 for real: its writable layer and overlay work dir are gone, so nothing can start in it.
+    const dir = sandboxDirs.machine('vmwatch-unit-2');
+    rmSync(path.join(dir, 'upper'), { recursive: true, force: true });
+    rmSync(path.join(dir, 'work'), { recursive: true, force: true });
+    await waitFor(() => p.status()[1]!.metrics.boots === 2 && p.status()[1]!.state === 'ready', 10_000, 'machine 2 replaced');
+    expect(p.status().map((s) => [s.name, s.metrics.boots, s.metrics.failures])).toEqual([
+      ['vmwatch-unit-1', 1, 0],
+      ['vmwatch-unit-2', 2, 1],
+    ]);
+    const vms = [await p.acquire(), await p.acquire()];
+    for (const vm of vms) expect((await vm.exec('ls')).output).toBe('from-snapshot.txt\n');
+    for (const vm of vms) await p.release(vm);
+  });
+
+  it('sync-ahead: prepare runs after every boot and revert, before the machine is handed out', async () => {
+    let prepared = 0;
+    const p = (pool = new VMPool({
+      provider: sb.provider,
+      connect,
+      pool: 'unit',
+      size: 1,
+      backoffMs: 10,
+      prepare: async (vm) => {
+        prepared++;
+        await vm.exec(`echo ${prepared} > synced-ahead.txt`);
+      },
+    }));
+    await p.init();
+    const first = await p.acquire();
+    expect((await first.exec('cat synced-ahead.txt')).output).toBe('1\n');
+    await first.exec('rm synced-ahead.txt && echo dirty > dirty.txt');
+    await p.release(first);
+    const second = await p.acquire();
+    expect((await second.exec('ls')).output).toBe('from-snapshot.txt\nsynced-ahead.txt\n');
+    expect((await second.exec('cat synced-ahead.txt')).output).toBe('2\n');
+    await p.release(second);
   });
 });

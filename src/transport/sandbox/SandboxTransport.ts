@@ -67,6 +67,12 @@ export class SandboxTransport implements Transport {
     return { ...base, outcome: 'exited' };
   }
 
+  /** Health check: can a command still start in this machine? */
+  async ping(timeoutMs: number): Promise<boolean> {
+    const r = await this.exec('true', { timeoutMs });
+    return r.outcome === 'exited' && r.exitCode === 0;
+  }
+
   async copyToVM(localDir: string, guestDir: string, options: CopyOptions = {}): Promise<void> {
     const target = guestToMerged(this.#ep, guestDir);
     const files = options.files;
