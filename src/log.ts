@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -9,13 +11,13 @@ export type { Logger };
 function createRootLogger(): Logger {
   const level = process.env.VMWATCH_LOG ?? 'info';
   if (process.stderr.isTTY && process.env.VMWATCH_LOG_JSON !== '1') {
-    return pino({
-      level,
-      transport: {
-        target: 'pino-pretty',
-        options: { destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' },
+    // In this thread and through process.stderr.write, so the live status area can keep logs above it.
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        process.stderr.write(chunk, callback);
       },
     });
+    return pino({ level }, pretty({ destination, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss', sync: true }));
   }
   return pino({ level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
 }
