@@ -1,5 +1,6 @@
 import { benchLoop } from './loop.ts';
 import { benchPool } from './pool.ts';
+import { benchSelect } from './select.ts';
 
 /**
  * `npm run bench [-- --only NAME[,NAME]] [--quick]`: every benchmark, printed as one JSON object
@@ -8,6 +9,7 @@ import { benchPool } from './pool.ts';
 const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown>>> = {
   pool: (quick) => benchPool({ cycles: quick ? 5 : 20 }),
   loop: (quick) => benchLoop({ saves: quick ? 3 : 10 }),
+  select: (quick) => benchSelect({ quick }),
 };
 
 const args = process.argv.slice(2);

@@ -49,6 +49,8 @@ Usage:
   vmwatch run      [--config F] [--since REV] [--all] [--tests ID,...] [--json]
                                                       select, run and report once (exit 0 passed, 1 failed, 2 usage/config)
   vmwatch select   [--config F] [--since REV] [--json] print the plan only; nothing runs
+  vmwatch why      TEST_ID [--config F] [--since REV] [--json]
+                                                      why the current changes run a test (the shortest import chain), or why not
   vmwatch snapshot build|update|status [--config F]   make or check the machines' snapshot
   vmwatch pool     status|destroy [--config F]         show or remove the pool's machines
   vmwatch doctor   [--config F]                       check tools, snapshot and disk

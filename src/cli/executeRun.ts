@@ -7,6 +7,7 @@ import { formatRunSummary, formatTestLine } from '../report/terminal.ts';
 import type { RunSummary } from '../report/types.ts';
 import { runPlan, type RunOutcome } from '../schedule/runPlan.ts';
 import type { TestJob } from '../schedule/runTest.ts';
+import { orderTests, type OrderHistory } from '../select/orderTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 import type { OpenPool } from './openPool.ts';
 
@@ -26,20 +27,22 @@ export interface ExecuteRunOptions {
   color: boolean;
 }
 
-/** Order: what failed last time first, then the rest by id (the selection issue adds durations). */
-export function orderJobs(plan: Plan, testCases: Map<string, TestCase>, failing: string[]): TestJob[] {
+/**
+ * Order (select/orderTests.ts): what failed last time first, then tests with no history, then
+ * by expected duration, longest first.
+ */
+export function orderJobs(plan: Plan, testCases: Map<string, TestCase>, history: OrderHistory): TestJob[] {
   const jobs = plan.tests.flatMap((t) => {
     const test = testCases.get(t.id);
     return test ? [{ test, reasons: t.reasons }] : [];
   });
-  const failed = new Set(failing);
-  return jobs.sort((a, b) => Number(failed.has(b.test.id)) - Number(failed.has(a.test.id)) || a.test.id.localeCompare(b.test.id));
+  return orderTests(jobs, (job) => job.test.id, history);
 }
 
 /** One run of a plan: tests over the pool, a line per finished test, summary, notification. */
 export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome & { summary: RunSummary }> {
   const { config, opened, plan, progress } = options;
-  const jobs = orderJobs(plan, options.testCases, options.store.failing());
+  const jobs = orderJobs(plan, options.testCases, options.store);
   const previous = options.store.snapshot();
   const outcome = await runPlan({
     pool: opened.pool,

@@ -6,6 +6,7 @@ import { snapshotCommand } from './commands/snapshot.ts';
 import { poolCommand } from './commands/pool.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { watchCommand } from './commands/watch.ts';
+import { whyCommand } from './commands/why.ts';
 
 type Command = (flags: CommonFlags, args: string[]) => Promise<number>;
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   watch: (flags) => watchCommand(flags),
   run: (flags) => runCommand(flags),
   select: (flags) => selectCommand(flags),
+  why: (flags, args) => whyCommand(flags, args),
   snapshot: (flags, args) => snapshotCommand(flags, args),
   pool: (flags, args) => poolCommand(flags, args),
   doctor: (flags) => doctorCommand(flags),

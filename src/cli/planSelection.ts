@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
+import { logger } from '../log.ts';
 import { discoverTests } from '../select/discover.ts';
 import { listChangedFiles } from '../select/gitChanges.ts';
-import { ImportGraph } from '../select/importGraph.ts';
+import type { ImportGraph } from '../select/importGraph.ts';
 import { listProjectFiles } from '../select/listFiles.ts';
+import { openGraph } from '../select/openGraph.ts';
 import { selectTests } from '../select/selectTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 
@@ -27,11 +29,13 @@ export interface PlanResult {
   graph: ImportGraph;
 }
 
-/** Every test the project has, and its import graph. */
-export async function loadProject(config: ResolvedConfig): Promise<{ testCases: TestCase[]; graph: ImportGraph }> {
+const log = logger('select');
+
+/** Every test the project has, and its import graph (warm from `.vmwatch/graph.json` when it can be). */
+export async function loadProject(config: ResolvedConfig): Promise<{ testCases: TestCase[]; graph: ImportGraph; files: string[] }> {
   const files = await listProjectFiles(config.root);
-  const graph = await ImportGraph.build(config.root, files);
-  return { testCases: discoverTests(config, files), graph };
+  const graph = await openGraph({ config, files, onWarning: (message) => log.warn(message) });
+  return { testCases: discoverTests(config, files), graph, files };
 }
 
 /** The shared path of `run`, `select` and the watcher: changes → selection → plan. */

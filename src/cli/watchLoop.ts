@@ -10,8 +10,8 @@ import { Progress } from '../report/progress.ts';
 import { ResultsStore } from '../report/resultsStore.ts';
 import { discoverTests } from '../select/discover.ts';
 import { filterIgnored } from '../select/gitFilter.ts';
-import { ImportGraph } from '../select/importGraph.ts';
-import { listProjectFiles } from '../select/listFiles.ts';
+import type { ImportGraph } from '../select/importGraph.ts';
+import { persistGraph } from '../select/openGraph.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 import { ChangeBatcher, type BatchTiming } from '../watch/ChangeBatcher.ts';
 import { ContentHashFilter } from '../watch/ContentHashFilter.ts';
@@ -19,9 +19,11 @@ import { watchFiles } from '../watch/watchFiles.ts';
 import { executeRun } from './executeRun.ts';
 import { mergePlans } from './mergePlans.ts';
 import { openPool, type OpenPool } from './openPool.ts';
-import { planSelection } from './planSelection.ts';
+import { loadProject, planSelection } from './planSelection.ts';
 
 const log = logger('watch');
+/** The graph is saved to `.vmwatch/graph.json` this long after the last change it took. */
+const GRAPH_SAVE_DELAY_MS = 3000;
 
 /**
  * The daemon: a warm pool, the import graph, chokidar → debounce → selection → runs. Changes that
@@ -44,11 +46,13 @@ export class WatchLoop {
   #running: Promise<void> | null = null;
   #batches: Promise<void> = Promise.resolve();
   #hashes: ContentHashFilter;
+  #saveTimer: NodeJS.Timeout | undefined;
+  #saving: Promise<void> = Promise.resolve();
 
   constructor(config: ResolvedConfig, signal: AbortSignal) {
     this.#config = config;
     this.#signal = signal;
-    this.#store = new ResultsStore(config.artifactsInto);
+    this.#store = new ResultsStore(config.artifactsInto, { root: config.root });
     this.#notifier = new Notifier({ config: config.notify });
     this.#hashes = new ContentHashFilter(config.root);
   }
@@ -65,15 +69,21 @@ export class WatchLoop {
     const live = (): void => this.#signal.throwIfAborted();
     await this.#store.load();
     let statusTimer: NodeJS.Timeout | undefined;
-    this.#opened = await openPool(config, this.#progress, () => {
-      statusTimer ??= setTimeout(() => {
-        statusTimer = undefined;
-        if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
-      }, 100);
-    }, this.#signal);
+    try {
+      this.#opened = await openPool(config, this.#progress, () => {
+        statusTimer ??= setTimeout(() => {
+          statusTimer = undefined;
+          if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
+        }, 100);
+      }, this.#signal);
+    } catch (err) {
+      // The developer may not be looking at this terminal: say it where they will see it.
+      if (!this.#signal.aborted) await this.#notifier.notifyProblem(errorMessage(err));
+      throw err;
+    }
     live();
-    this.#files = new Set(await listProjectFiles(config.root));
-    const { graph, testCases } = await this.#loadGraph();
+    const { graph, testCases, files } = await loadProject(config);
+    this.#files = new Set(files);
     live();
     this.#graph = graph;
     this.#testCases = testCases;
@@ -101,9 +111,15 @@ export class WatchLoop {
     }
   }
 
-  async #loadGraph(): Promise<{ graph: ImportGraph; testCases: TestCase[] }> {
-    const graph = await ImportGraph.build(this.#config.root, this.#files);
-    return { graph, testCases: discoverTests(this.#config, [...this.#files]) };
+  /** Saves the graph a while after the last change (a restart is then warm), at most one save at a time. */
+  #scheduleGraphSave(): void {
+    if (this.#config.select.persistGraph === false) return;
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      this.#saving = this.#saving.then(() => (this.#graph ? persistGraph(this.#graph, (message) => log.warn(message)) : undefined));
+    }, GRAPH_SAVE_DELAY_MS);
+    this.#saveTimer.unref();
   }
 
   #onBatch(files: string[], timing: BatchTiming): void {
@@ -127,6 +143,7 @@ export class WatchLoop {
     const { plan } = await planSelection(this.#config, { changedFiles: files, graph: this.#graph, testCases: this.#testCases });
     log.debug({ selectionStartAt: selecting, planAt: Date.now(), tests: plan.tests.length }, 'plan');
     for (const file of files) if (!this.#files.has(file)) this.#graph.remove(file);
+    this.#scheduleGraphSave();
     const head = `change: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
     if (plan.tests.length === 0) {
       this.#out.write(`${head} → no test affected${plan.uncovered.length ? ` (not covered by any test or rule: ${plan.uncovered.join(', ')})` : ''}\n`);
@@ -170,6 +187,13 @@ export class WatchLoop {
     this.#batcher?.close();
     await this.#watcher?.close();
     await this.#running;
+    await this.#notifier.flush();
+    if (this.#saveTimer !== undefined) {
+      clearTimeout(this.#saveTimer);
+      this.#saveTimer = undefined;
+      if (this.#graph) this.#saving = this.#saving.then(() => persistGraph(this.#graph!, (message) => log.warn(message)));
+    }
+    await this.#saving;
     await this.#opened?.pool.destroy();
     this.#progress.clear();
   }

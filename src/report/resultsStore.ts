@@ -1,20 +1,34 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { logger } from '../log.ts';
+import type { OrderHistory } from '../select/orderTests.ts';
+import { TestHistory } from '../select/testHistory.ts';
 import type { RunSummary, TestStatus } from './types.ts';
 
+const log = logger('results');
+
 /**
- * The last known status of each test: seeded from the newest `summary.json` under the artifacts
+ * The last known status of each test, and (given the app's root) recent durations: loaded from
+ * `<root>/.vmwatch/history.json`, else seeded from the newest `summary.json` under the artifacts
  * folder (so a one-shot `run` knows what was failing), then kept up to date run by run.
  */
-export class ResultsStore {
+export class ResultsStore implements OrderHistory {
   readonly #into: string;
   readonly #last = new Map<string, TestStatus>();
+  readonly #history: TestHistory | undefined;
 
-  constructor(into: string) {
+  constructor(into: string, options: { root?: string } = {}) {
     this.#into = into;
+    this.#history = options.root === undefined ? undefined : new TestHistory(options.root);
   }
 
   async load(): Promise<void> {
+    const warning = await this.#history?.load();
+    if (warning !== undefined) log.warn(warning);
+    if (this.#history !== undefined && this.#history.size > 0) {
+      for (const [id, status] of this.#history.statuses()) this.#last.set(id, status as TestStatus);
+      return;
+    }
     let runs: string[];
     try {
       runs = (await readdir(this.#into)).sort().reverse();
@@ -41,6 +55,19 @@ export class ResultsStore {
     for (const test of summary.tests) {
       if (test.status !== 'cancelled') this.#last.set(test.id, test.status);
     }
+    if (this.#history !== undefined) {
+      this.#history.record(summary.tests);
+      this.#history.save().catch((err: unknown) => log.warn({ err }, 'could not save the test history'));
+    }
+  }
+
+  isFailing(id: string): boolean {
+    const status = this.#last.get(id);
+    return status === 'failed' || status === 'error' || status === 'timedout';
+  }
+
+  expectedMs(id: string): number | undefined {
+    return this.#history?.expectedMs(id);
   }
 
   failing(): string[] {

@@ -109,22 +109,46 @@ function matchAt(pattern: RegExp, src: string, at: number): string | undefined {
   return pattern.exec(src)?.[0];
 }
 
+/** Files that mark a folder as a Python project: its folder (and its `src/`) is a source root. */
+const PROJECT_FILES = new Set(['pyproject.toml', 'setup.py', 'setup.cfg']);
+
 /**
- * Folders that absolute imports resolve from: the root (''), `src` if present, and the parent
- * of every top-level package (a folder with `__init__.py` whose parent has none). Root first.
+ * Folders that absolute imports resolve from: the root (''), `src` if present, the parent of
+ * every top-level package (a folder with `__init__.py` whose parent has none), and each folder
+ * holding a `pyproject.toml`, `setup.py` or `setup.cfg` (with its `src/`, for namespace packages
+ * that have no `__init__.py` to find them by). Root first.
  */
 export function pythonSourceRoots(files: Iterable<string>): string[] {
   const all = new Set(files);
   const roots = new Set<string>();
+  const projects: string[] = [];
   for (const file of all) {
     if (file === 'src' || file.startsWith('src/')) roots.add('src');
-    if (path.posix.basename(file) !== '__init__.py') continue;
+    const base = path.posix.basename(file);
+    if (PROJECT_FILES.has(base)) projects.push(parentDir(file));
+    if (base !== '__init__.py') continue;
     const pkg = path.posix.dirname(file);
     const parent = parentDir(pkg);
     if (pkg !== '.' && !all.has(join(parent, '__init__.py'))) roots.add(parent);
   }
+  for (const project of projects) {
+    roots.add(project);
+    const src = join(project, 'src/');
+    for (const file of all) {
+      if (file.startsWith(src)) {
+        roots.add(join(project, 'src'));
+        break;
+      }
+    }
+  }
   roots.delete('');
   return ['', ...[...roots].sort()];
+}
+
+/** Whether adding or removing `file` can change what pythonSourceRoots returns. */
+export function affectsSourceRoots(file: string): boolean {
+  const base = path.posix.basename(file);
+  return base === '__init__.py' || PROJECT_FILES.has(base) || file.startsWith('src/') || file.includes('/src/');
 }
 
 /**

@@ -1,11 +1,10 @@
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gitPrefix, runGit, splitNul } from './gitChanges.ts';
 
 /** Folders never listed: VCS data, dependencies, virtualenvs, vmwatch's own state and outputs. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.venv', '.vmwatch', 'test-runs', '__pycache__']);
-
-const STAT_CONCURRENCY = 64;
 
 /**
  * Every file of the project under `root`, relative to it (posix separators), sorted: tracked plus
@@ -20,9 +19,8 @@ export async function listProjectFiles(root: string): Promise<string[]> {
 async function listFromGit(root: string): Promise<string[]> {
   // Run from root, ls-files lists only files below it, relative to it.
   const output = await runGit(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-  const files = [...new Set(splitNul(output))];
-  const exists = await mapLimit(files, STAT_CONCURRENCY, (file) => isFile(path.join(root, file)));
-  return files.filter((_, i) => exists[i]);
+  // Synchronous stats: for thousands of files, much faster than a promise per file.
+  return [...new Set(splitNul(output))].filter((file) => statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile() === true);
 }
 
 async function walk(root: string, dir = ''): Promise<string[]> {

@@ -80,6 +80,48 @@ describe('listChangedFiles', () => {
     expect(changes).toEqual({ files: ['move me.ts', 'new é.ts', 'src/x.ts', 'z.ts'], all: false });
   });
 
+  it('works on a detached HEAD', async () => {
+    const r = repo();
+    r.write('a.ts');
+    r.commitAll('one');
+    r.write('b.ts');
+    r.commitAll('two');
+    r.git('checkout', '-q', '--detach', 'HEAD~1');
+    r.write('a.ts', 'edited\n');
+    expect(await listChangedFiles({ root: r.dir })).toEqual({ files: ['a.ts'], all: false });
+    expect(await listChangedFiles({ root: r.dir, since: 'main' })).toEqual({ files: ['a.ts'], all: false });
+  });
+
+  it('counts both paths of a rename made without git mv', async () => {
+    const r = repo();
+    r.write('src/old name.ts');
+    r.commitAll('initial');
+    r.remove('src/old name.ts');
+    r.write('src/nouveau nom é.ts');
+    expect(await listChangedFiles({ root: r.dir })).toEqual({ files: ['src/nouveau nom é.ts', 'src/old name.ts'], all: false });
+  });
+
+  it('runs everything in a clone too shallow to find the merge-base, with the reason', async () => {
+    const origin = repo();
+    origin.write('base.ts');
+    origin.commitAll('base');
+    origin.git('checkout', '-q', '-b', 'feature');
+    for (let i = 0; i < 3; i++) {
+      origin.write('feature.ts', `${i}\n`);
+      origin.commitAll(`feature ${i}`);
+    }
+    origin.git('checkout', '-q', 'main');
+    origin.write('main.ts');
+    origin.commitAll('main moves on');
+    const shallow = createTempDir('vmwatch-shallow-');
+    repos.push(shallow);
+    shallow.git('clone', '-q', '--depth', '1', '--no-single-branch', '-b', 'feature', `file://${origin.dir}`, 'clone');
+    const root = path.join(shallow.dir, 'clone');
+    const changes = await listChangedFiles({ root, since: 'origin/main' });
+    expect(changes.all).toBe(true);
+    expect(changes.reason).toMatch(/^cannot diff against origin\/main: no merge-base with HEAD \(a shallow clone\?/);
+  });
+
   describe('since', () => {
     function branched(): TempRepo {
       const r = repo();

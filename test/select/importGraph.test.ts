@@ -108,3 +108,104 @@ describe('ImportGraph updates', () => {
     expect(graph.importersOf('a.ts')).toEqual([]);
   });
 });
+
+describe('ImportGraph incremental updates', () => {
+  it('relinks only the files whose resolution probed a new file', async () => {
+    const sources: Record<string, string> = { 'a.ts': "import './later';", 'b.ts': "import './c';", 'c.ts': '', 'd.ts': "import './c';" };
+    const graph = await memoryGraph(sources);
+    const before = graph.stats.links;
+    sources['later.ts'] = '';
+    await graph.addFile('later.ts');
+    expect(graph.importsOf('a.ts')).toEqual(['later.ts']);
+    // a.ts (it probed later.ts) and the new file itself; b.ts and d.ts are untouched.
+    expect(graph.stats.links - before).toBe(2);
+  });
+
+  it('relinks JS files when a tsconfig appears or changes', async () => {
+    const sources: Record<string, string> = { 'src/a.ts': "import '@app/b';", 'src/b.ts': '' };
+    const graph = await memoryGraph(sources);
+    expect(graph.importsOf('src/a.ts')).toEqual([]);
+    sources['tsconfig.json'] = '{ "compilerOptions": { "paths": { "@app/*": ["./src/*"] } } }';
+    await graph.addFile('tsconfig.json');
+    expect(graph.importsOf('src/a.ts')).toEqual(['src/b.ts']);
+    sources['tsconfig.json'] = '{ "compilerOptions": { "paths": { "@app/*": ["./lib/*"] } } }';
+    await graph.update('tsconfig.json', true);
+    expect(graph.importsOf('src/a.ts')).toEqual([]);
+  });
+
+  it('relinks Python files when the source roots move', async () => {
+    const sources: Record<string, string> = { 'tests/test_x.py': 'import shop.cart', 'backend/shop/cart.py': '' };
+    const graph = await memoryGraph(sources);
+    expect(graph.importsOf('tests/test_x.py')).toEqual([]);
+    sources['backend/shop/__init__.py'] = '';
+    await graph.addFile('backend/shop/__init__.py');
+    expect(graph.importsOf('tests/test_x.py')).toEqual(['backend/shop/__init__.py', 'backend/shop/cart.py']);
+  });
+
+  it('links a test to a conftest.py that appears above it', async () => {
+    const sources: Record<string, string> = { 'tests/unit/test_x.py': '' };
+    const graph = await memoryGraph(sources);
+    sources['tests/conftest.py'] = '';
+    await graph.addFile('tests/conftest.py');
+    expect(graph.importsOf('tests/unit/test_x.py')).toEqual(['tests/conftest.py']);
+  });
+});
+
+describe('ImportGraph persistence', () => {
+  it('reuses the parses of unchanged files on a warm start', async () => {
+    const { createTempDir } = await import('./tempRepo.ts');
+    const { loadGraphCache, saveGraphCache } = await import('../../src/select/graphCache.ts');
+    const repo = createTempDir();
+    try {
+      repo.write('a.ts', "import './b';");
+      repo.write('b.ts', "import './c';");
+      repo.write('c.ts', '');
+      const cold = await ImportGraph.build(repo.dir, ['a.ts', 'b.ts', 'c.ts']);
+      expect(cold.stats.reads).toBe(3);
+      await saveGraphCache(cold);
+      repo.write('b.ts', '// no imports any more, and a different size');
+      const cache = await loadGraphCache(repo.dir);
+      const warm = await ImportGraph.build(repo.dir, ['a.ts', 'b.ts', 'c.ts'], { cached: cache.value! });
+      expect(warm.stats.reads).toBe(1);
+      expect(warm.importersOf('b.ts')).toEqual(['a.ts']);
+      expect(warm.importersOf('c.ts')).toEqual([]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('starts afresh with a warning when the file is corrupt, and keeps git from seeing it', async () => {
+    const { createTempRepo } = await import('./tempRepo.ts');
+    const { loadGraphCache, saveGraphCache } = await import('../../src/select/graphCache.ts');
+    const repo = createTempRepo();
+    try {
+      repo.write('a.ts', '');
+      await saveGraphCache(await ImportGraph.build(repo.dir, ['a.ts']));
+      expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('?? a.ts\n');
+      repo.write('.vmwatch/graph.json', '{"format": "graph-v1", "files": {');
+      const cache = await loadGraphCache(repo.dir);
+      expect(cache.value).toBeUndefined();
+      expect(cache.warning).toMatch(/graph\.json is corrupt or from another version; starting afresh/);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
+describe('ImportGraph settings', () => {
+  it('uses only the tsconfig files named in select.tsconfig', async () => {
+    const sources: Record<string, string> = {
+      'tsconfig.json': '{ "compilerOptions": { "paths": { "@x/*": ["./wrong/*"] } } }',
+      'config/tsconfig.app.json': '{ "compilerOptions": { "baseUrl": "..", "paths": { "@x/*": ["src/*"] } } }',
+      'src/a.ts': '',
+      'wrong/a.ts': '',
+      'main.ts': "import '@x/a';",
+    };
+    const readSource = async (file: string) => sources[file] ?? '';
+    const graph = await ImportGraph.build('/virtual', Object.keys(sources), { readSource, tsconfigs: ['config/tsconfig.app.json'] });
+    // A named tsconfig applies below its folder, and the first one to every other file.
+    expect(graph.importsOf('main.ts')).toEqual(['src/a.ts']);
+    const rooted = await ImportGraph.build('/virtual', Object.keys(sources), { readSource, tsconfigs: ['tsconfig.json'] });
+    expect(rooted.importsOf('main.ts')).toEqual(['wrong/a.ts']);
+  });
+});

@@ -24,7 +24,7 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   }
   const shutdown = installShutdown();
   const progress = new Progress();
-  const store = new ResultsStore(config.artifactsInto);
+  const store = new ResultsStore(config.artifactsInto, { root: config.root });
   await store.load();
   const opened = await openPool(config, progress, undefined, shutdown.signal);
   try {

@@ -1,0 +1,92 @@
+import { readState, writeState } from './stateFile.ts';
+
+/** What one finished test adds to the history. */
+export interface HistoryEntry {
+  id: string;
+  status: string;
+  durationMs: number;
+}
+
+interface TestRecord {
+  /** The last status that was not `cancelled`. */
+  status: string;
+  /** The latest durations, newest last (at most KEEP). */
+  durations: number[];
+}
+
+interface HistoryFile {
+  format: typeof FORMAT;
+  tests: Record<string, TestRecord>;
+}
+
+const FILE = 'history.json';
+const FORMAT = 'history-v1';
+const KEEP = 5;
+const FAILING = new Set(['failed', 'error', 'timedout']);
+
+function isHistoryFile(json: unknown): json is HistoryFile {
+  const candidate = json as Partial<HistoryFile> | null;
+  return typeof candidate === 'object' && candidate !== null && candidate.format === FORMAT && typeof candidate.tests === 'object' && candidate.tests !== null;
+}
+
+/**
+ * Per-test last status and recent durations, kept in `<root>/.vmwatch/history.json` (written
+ * atomically; a corrupt file is a fresh start with a warning). Cancelled results say nothing
+ * about the test and are not recorded.
+ */
+export class TestHistory {
+  readonly #root: string;
+  #tests = new Map<string, TestRecord>();
+  #saving: Promise<void> = Promise.resolve();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  /** Loads the file; returns a warning when it was unusable. */
+  async load(): Promise<string | undefined> {
+    const read = await readState(this.#root, FILE, isHistoryFile);
+    this.#tests = new Map(Object.entries(read.value?.tests ?? {}).filter(([, record]) => isRecord(record)));
+    return read.warning;
+  }
+
+  get size(): number {
+    return this.#tests.size;
+  }
+
+  statuses(): Map<string, string> {
+    return new Map([...this.#tests].map(([id, record]) => [id, record.status]));
+  }
+
+  isFailing(id: string): boolean {
+    return FAILING.has(this.#tests.get(id)?.status ?? '');
+  }
+
+  /** The expected duration: the median of the recent ones; undefined for a test never run. */
+  expectedMs(id: string): number | undefined {
+    const durations = [...(this.#tests.get(id)?.durations ?? [])].sort((a, b) => a - b);
+    if (durations.length === 0) return undefined;
+    const mid = durations.length >> 1;
+    return durations.length % 2 === 1 ? durations[mid] : ((durations[mid - 1] as number) + (durations[mid] as number)) / 2;
+  }
+
+  record(entries: readonly HistoryEntry[]): void {
+    for (const entry of entries) {
+      if (entry.status === 'cancelled') continue;
+      const durations = [...(this.#tests.get(entry.id)?.durations ?? []), Math.max(0, Math.round(entry.durationMs))].slice(-KEEP);
+      this.#tests.set(entry.id, { status: entry.status, durations });
+    }
+  }
+
+  /** Writes the file (one save at a time, each atomic). */
+  save(): Promise<void> {
+    const snapshot: HistoryFile = { format: FORMAT, tests: Object.fromEntries(this.#tests) };
+    this.#saving = this.#saving.catch(() => {}).then(() => writeState(this.#root, FILE, snapshot));
+    return this.#saving;
+  }
+}
+
+function isRecord(value: unknown): value is TestRecord {
+  const record = value as Partial<TestRecord> | null;
+  return typeof record === 'object' && record !== null && typeof record.status === 'string' && Array.isArray(record.durations) && record.durations.every((d) => typeof d === 'number');
+}

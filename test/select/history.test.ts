@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { orderTests } from '../../src/select/orderTests.ts';
+import { TestHistory } from '../../src/select/testHistory.ts';
+import { createTempDir, type TempRepo } from './tempRepo.ts';
+
+const dirs: TempRepo[] = [];
+function tempDir(): TempRepo {
+  const dir = createTempDir();
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) dir.cleanup();
+});
+
+describe('orderTests', () => {
+  it('puts failed first, then never-run, then the longest expected first', () => {
+    const history = {
+      isFailing: (id: string) => id.startsWith('failed'),
+      expectedMs: (id: string) => ({ 'failed-short': 10, 'failed-long': 900, short: 5, long: 5000, mid: 300 })[id],
+    };
+    const ids = ['short', 'new-b', 'failed-short', 'mid', 'new-a', 'long', 'failed-long'];
+    expect(orderTests(ids, (id) => id, history)).toEqual(['failed-long', 'failed-short', 'new-a', 'new-b', 'long', 'mid', 'short']);
+  });
+});
+
+describe('TestHistory', () => {
+  it('keeps the last status and recent durations, across a reload', async () => {
+    const dir = tempDir();
+    const history = new TestHistory(dir.dir);
+    expect(await history.load()).toBeUndefined();
+    history.record([
+      { id: 'a', status: 'passed', durationMs: 100 },
+      { id: 'b', status: 'failed', durationMs: 40 },
+    ]);
+    history.record([
+      { id: 'a', status: 'passed', durationMs: 300 },
+      { id: 'a', status: 'passed', durationMs: 200 },
+      { id: 'b', status: 'cancelled', durationMs: 1 },
+    ]);
+    await history.save();
+    const again = new TestHistory(dir.dir);
+    expect(await again.load()).toBeUndefined();
+    expect(again.expectedMs('a')).toBe(200);
+    expect(again.expectedMs('b')).toBe(40);
+    expect(again.isFailing('b')).toBe(true);
+    expect(again.expectedMs('never')).toBeUndefined();
+    expect(readFileSync(path.join(dir.dir, '.vmwatch/.gitignore'), 'utf8')).toBe('*\n');
+  });
+
+  it('starts afresh with a warning when the file is corrupt', async () => {
+    const dir = tempDir();
+    dir.write('.vmwatch/history.json', '{ not json');
+    const history = new TestHistory(dir.dir);
+    expect(await history.load()).toMatch(/history\.json is corrupt or from another version; starting afresh$/);
+    expect(history.size).toBe(0);
+    history.record([{ id: 'a', status: 'passed', durationMs: 1 }]);
+    await history.save();
+    expect(JSON.parse(readFileSync(path.join(dir.dir, '.vmwatch/history.json'), 'utf8'))).toEqual({ format: 'history-v1', tests: { a: { status: 'passed', durations: [1] } } });
+  });
+});
