@@ -26,6 +26,13 @@ export interface SshEndpoint {
   identityFile: string;
   knownHostsFile: string;
   guestPath: string;
+  /** The machine's name: VMWATCH_MACHINE in its commands (ssh transport). */
+  name?: string;
+  /**
+   * The name its host key is pinned under in `knownHostsFile` instead of host:port (ssh
+   * HostKeyAlias), so a machine that comes back at another address is still recognised.
+   */
+  hostKeyAlias?: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Endpoint } from '../providers/types.ts';
 import { SandboxTransport } from './sandbox/SandboxTransport.ts';
+import { SshTransport } from './ssh/SshTransport.ts';
 import type { Transport } from './types.ts';
-import { TransportError } from '../errors.ts';
 
 /** The transport that reaches a machine at `endpoint`. */
 export function connect(endpoint: Endpoint): Transport {
@@ -9,6 +9,6 @@ export function connect(endpoint: Endpoint): Transport {
     case 'sandbox':
       return new SandboxTransport(endpoint);
     case 'ssh':
-      throw new TransportError('the ssh transport is not available yet in this version of vmwatch');
+      return new SshTransport(endpoint);
   }
 }

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import { MissingToolError } from '../../errors.ts';
+import { killGroup, registerGroup, unregisterGroup } from '../../process/childRegistry.ts';
+import { INSTALL_HINTS } from '../../providers/tools.ts';
+import { parseMark } from './remoteCommand.ts';
+
+export interface SupervisedOptions {
+  /** Append the command's output here; without it the output is collected. */
+  logFile?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** After a cancel or timeout, how long the machine gets to end the command before ssh is killed here. */
+  stopGraceMs?: number;
+}
+
+export interface SupervisedRun {
+  /** ssh's own exit code. */
+  sshExitCode: number | null;
+  /** From the supervisor: when and as which process group the command started, and its exit code. */
+  startedAt?: number;
+  pgid?: number;
+  remoteExitCode?: number;
+  remoteError?: string;
+  /** What ssh (or the login shell, before the supervisor ran) said on stderr. */
+  sshStderr: string;
+  output?: string;
+  terminationReason?: 'timeout' | 'cancel';
+  durationMs: number;
+}
+
+const STDERR_KEEP = 8000;
+
+/**
+ * Run `ssh ARGV` whose remote command is the supervisor (remoteCommand.ts), owned like runOwned:
+ * its own process group, registered so a vmwatch exit kills it. ssh's stdin is a pipe kept open
+ * for the whole run; a cancel or timeout closes it, the supervisor in the machine kills the
+ * command's process group and reports, and ssh exits. Only when the machine does not answer
+ * within `stopGraceMs` is ssh itself killed (and the supervisor still sees EOF when the
+ * connection carries it).
+ */
+export async function runSupervised(argv: string[], options: SupervisedOptions = {}): Promise<SupervisedRun> {
+  const started = Date.now();
+  const log = options.logFile === undefined ? undefined : await open(options.logFile, 'a');
+  const child = spawn('ssh', argv, { detached: true, stdio: ['pipe', log?.fd ?? 'pipe', 'pipe'] });
+  await log?.close();
+  const pid = child.pid;
+  if (pid !== undefined) registerGroup(pid);
+  const run: SupervisedRun = { sshExitCode: null, sshStderr: '', durationMs: 0 };
+
+  const chunks: string[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => chunks.push(d));
+  let pending = '';
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    pending += d;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      onStderrLine(run, pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+    }
+  });
+  child.stdin?.on('error', () => {}); // EPIPE once ssh is gone
+
+  const timers: NodeJS.Timeout[] = [];
+  const stop = (reason: 'timeout' | 'cancel'): void => {
+    if (run.terminationReason !== undefined || pid === undefined) return;
+    run.terminationReason = reason;
+    child.stdin?.end();
+    const grace = options.stopGraceMs ?? 3000;
+    timers.push(setTimeout(() => killGroup(pid, 'SIGTERM'), grace).unref());
+    timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), grace + 500).unref());
+  };
+  const onAbort = (): void => stop('cancel');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.timeoutMs !== undefined) timers.push(setTimeout(() => stop('timeout'), options.timeoutMs));
+
+  try {
+    run.sshExitCode = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        reject(err.code === 'ENOENT' ? new MissingToolError('ssh', INSTALL_HINTS.ssh ?? 'install openssh-client') : err);
+      });
+      child.once('close', (code) => resolve(code));
+    });
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (pid !== undefined) {
+      killGroup(pid, 'SIGKILL');
+      unregisterGroup(pid);
+    }
+  }
+  if (pending !== '') onStderrLine(run, pending);
+  if (options.logFile === undefined) run.output = chunks.join('');
+  run.durationMs = Date.now() - started;
+  return run;
+}
+
+function onStderrLine(run: SupervisedRun, line: string): void {
+  const mark = parseMark(line);
+  if (mark === null) {
+    if (run.sshStderr.length < STDERR_KEEP) run.sshStderr += `${line}\n`;
+  } else if (mark.kind === 'started') {
+    run.startedAt = Date.now();
+    run.pgid = mark.pgid;
+  } else if (mark.kind === 'exit') {
+    run.remoteExitCode = mark.code;
+  } else {
+    run.remoteError = mark.message;
+  }
+}
