@@ -6,6 +6,7 @@ import type { ResultsStore } from '../report/resultsStore.ts';
 import { formatRunSummary, formatTestLine } from '../report/terminal.ts';
 import type { RunSummary } from '../report/types.ts';
 import { runPlan, type RunOutcome } from '../schedule/runPlan.ts';
+import type { RunControl } from '../schedule/RunControl.ts';
 import type { TestJob } from '../schedule/runTest.ts';
 import { orderTests, type OrderHistory } from '../select/orderTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
@@ -25,6 +26,10 @@ export interface ExecuteRunOptions {
   /** Terminal lines go here (stderr for `run --json`, stdout otherwise). */
   out: NodeJS.WriteStream;
   color: boolean;
+  /** The watcher's per-test view of the run (queued, running, cancel one). */
+  control?: RunControl;
+  /** Told when the run ended, with its summary (the live status area shows it). */
+  onSummary?: (summary: RunSummary) => void;
 }
 
 /**
@@ -57,6 +62,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     changedFiles: plan.changedFiles,
     concurrency: config.concurrency ?? config.pool.size,
     retry: config.retry,
+    ...(options.control ? { control: options.control } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onStart: ({ runId, total }) => {
       log.info({ runId, tests: total }, `run ${runId}: ${total} test(s)`);
@@ -73,6 +79,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   progress.clear();
   options.out.write(`${formatRunSummary(outcome.summary, { color: options.color })}\n`);
   options.store.record(outcome.summary);
+  options.onSummary?.(outcome.summary);
   await options.notifier.notifyRun(outcome.summary, previous, outcome.runDir);
   return outcome;
 }

@@ -13,17 +13,25 @@ import { filterIgnored } from '../select/gitFilter.ts';
 import type { ImportGraph } from '../select/importGraph.ts';
 import { persistGraph } from '../select/openGraph.ts';
 import type { Plan, TestCase } from '../select/types.ts';
+import type { RunSummary } from '../report/types.ts';
+import type { LiveState } from '../report/statusArea.ts';
+import type { RunControl } from '../schedule/RunControl.ts';
+import { WatchScheduler } from '../schedule/WatchScheduler.ts';
 import { ChangeBatcher, type BatchTiming } from '../watch/ChangeBatcher.ts';
 import { ContentHashFilter } from '../watch/ContentHashFilter.ts';
 import { watchFiles } from '../watch/watchFiles.ts';
 import { executeRun } from './executeRun.ts';
-import { mergePlans } from './mergePlans.ts';
+import { Interactive, interactiveTerminal } from './interactive/Interactive.ts';
+import type { KeyAction } from './interactive/keyInput.ts';
+import { testFilter } from './interactive/testFilter.ts';
 import { openPool, type OpenPool } from './openPool.ts';
 import { loadProject, planSelection } from './planSelection.ts';
 
 const log = logger('watch');
 /** The graph is saved to `.vmwatch/graph.json` this long after the last change it took. */
 const GRAPH_SAVE_DELAY_MS = 3000;
+
+const withExpected = (ms: number | undefined): { expectedMs?: number } => (ms === undefined ? {} : { expectedMs: ms });
 
 /**
  * The daemon: a warm pool, the import graph, chokidar → debounce → selection → runs. Changes that
@@ -42,8 +50,11 @@ export class WatchLoop {
   #testCases: TestCase[] = [];
   #watcher?: FSWatcher;
   #batcher?: ChangeBatcher;
-  #pending: Plan | null = null;
-  #running: Promise<void> | null = null;
+  readonly #scheduler: WatchScheduler;
+  #lastPlan: Plan | null = null;
+  #lastRun: RunSummary | null = null;
+  #filter: string | null = null;
+  #interactive: Interactive | null = null;
   #batches: Promise<void> = Promise.resolve();
   #hashes: ContentHashFilter;
   #saveTimer: NodeJS.Timeout | undefined;
@@ -55,6 +66,7 @@ export class WatchLoop {
     this.#store = new ResultsStore(config.artifactsInto, { root: config.root });
     this.#notifier = new Notifier({ config: config.notify });
     this.#hashes = new ContentHashFilter(config.root);
+    this.#scheduler = new WatchScheduler({ onBusy: config.watch.onBusy, signal, execute: (plan, control) => this.#execute(plan, control) });
   }
 
   #starting: Promise<void> | undefined;
@@ -107,7 +119,88 @@ export class WatchLoop {
     );
     if (initial.plan.tests.length > 0) {
       this.#out.write(`${initial.plan.changedFiles.length} file(s) differ from HEAD → ${initial.plan.tests.length} test(s)\n`);
-      this.#enqueue(initial.plan);
+      this.#submit(initial.plan, 'change');
+    }
+    if (interactiveTerminal()) {
+      this.#interactive = new Interactive({ state: () => this.#liveState(), onAction: (action) => this.#onKey(action) });
+      this.#interactive.start();
+    }
+  }
+
+  #liveState(): Omit<LiveState, 'prompt' | 'help' | 'showHelp'> {
+    const current = this.#scheduler.current;
+    return {
+      machines: this.#opened?.pool.status() ?? [],
+      queued: [...(current?.control.queued() ?? []), ...(this.#scheduler.pending?.tests.map((t) => t.id) ?? [])],
+      running: (current?.control.running() ?? []).map(({ id, vm, startedAt }) => ({ id, vm, startedAt, ...withExpected(this.#store.expectedMs(id)) })),
+      lastRun: this.#lastRun,
+      filter: this.#filter,
+      now: Date.now(),
+      cwd: process.cwd(),
+    };
+  }
+
+  /** The watch-mode keys: run all, rerun failed, rerun the last selection, filter, quit. */
+  #onKey(action: KeyAction): void {
+    const tests = (ids: string[], reason: string): Plan => ({ changedFiles: [], all: false, tests: ids.map((id) => ({ id, reasons: [reason] })), uncovered: [] });
+    switch (action.kind) {
+      case 'runAll':
+        this.#submit(tests(this.#testCases.map((t) => t.id), 'run all (a)'), 'user');
+        break;
+      case 'rerunFailed': {
+        const failing = this.#store.failing().filter((id) => this.#testCases.some((t) => t.id === id));
+        if (failing.length === 0) this.#out.write('no failing tests to rerun\n');
+        else this.#submit(tests(failing, 'rerun failed (f)'), 'user');
+        break;
+      }
+      case 'rerunLast':
+        if (this.#lastPlan) this.#submit(this.#lastPlan, 'user');
+        else this.#out.write('nothing has run yet: press a to run all\n');
+        break;
+      case 'filter':
+        this.#filter = action.pattern === '' ? null : action.pattern;
+        this.#out.write(this.#filter ? `filter: only tests matching "${this.#filter}"\n` : 'filter cleared\n');
+        break;
+      case 'quit':
+        process.kill(process.pid, 'SIGINT');
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Apply the `p` filter, then hand the plan to the scheduler and say what became of it. */
+  #submit(plan: Plan, origin: 'change' | 'user'): void {
+    const match = testFilter(this.#filter);
+    const kept = { ...plan, tests: plan.tests.filter((t) => match(t.id)) };
+    const hidden = plan.tests.length - kept.tests.length;
+    if (hidden > 0) this.#out.write(`${hidden} test(s) left out by the filter "${this.#filter}"\n`);
+    if (kept.tests.length === 0) return;
+    const what = this.#scheduler.submit(kept, origin);
+    if (what.kind === 'ignored') this.#out.write(`tests are running: change ignored (watch.onBusy: 'ignore')\n`);
+    else if (what.kind === 'queued') this.#out.write(`queued ${what.tests} test(s) after the current run${what.skipped ? ` (${what.skipped} already waiting in it)` : ''}\n`);
+    else if (what.kind === 'restarted' && what.cancelled.length > 0) this.#out.write(`restarting ${what.cancelled.join(', ')}: changed again while running\n`);
+  }
+
+  async #execute(plan: Plan, control: RunControl): Promise<void> {
+    this.#lastPlan = plan;
+    try {
+      await executeRun({
+        config: this.#config,
+        opened: this.#opened!,
+        plan,
+        testCases: new Map(this.#testCases.map((t) => [t.id, t])),
+        progress: this.#progress,
+        store: this.#store,
+        notifier: this.#notifier,
+        signal: this.#signal,
+        out: this.#out,
+        color: this.#out.isTTY === true,
+        control,
+        onSummary: (summary) => (this.#lastRun = summary),
+      });
+    } catch (err) {
+      log.error({ err }, `run failed: ${errorMessage(err)}`);
     }
   }
 
@@ -149,36 +242,8 @@ export class WatchLoop {
       this.#out.write(`${head} → no test affected${plan.uncovered.length ? ` (not covered by any test or rule: ${plan.uncovered.join(', ')})` : ''}\n`);
       return;
     }
-    this.#out.write(`${head} → ${plan.tests.length} test(s)${this.#running ? ' (queued after the current run)' : ''}\n`);
-    this.#enqueue(plan);
-  }
-
-  #enqueue(plan: Plan): void {
-    this.#pending = this.#pending ? mergePlans(this.#pending, plan) : plan;
-    if (!this.#running) this.#running = this.#drain().finally(() => (this.#running = null));
-  }
-
-  async #drain(): Promise<void> {
-    while (this.#pending && !this.#signal.aborted) {
-      const plan = this.#pending;
-      this.#pending = null;
-      try {
-        await executeRun({
-          config: this.#config,
-          opened: this.#opened!,
-          plan,
-          testCases: new Map(this.#testCases.map((t) => [t.id, t])),
-          progress: this.#progress,
-          store: this.#store,
-          notifier: this.#notifier,
-          signal: this.#signal,
-          out: this.#out,
-          color: this.#out.isTTY === true,
-        });
-      } catch (err) {
-        log.error({ err }, `run failed: ${errorMessage(err)}`);
-      }
-    }
+    this.#out.write(`${head} → ${plan.tests.length} test(s)\n`);
+    this.#submit(plan, 'change');
   }
 
   /** Stop watching, let the current run wind down (its tests are cancelled), remove the machines. */
@@ -186,7 +251,8 @@ export class WatchLoop {
     await this.#starting?.catch(() => {});
     this.#batcher?.close();
     await this.#watcher?.close();
-    await this.#running;
+    this.#interactive?.stop();
+    await this.#scheduler.idle();
     await this.#notifier.flush();
     if (this.#saveTimer !== undefined) {
       clearTimeout(this.#saveTimer);

@@ -36,6 +36,8 @@ const watchSchema = z
     include: globList.default(['**/*']),
     ignore: globList.default([]),
     debounceMs: z.number().int().min(0).max(60_000).default(150),
+    /** Changes during a run (watchexec's meanings): queue them, restart the affected running tests, or ignore them. */
+    onBusy: z.enum(['queue', 'restart', 'ignore']).default('queue'),
   })
   .strict();
 
@@ -131,7 +133,7 @@ export const configSchema = z
   .object({
     root: z.string({ error: (issue) => (issue.input === undefined ? 'required: the app folder, relative to the config file' : 'a path (string)') }).min(1),
     guestPath: z.string().startsWith('/', 'an absolute path inside the machine').default('/mnt/app'),
-    watch: watchSchema.default({ include: ['**/*'], ignore: [], debounceMs: 150 }),
+    watch: watchSchema.default({ include: ['**/*'], ignore: [], debounceMs: 150, onBusy: 'queue' }),
     tests: z.array(suiteSchema).default([]),
     discover: z.array(discoverSchema).default([]),
     triggers: triggersSchema.default({ runAll: DEFAULT_RUN_ALL, map: [] }),

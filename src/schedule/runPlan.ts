@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { junitXml } from '../report/junit.ts';
 import type { RunSummary, TestResult } from '../report/types.ts';
 import { createRunDir, testArtifactsDir } from './runId.ts';
+import type { RunControl } from './RunControl.ts';
 import { runWithRetries } from './runWithRetries.ts';
 import type { RunContext, TestJob, TimedResult } from './runTest.ts';
 
@@ -12,6 +13,8 @@ export interface RunPlanOptions extends Omit<RunContext, 'runDir'> {
   jobs: TestJob[];
   changedFiles: string[];
   concurrency: number;
+  /** Per-test state and cancel for the watcher (queued, running where, cancel one). */
+  control?: RunControl;
   /** Reruns of a failed or timed-out test, each on a fresh machine. */
   retry?: number;
   onStart?: (info: { runId: string; runDir: string; total: number }) => void;
@@ -59,7 +62,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
   const results = await Promise.all(
     options.jobs.map((job) =>
       limit(async () => {
-        const result = await runWithRetries(job, ctx, testArtifactsDir(runDir, job.test.id), options.retry ?? 0);
+        const id = job.test.id;
+        const signal = options.control ? options.control.begin(id, ctx.signal) : ctx.signal;
+        const jobCtx: RunContext = { ...ctx, ...(signal ? { signal } : {}), onAcquired: (vm) => options.control?.acquired(id, vm) };
+        const result = await runWithRetries(job, jobCtx, testArtifactsDir(runDir, id), options.retry ?? 0).finally(() => options.control?.end(id));
         done++;
         options.onResult?.(result, done, options.jobs.length);
         return result;

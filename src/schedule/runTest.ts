@@ -25,6 +25,8 @@ export interface RunContext {
   env: Record<string, string>;
   defaultTimeoutMs: number;
   signal?: AbortSignal;
+  /** Told the machine's name once the test has one. */
+  onAcquired?: (vm: string) => void;
 }
 
 /** Where the host-side time of one test went (for the benchmark and the logs). */
@@ -69,6 +71,7 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
     return result({ status: 'error', exitCode: null, vm: null, error: `no machine: ${errorMessage(err)}` });
   }
   timings.acquiredAt = Date.now();
+  ctx.onAcquired?.(vm.name);
   timings.acquireMs = timings.acquiredAt - started;
   try {
     const t0 = Date.now();

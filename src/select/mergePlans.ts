@@ -1,4 +1,4 @@
-import type { Plan } from '../select/types.ts';
+import type { Plan } from './types.ts';
 
 /** Two plans as one: the union of tests (reasons merged) and of changed files. */
 export function mergePlans(a: Plan, b: Plan): Plan {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergePlans } from '../../src/cli/mergePlans.ts';
+import { mergePlans } from '../../src/select/mergePlans.ts';
 
 describe('mergePlans', () => {
   it('unions tests (merging reasons) and changed files', () => {
