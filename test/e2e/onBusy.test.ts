@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { RunSummary } from '../../src/report/types.ts';
+import { startCli, type CliProcess } from '../helpers/cliProcess.ts';
+import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
+import { processesMentioning, waitFor } from '../helpers/processes.ts';
+import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+
+const unavailable = sandboxUnavailable();
+if (unavailable !== null) console.warn(`[vmwatch tests] skipping the onBusy e2e tests: ${unavailable}`);
+
+function summaries(runs: string): RunSummary[] {
+  if (!existsSync(runs)) return [];
+  return readdirSync(runs)
+    .sort()
+    .filter((d) => existsSync(path.join(runs, d, 'summary.json')))
+    .map((d) => JSON.parse(readFileSync(path.join(runs, d, 'summary.json'), 'utf8')) as RunSummary);
+}
+
+/** A suite that runs until killed, and says when it started, so a test can change its input mid-run. */
+const SLOW = 'echo "slow started $(cat slow.txt)"; sleep 30 & wait; echo finished';
+
+describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () => {
+  let demo: DemoProject;
+  let cli: CliProcess;
+
+  afterEach(async () => {
+    if (cli && cli.child.exitCode === null) {
+      cli.child.kill('SIGINT');
+      await cli.exited;
+    }
+    demo?.cleanup();
+  });
+
+  async function start(onBusy: string, pool: string, command = SLOW): Promise<void> {
+    demo = createDemoProject({
+      pool,
+      setup: [],
+      overrides: {
+        notify: false,
+        watch: { debounceMs: 100, onBusy, ignore: ['node_modules/**', '**/__pycache__/**'] },
+        discover: [],
+        tests: [{ id: 'slow', command, files: ['slow.txt'], timeoutMs: 60_000 }],
+        pool: { name: pool, snapshot: `${pool}-ready`, size: 2 },
+      },
+    });
+    writeFileSync(path.join(demo.app, 'slow.txt'), 'v0\n');
+    cli = startCli(['watch', '--config', demo.configFile], { env: { VMWATCH_HOME: inject('demoHome') } });
+    await cli.waitFor(/vmwatch: watching/, { timeoutMs: 120_000 });
+  }
+
+  const runningSlow = (): Promise<unknown> => waitFor(() => processesMentioning('sleep 30').length > 0 || null, 30_000, 'the slow test running');
+
+  it('restart: the running test is cancelled (not failed) within a second or so, its process tree is gone, and it runs again', async () => {
+    await start('restart', 'e2e-busy-restart');
+    // slow.txt is untracked: the initial run (what differs from HEAD) starts the slow test
+    await runningSlow();
+    const from = cli.stdout().length;
+    writeFileSync(path.join(demo.app, 'slow.txt'), 'v1\n');
+    await cli.waitFor(/- cancelled\s+slow/, { from, timeoutMs: 20_000 });
+    await cli.waitFor(/restarting slow: changed again while running/, { timeoutMs: 5_000 });
+    const first = await waitFor(() => summaries(demo.runs)[0] ?? null, 20_000, 'first summary');
+    expect(first.tests).toMatchObject([{ id: 'slow', status: 'cancelled' }]);
+    expect(first.failed).toBe(0);
+    // the rerun sees the new content, and the cancelled run's process tree is gone: one `sleep 30` left
+    const runDirs = (): string[] => (existsSync(demo.runs) ? readdirSync(demo.runs).sort() : []);
+    await waitFor(() => {
+      const second = runDirs()[1];
+      const log = second === undefined ? '' : path.join(demo.runs, second, 'slow', 'output.log');
+      return existsSync(log) && readFileSync(log, 'utf8').includes('slow started v1') ? true : null;
+    }, 30_000, 'the rerun with v1').catch((err: unknown) => {
+      console.error(`runs: ${runDirs().join(', ')}\nstdout:\n${cli.stdout()}\nstderr:\n${cli.stderr().slice(-3000)}`);
+      throw err;
+    });
+    expect(processesMentioning('sleep 30').filter((p) => p.cmdline === 'sleep 30')).toHaveLength(1);
+  });
+
+  it('queue: a change during the run runs the test again after it, as one more run', async () => {
+    await start('queue', 'e2e-busy-queue', 'echo "got $(cat slow.txt)"; sleep 2');
+    await waitFor(() => processesMentioning('sleep 2').length > 0 || null, 30_000, 'first run going');
+    writeFileSync(path.join(demo.app, 'slow.txt'), 'v1\n');
+    writeFileSync(path.join(demo.app, 'slow.txt'), 'v2\n');
+    const list = await waitFor(() => (summaries(demo.runs).length >= 2 ? summaries(demo.runs) : null), 60_000, 'two runs');
+    expect(list.map((s) => s.tests.map((t) => [t.id, t.status]))).toEqual([[['slow', 'passed']], [['slow', 'passed']]]);
+    expect(readFileSync(path.join(list[1]!.tests[0]!.artifactsDir, 'output.log'), 'utf8')).toContain('got v2');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(summaries(demo.runs)).toHaveLength(2);
+  });
+
+  it('ignore: a change during the run is dropped', async () => {
+    await start('ignore', 'e2e-busy-ignore', 'echo "got $(cat slow.txt)"; sleep 2');
+    await waitFor(() => processesMentioning('sleep 2').length > 0 || null, 30_000, 'first run going');
+    writeFileSync(path.join(demo.app, 'slow.txt'), 'v1\n');
+    await cli.waitFor(/change ignored \(watch\.onBusy: 'ignore'\)/, { timeoutMs: 10_000 });
+    await waitFor(() => summaries(demo.runs)[0] ?? null, 30_000, 'the first run');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(summaries(demo.runs)).toHaveLength(1);
+  });
+});
