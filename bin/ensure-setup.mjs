@@ -26,6 +26,8 @@ const NEEDS = {
     busctl: 'systemd',
     ssh: 'openssh-client',
     '/usr/sbin/sshd': 'openssh-server',
+    tmux: 'tmux',
+    perl: 'perl',
   },
 };
 
