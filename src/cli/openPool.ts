@@ -9,6 +9,7 @@ import { buildSnapshot } from '../snapshot/buildSnapshot.ts';
 import { readSnapshotMeta } from '../snapshot/meta.ts';
 import { snapshotStatus } from '../snapshot/status.ts';
 import { connect } from '../transport/connect.ts';
+import { ensurePoolKey } from '../transport/ssh/poolKey.ts';
 import { syncExcludes } from '../transport/rsyncArgs.ts';
 
 const log = logger('cli');
@@ -33,6 +34,8 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     progress.log(`snapshot "${config.pool.snapshot}" built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     await provider.check();
   }
+  // VM providers reach machines over ssh with the pool's own key (made once, never the user's).
+  if (provider.kind !== 'sandbox') await ensurePoolKey(config.pool.name);
   const status = await snapshotStatus(config, provider.kind);
   if (status.state === 'stale') {
     log.warn(`snapshot "${status.name}" is stale (${status.reasons.join(', ')}); run 'vmwatch snapshot build' to refresh it`);

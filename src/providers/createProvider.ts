@@ -33,6 +33,7 @@ export function createProvider(config: ResolvedConfig): Provider {
       const keys = poolKeyFiles(config.pool.name);
       return new TartProvider({
         configFile: config.configFile,
+        pool: config.pool.name,
         snapshot: config.pool.snapshot,
         ...(config.pool.base === undefined ? {} : { base: config.pool.base }),
         ...(config.pool.cpu === undefined ? {} : { cpu: config.pool.cpu }),

@@ -10,6 +10,8 @@ import type { Transport } from '../transport/types.ts';
 import { lockfileHashes, setupHash } from './fingerprint.ts';
 import { writeSnapshotMeta, type SnapshotMeta } from './meta.ts';
 import { snapshotStatus } from './status.ts';
+import { installKeyWhenUp } from './installKeyWhenUp.ts';
+import { ensurePoolKey } from '../transport/ssh/poolKey.ts';
 
 export interface BuildSnapshotOptions {
   config: ResolvedConfig;
@@ -55,8 +57,20 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
   await provider.destroyVM(name);
   progress(`creating builder machine ${name}`);
   const from = before?.state === 'missing' ? 'base' : (options.from ?? 'base');
+  if (provider.kind !== 'sandbox') await ensurePoolKey(config.pool.name);
   const endpoint = await provider.createBuilder(name, from, options.signal);
+  if (endpoint.kind === 'ssh' && from === 'base') {
+    progress(`installing the pool key with the image's login (${config.pool.user})`);
+    await installKeyWhenUp(endpoint, config, options.signal);
+  }
   const transport = options.connect(endpoint);
+  try {
+    await transport.ready?.(options.signal);
+  } catch (err) {
+    await transport.close();
+    await provider.destroyVM(name);
+    throw err;
+  }
   let provides: string[] = before?.meta?.provides ?? [];
   try {
     if (config.setup.length > 0 || before !== null) {
@@ -74,11 +88,13 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
       await mkdir(path.dirname(logFile), { recursive: true });
       for (const [i, command] of config.setup.entries()) {
         progress(`setup ${i + 1}/${config.setup.length}: ${command}`);
+        // The host's npm cache is shared into sandboxes only; a VM keeps its own.
+        const sandbox = endpoint.kind === 'sandbox';
         const result = await transport.exec(command, {
           logFile,
           network: true,
-          env: { npm_config_cache: cache, npm_config_update_notifier: 'false', CI: 'true' },
-          writableHostDirs: [cache],
+          env: { ...(sandbox ? { npm_config_cache: cache } : {}), npm_config_update_notifier: 'false', CI: 'true' },
+          ...(sandbox ? { writableHostDirs: [cache] } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
         if (result.outcome !== 'exited' || result.exitCode !== 0) {

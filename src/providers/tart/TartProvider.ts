@@ -5,6 +5,7 @@ import { vmwatchHome } from '../../paths.ts';
 import { SnapshotMissingError } from '../SnapshotMissingError.ts';
 import { requireTool } from '../tools.ts';
 import type { Provider, SshEndpoint } from '../types.ts';
+import { machineKnownHosts } from '../../transport/ssh/poolKey.ts';
 import { tart } from './tartCli.ts';
 import { listLocalVMs } from './tartList.ts';
 import { TartRunProcess } from './TartRunProcess.ts';
@@ -13,6 +14,8 @@ const log = logger('tart');
 
 export interface TartProviderOptions {
   configFile: string;
+  /** The pool's name: its per-machine known_hosts live under the pool's ssh folder. */
+  pool: string;
   snapshot: string;
   /** Image the snapshot is built from (`snapshot build`), e.g. ghcr.io/cirruslabs/macos-sequoia-base:latest. */
   base?: string;
@@ -154,7 +157,10 @@ export class TartProvider implements Provider {
         port: 22,
         user: this.#o.user,
         identityFile: this.#o.identityFile,
-        knownHostsFile: this.#o.knownHostsFile,
+        // A new clone may have a new host key: learnt afresh at each boot, pinned for the VM's life.
+        knownHostsFile: await machineKnownHosts(this.#o.pool, name, { reset: true }),
+        hostKeyAlias: name,
+        name,
         guestPath: this.#o.guestPath,
       };
     } catch (err) {
