@@ -1,6 +1,7 @@
 import { benchLoop } from './loop.ts';
 import { benchPool } from './pool.ts';
 import { benchSelect } from './select.ts';
+import { benchWatcher } from './watcher.ts';
 
 /**
  * `npm run bench [-- --only NAME[,NAME]] [--quick]`: every benchmark, printed as one JSON object
@@ -10,6 +11,7 @@ const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown
   pool: (quick) => benchPool({ cycles: quick ? 5 : 20 }),
   loop: (quick) => benchLoop({ saves: quick ? 3 : 10 }),
   select: (quick) => benchSelect({ quick }),
+  watcher: (quick) => benchWatcher({ quick }),
 };
 
 const args = process.argv.slice(2);

@@ -1,11 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { startCli } from '../test/helpers/cliProcess.ts';
+import { isRunStart, startLoggedCli, type LogLine } from './lib/cliLog.ts';
 import { demoBench } from './lib/demoHome.ts';
 import { round, stats } from './lib/stats.ts';
 
-/** One JSON log line of the CLI (pino). */
-type LogLine = Record<string, unknown> & { msg?: string; time?: number };
 
 interface Timings {
   queuedAt: number;
@@ -30,33 +28,7 @@ const REFERENCE_OVERHEAD_MS = 25_000;
  */
 export async function benchLoop(options: { saves: number }): Promise<Record<string, unknown>> {
   const bench = demoBench('bench-loop', { notify: false, watch: { debounceMs: DEBOUNCE_MS, ignore: ['node_modules/**', '**/__pycache__/**'] } });
-  const cli = startCli(['watch', '--config', bench.project.configFile], {
-    env: { VMWATCH_HOME: bench.home, VMWATCH_LOG: 'debug', VMWATCH_LOG_JSON: '1' },
-  });
-  const lines: LogLine[] = [];
-  let partial = '';
-  cli.child.stderr!.on('data', (d: Buffer) => {
-    partial += d.toString();
-    const parts = partial.split('\n');
-    partial = parts.pop() ?? '';
-    for (const p of parts) {
-      try {
-        lines.push(JSON.parse(p) as LogLine);
-      } catch {
-        /* not a log line */
-      }
-    }
-  });
-  const waitLine = async (from: number, pred: (l: LogLine) => boolean, timeoutMs = 60_000): Promise<{ line: LogLine; index: number }> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      for (let i = from; i < lines.length; i++) if (pred(lines[i]!)) return { line: lines[i]!, index: i };
-      if (cli.child.exitCode !== null) throw new Error(`vmwatch exited early:\n${cli.stderr().slice(-3000)}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting in the loop benchmark:\n${cli.stderr().slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-
+  const { cli, lines, waitLine } = startLoggedCli(['watch', '--config', bench.project.configFile], { VMWATCH_HOME: bench.home });
   const rows: Record<string, number>[] = [];
   const overheads: number[] = [];
   try {
@@ -70,7 +42,7 @@ export async function benchLoop(options: { saves: number }): Promise<Record<stri
       appendFileSync(file, `// bench save ${i}\n`);
       const batch = (await waitLine(from, (l) => l.msg === 'batch')).line as LogLine & { firstEventAt: number; lastEventAt: number; batchAt: number };
       const plan = (await waitLine(from, (l) => l.msg === 'plan')).line as LogLine & { selectionStartAt: number; planAt: number; tests: number };
-      const run = await waitLine(from, (l) => typeof l.msg === 'string' && l.msg.startsWith('run ') && typeof l.tests === 'number');
+      const run = await waitLine(from, isRunStart);
       const total = run.line.tests as number;
       const finished: (LogLine & { timings: Timings })[] = [];
       let at = run.index;

@@ -71,7 +71,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     onResult: (result, done, total) => {
       progress.clear();
       options.out.write(`${formatTestLine(result, { color: options.color })}\n`);
-      log.debug({ testId: result.id, timings: result.timings, error: result.error }, 'test finished');
+      log.debug({ testId: result.id, status: result.status, timings: result.timings, error: result.error }, 'test finished');
       if (result.error) log.warn({ testId: result.id }, result.error);
       if (done < total) progress.update(`run: ${done}/${total} done`, { transient: true });
     },
