@@ -49,6 +49,8 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     size: config.pool.size,
     ports: config.pool.ports,
     healthCheckMs: config.pool.healthCheckMs,
+    keepWarm: config.pool.keepWarm,
+    warmKey: `${config.pool.snapshot}@${meta?.builtAt ?? 'unknown'}`,
     // Sync-ahead: a clean machine gets the current tree while it waits, so a test sends only the newest change.
     prepare: (vm, sig) => vm.copyToVM(config.root, config.guestPath, { exclude: excludes, delete: true, signal: sig }),
     ...(onChange ? { onChange } : {}),

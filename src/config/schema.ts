@@ -104,6 +104,8 @@ const poolSchema = z
     bootTimeoutMs: positiveInt.default(180_000),
     /** Idle machines are checked this often; one that stops answering is replaced. 0 turns it off. */
     healthCheckMs: z.number().int().min(0).default(30_000),
+    /** Leave ready machines running when vmwatch stops, and adopt them at the next start (same snapshot build). */
+    keepWarm: z.boolean().default(false),
     /** Env passed to every test command. */
     env: z.record(z.string(), z.string()).default({}),
   })
@@ -138,7 +140,7 @@ export const configSchema = z
     discover: z.array(discoverSchema).default([]),
     triggers: triggersSchema.default({ runAll: DEFAULT_RUN_ALL, map: [] }),
     select: selectSchema.default({ persistGraph: true }),
-    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000 }),
+    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000, keepWarm: false }),
     artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
     notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5_000 }),
     /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */

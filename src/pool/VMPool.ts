@@ -1,56 +1,17 @@
 import { PoolError, errorMessage } from '../errors.ts';
 import { logger } from '../log.ts';
-import type { Endpoint, Provider } from '../providers/types.ts';
-import type { Transport } from '../transport/types.ts';
+import type { Endpoint } from '../providers/types.ts';
 import { isPoolMachine, machineName, machinePrefix } from './machineNames.ts';
 import { PoolLock } from './poolLock.ts';
 import { HealthChecker } from './healthCheck.ts';
-import { VM, type VMMetrics } from './VM.ts';
+import type { Slot, SlotStatus, VMPoolOptions } from './types.ts';
+import { VM } from './VM.ts';
 import { WaiterQueue } from './WaiterQueue.ts';
+import { saveWarm, takeWarm } from './warmMachines.ts';
 
 const log = logger('pool');
 
-export type SlotState = 'starting' | 'ready' | 'running' | 'cleaning' | 'failed';
-
-export interface SlotStatus {
-  index: number;
-  name: string;
-  state: SlotState;
-  metrics: VMMetrics;
-  error?: string;
-}
-
-export interface VMPoolOptions {
-  provider: Provider;
-  /** Turns a provider's endpoint into a transport (the pool never looks inside either). */
-  connect: (endpoint: Endpoint) => Transport;
-  pool: string;
-  size: number;
-  /** Attempts per boot or revert before a slot is marked failed. */
-  attempts?: number;
-  backoffMs?: number;
-  onChange?: () => void;
-  /** Guest ports forwarded to the host while a machine is leased (VM i: i·10000 + port). */
-  ports?: number[];
-  /** Sync-ahead: runs after each boot and revert, before the machine is ready (e.g. sync the current tree). */
-  prepare?: (vm: VM, signal: AbortSignal) => Promise<void>;
-  /** Idle machines are pinged this often; 0 (the default) turns health checks off. */
-  healthCheckMs?: number;
-}
-
-
-
-interface Slot {
-  index: number;
-  name: string;
-  state: SlotState;
-  vm?: VM;
-  metrics: VMMetrics;
-  leasedAt?: number;
-  retire: boolean;
-  error?: string;
-}
-
+export type { SlotState, SlotStatus, VMPoolOptions } from './types.ts';
 
 /**
  * The reference's VMPool: a warm set of machines. `acquire` hands out a ready one or waits in FIFO
@@ -58,6 +19,7 @@ interface Slot {
  */
 export class VMPool {
   readonly #opts: Required<Omit<VMPoolOptions, 'onChange' | 'prepare'>> & Pick<VMPoolOptions, 'onChange' | 'prepare'>;
+  #warm = new Set<string>();
   readonly #slots = new Map<number, Slot>();
   readonly #waiters = new WaiterQueue<VM>();
   /** Aborted by destroy: stops boots, readiness waits and sync-ahead in flight. */
@@ -69,7 +31,7 @@ export class VMPool {
   #destroyed: Promise<void> | undefined;
 
   constructor(options: VMPoolOptions) {
-    this.#opts = { attempts: 3, backoffMs: 200, ports: [], healthCheckMs: 0, ...options };
+    this.#opts = { attempts: 3, backoffMs: 200, ports: [], healthCheckMs: 0, keepWarm: false, warmKey: '', ...options };
     this.#target = options.size;
     this.#lock = new PoolLock(options.pool);
     this.#health = new HealthChecker(
@@ -91,7 +53,10 @@ export class VMPool {
   /** Take the pool lock, reap a crashed run's machines, and start `size` machines. */
   async init(): Promise<void> {
     const { staleFromPid } = this.#lock.acquire();
-    const orphans = (await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))).filter((n) => isPoolMachine(this.#opts.pool, n));
+    const found = (await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))).filter((n) => isPoolMachine(this.#opts.pool, n));
+    if (this.#opts.keepWarm && this.#opts.provider.adoptVM) this.#warm = new Set(takeWarm(this.#opts.pool, this.#opts.warmKey));
+    const orphans = found.filter((n) => !this.#warm.has(n));
+    if (this.#warm.size > 0) log.info({ machines: [...this.#warm] }, 'adopting machines kept warm by the last run');
     if (orphans.length > 0) {
       log.info({ orphans, crashedPid: staleFromPid }, 'reaping machines left by an earlier run');
       await Promise.all(orphans.map((n) => this.#opts.provider.destroyVM(n)));
@@ -129,6 +94,11 @@ export class VMPool {
     this.#slots.set(index, slot);
     this.#changed();
     await this.#track(this.#withRetries(slot, 'boot', async () => {
+      if (this.#warm.delete(slot.name)) {
+        const adopted = await this.#opts.provider.adoptVM!(slot.name, this.#life.signal).catch(() => null);
+        if (adopted) return adopted;
+        await this.#opts.provider.destroyVM(slot.name);
+      }
       await this.#opts.provider.createVM(slot.name, this.#life.signal);
       const endpoint = await this.#opts.provider.startVM(slot.name, this.#life.signal);
       slot.metrics.boots++;
@@ -290,8 +260,12 @@ export class VMPool {
       await this.#health.stop();
       for (const slot of this.#slots.values()) slot.vm?.leaseController.abort();
       await Promise.allSettled([...this.#jobs]);
-      const names = new Set([...this.#slots.values()].map((s) => s.name));
-      for (const n of await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))) if (isPoolMachine(this.#opts.pool, n)) names.add(n);
+      // keepWarm: ready machines stay as they are (clean) for the next start; the rest go.
+      const keep = this.#opts.keepWarm && this.#opts.provider.adoptVM ? [...this.#slots.values()].filter((s) => s.state === 'ready').map((s) => s.name) : [];
+      if (keep.length > 0) saveWarm(this.#opts.pool, this.#opts.warmKey, keep);
+      const names = new Set([...this.#slots.values()].map((s) => s.name).filter((n) => !keep.includes(n)));
+      for (const n of this.#warm) names.add(n);
+      for (const n of await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))) if (isPoolMachine(this.#opts.pool, n) && !keep.includes(n)) names.add(n);
       await Promise.allSettled([...this.#slots.values()].map((s) => s.vm?.transport.close()));
       await Promise.allSettled([...names].map((n) => this.#opts.provider.destroyVM(n)));
       this.#slots.clear();

@@ -43,6 +43,7 @@ export function createProvider(config: ResolvedConfig): Provider {
         identityFile: keys.identityFile,
         knownHostsFile: keys.knownHostsFile,
         suspend: config.pool.suspend,
+        keepWarm: config.pool.keepWarm,
       });
     }
     case 'orchard':

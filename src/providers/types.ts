@@ -54,6 +54,8 @@ export interface Provider {
   createBuilder(name: string, from: 'base' | 'snapshot', signal?: AbortSignal): Promise<Endpoint>;
   /** Save the builder as the pool's snapshot (replacing the old one) and remove the builder. */
   commitSnapshot(name: string, signal?: AbortSignal): Promise<void>;
+  /** A machine left running on purpose (pool.keepWarm) taken over as it is: its endpoint, or null when it is not usable. */
+  adoptVM?(name: string, signal?: AbortSignal): Promise<Endpoint | null>;
   /** Names of existing machines starting with `prefix` (to reap a crashed run's orphans). */
   listVMs(prefix: string): Promise<string[]>;
 }

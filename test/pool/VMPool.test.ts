@@ -188,4 +188,35 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     expect((await second.exec('cat synced-ahead.txt')).output).toBe('2\n');
     await p.release(second);
   });
+
+  it('keepWarm: ready machines survive destroy and the next pool with the same key adopts them; another key rebuilds', async () => {
+    const warm = (key: string): VMPool => new VMPool({ provider: sb.provider, connect, pool: 'unit', size: 2, backoffMs: 10, keepWarm: true, warmKey: key });
+    const first = warm('snap@1');
+    await first.init();
+    const vm = await first.acquire();
+    await vm.exec('echo from-the-first-run > leftover.txt');
+    await first.release(vm);
+    await waitFor(() => first.status().every((s) => s.state === 'ready'), 5000, 'both ready');
+    await first.destroy();
+    expect(machinesOnDisk()).toEqual(['vmwatch-unit-1', 'vmwatch-unit-2']);
+
+    const second = (pool = warm('snap@1'));
+    await second.init();
+    expect(second.status().map((s) => [s.state, s.metrics.boots])).toEqual([['ready', 0], ['ready', 0]]);
+    const again = await second.acquire();
+    expect((await again.exec('ls')).output).toBe('from-snapshot.txt\n');
+    await second.release(again);
+    await waitFor(() => second.status().every((s) => s.state === 'ready'), 5000, 'both ready');
+    await second.destroy();
+
+    const third = (pool = warm('snap@2'));
+    await third.init();
+    expect(third.status().map((s) => s.metrics.boots)).toEqual([1, 1]);
+    await third.destroy();
+    // A pool without keepWarm takes the machines away
+    const last = (pool = newPool(2));
+    await last.init();
+    await last.destroy();
+    expect(machinesOnDisk()).toEqual([]);
+  });
 });

@@ -93,6 +93,11 @@ export class SandboxProvider implements Provider {
     return this.#endpoint(name);
   }
 
+  /** A kept-warm machine is its folder: usable while its layers are there. */
+  async adoptVM(name: string): Promise<SandboxEndpoint | null> {
+    return existsSync(path.join(sandboxDirs.machine(name), 'upper')) ? this.#endpoint(name) : null;
+  }
+
   async stopVM(): Promise<void> {
     // Nothing runs in an idle sandbox machine.
   }

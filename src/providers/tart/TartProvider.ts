@@ -31,6 +31,8 @@ export interface TartProviderOptions {
   ipWaitS?: number;
   /** `tart stop --timeout`, in seconds. */
   stopTimeoutS?: number;
+  /** pool.keepWarm: `tart run` outlives vmwatch (not killed at exit), so VMs can be adopted next time. */
+  keepWarm?: boolean;
 }
 
 /** The golden a slot's VM is cloned from when `pool.suspend` is on. */
@@ -74,6 +76,15 @@ export class TartProvider implements Provider {
 
   async startVM(name: string, signal?: AbortSignal): Promise<SshEndpoint> {
     return this.#boot(name, [], signal);
+  }
+
+  /** A VM kept warm by the last run: its address if it still runs, a fresh boot if it stopped. */
+  async adoptVM(name: string, signal?: AbortSignal): Promise<SshEndpoint | null> {
+    const vm = (await listLocalVMs(signal)).find((v) => v.Name === name);
+    if (!vm) return null;
+    if (!vm.Running) return this.startVM(name, signal);
+    const stdout = await tart(['ip', name, '--wait', '10'], signal ? { signal } : {});
+    return this.#endpoint(name, stdout);
   }
 
   async stopVM(name: string): Promise<void> {
@@ -142,27 +153,14 @@ export class TartProvider implements Provider {
   /** `tart run` detached, then its IP; a run that ends before it has an IP is an error with Tart's words. */
   async #boot(name: string, flags: string[], signal?: AbortSignal): Promise<SshEndpoint> {
     const logFile = path.join(vmwatchHome(), 'logs', 'tart', `${name}.log`);
-    const run = new TartRunProcess(name, logFile, flags);
+    const run = new TartRunProcess(name, logFile, flags, { owned: this.#o.keepWarm !== true });
     this.#runs.set(name, run);
     const ended = run.exited.then((code) => {
       throw new MachineError(`'tart run ${name}' ended (exit ${code}) before the VM had an IP: ${run.tail() || 'no output'} (log: ${logFile})`);
     });
     try {
       const stdout = await Promise.race([tart(['ip', name, '--wait', String(this.#o.ipWaitS ?? 120)], signal ? { signal } : {}), ended]);
-      const host = stdout.trim().split('\n').pop()?.trim() ?? '';
-      if (!/^[0-9a-fA-F.:]+$/.test(host)) throw new MachineError(`'tart ip ${name}' printed "${stdout.trim()}", not an address`);
-      return {
-        kind: 'ssh',
-        host,
-        port: 22,
-        user: this.#o.user,
-        identityFile: this.#o.identityFile,
-        // A new clone may have a new host key: learnt afresh at each boot, pinned for the VM's life.
-        knownHostsFile: await machineKnownHosts(this.#o.pool, name, { reset: true }),
-        hostKeyAlias: name,
-        name,
-        guestPath: this.#o.guestPath,
-      };
+      return await this.#endpoint(name, stdout);
     } catch (err) {
       await run.kill(5_000);
       this.#runs.delete(name);
@@ -170,6 +168,24 @@ export class TartProvider implements Provider {
     } finally {
       ended.catch(() => {});
     }
+  }
+
+  /** How to reach a running VM, from what `tart ip` printed. */
+  async #endpoint(name: string, ipOutput: string): Promise<SshEndpoint> {
+    const host = ipOutput.trim().split('\n').pop()?.trim() ?? '';
+    if (!/^[0-9a-fA-F.:]+$/.test(host)) throw new MachineError(`'tart ip ${name}' printed "${ipOutput.trim()}", not an address`);
+    return {
+      kind: 'ssh',
+      host,
+      port: 22,
+      user: this.#o.user,
+      identityFile: this.#o.identityFile,
+      // A new clone may have a new host key: learnt afresh at each boot, pinned for the VM's life.
+      knownHostsFile: await machineKnownHosts(this.#o.pool, name, { reset: true }),
+      hostKeyAlias: name,
+      name,
+      guestPath: this.#o.guestPath,
+    };
   }
 
   /** A suspended golden for one slot: cloned with its own MAC, booted suspendable, then suspended. */

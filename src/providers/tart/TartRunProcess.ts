@@ -18,7 +18,7 @@ export class TartRunProcess {
   readonly exited: Promise<number | null>;
   #exitCode: number | null | undefined;
 
-  constructor(name: string, logFile: string, flags: string[]) {
+  constructor(name: string, logFile: string, flags: string[], options: { owned?: boolean } = {}) {
     this.name = name;
     this.logFile = logFile;
     mkdirSync(path.dirname(logFile), { recursive: true });
@@ -31,7 +31,9 @@ export class TartRunProcess {
       });
       if (child.pid === undefined) throw new Error(`could not start 'tart run ${name}'`);
       this.pid = child.pid;
-      registerGroup(this.pid);
+      // Owned: a vmwatch exit stops the VM. Not owned (keepWarm): it runs on until `tart stop`.
+      if (options.owned !== false) registerGroup(this.pid);
+      else child.unref();
       this.exited = new Promise((resolve) => {
         child.on('exit', (code) => {
           this.#exitCode = code;
