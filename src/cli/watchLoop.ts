@@ -4,6 +4,7 @@ import type { FSWatcher } from 'chokidar';
 import type { ResolvedConfig } from '../config/types.ts';
 import { errorMessage } from '../errors.ts';
 import { logger } from '../log.ts';
+import { collectGarbage } from '../process/collectGarbage.ts';
 import { writePoolStatus } from '../pool/poolStatusFile.ts';
 import { Notifier } from '../report/notify.ts';
 import { Progress } from '../report/progress.ts';
@@ -117,6 +118,8 @@ export class WatchLoop {
     this.#out.write(
       `vmwatch: watching ${config.root} — ${this.#testCases.length} test(s), pool of ${config.pool.size} ${this.#opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
     );
+    collectGarbage();
+    log.debug({ memory: process.memoryUsage(), files: this.#files.size }, 'ready');
     if (initial.plan.tests.length > 0) {
       this.#out.write(`${initial.plan.changedFiles.length} file(s) differ from HEAD → ${initial.plan.tests.length} test(s)\n`);
       this.#submit(initial.plan, 'change');

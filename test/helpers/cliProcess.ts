@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './demoProject.ts';
 
+/** The node flags `npm run watch` and the bin's shebang give the CLI (see bin/vmwatch.mjs). */
+export const CLI_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export interface CliProcess {
   child: ChildProcess;
   stdout(): string;
@@ -12,7 +15,7 @@ export interface CliProcess {
 
 /** The real `vmwatch` CLI as a child process, with its output collected for assertions. */
 export function startCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [...CLI_NODE_FLAGS, CLI, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, VMWATCH_LOG: 'info', VMWATCH_LOG_JSON: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
