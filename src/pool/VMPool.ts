@@ -42,7 +42,7 @@ export class VMPool {
             .map((s) => ({ name: s.name, ping: (ms: number) => s.vm!.transport.ping!(ms) })),
         replace: (name, why) => this.#replace(name, why),
       },
-      { intervalMs: this.#opts.healthCheckMs },
+      { intervalMs: this.#opts.healthCheckMs, timeoutMs: Math.min(5_000, Math.max(500, this.#opts.healthCheckMs)) },
     );
   }
 

@@ -6,11 +6,14 @@ import { SnapshotMissingError } from '../SnapshotMissingError.ts';
 import { requireTool } from '../tools.ts';
 import type { Provider, SshEndpoint } from '../types.ts';
 import { machineKnownHosts } from '../../transport/ssh/poolKey.ts';
-import { tart } from './tartCli.ts';
+import { hintFor, tart } from './tartCli.ts';
 import { listLocalVMs } from './tartList.ts';
 import { TartRunProcess } from './TartRunProcess.ts';
 
 const log = logger('tart');
+
+/** Seconds `tart stop` may wait for a VM that is deleted right after. */
+const DISCARD_GRACE_S = 2;
 
 export interface TartProviderOptions {
   configFile: string;
@@ -87,10 +90,19 @@ export class TartProvider implements Provider {
     return this.#endpoint(name, stdout);
   }
 
+  /** A graceful stop (the disk is kept: the snapshot builder, a kept VM). */
   async stopVM(name: string): Promise<void> {
+    await this.#stop(name, this.#o.stopTimeoutS ?? 30);
+  }
+
+  /**
+   * `tart stop` waits `graceS` for the guest to shut down before it forces it off. A VM about to
+   * be deleted (revert, destroy, a frozen one being replaced) gets no grace worth waiting for.
+   */
+  async #stop(name: string, graceS: number): Promise<void> {
     const run = this.#runs.get(name);
     try {
-      await tart(['stop', name, '--timeout', String(this.#o.stopTimeoutS ?? 30)]);
+      await tart(['stop', name, '--timeout', String(graceS)]);
     } catch (err) {
       // Not running is fine; anything else, our own process still gets stopped below.
       log.debug({ vm: name, err }, 'tart stop failed');
@@ -102,7 +114,7 @@ export class TartProvider implements Provider {
   }
 
   async revertToSnapshot(name: string, signal?: AbortSignal): Promise<SshEndpoint> {
-    await this.stopVM(name);
+    await this.#stop(name, DISCARD_GRACE_S);
     await this.#delete(name);
     const golden = this.#o.suspend ? goldenName(name) : this.#o.snapshot;
     if (this.#o.suspend && !(await this.#exists(golden))) await this.#makeGolden(name, signal);
@@ -114,7 +126,7 @@ export class TartProvider implements Provider {
     const existing = new Set((await listLocalVMs()).map((vm) => vm.Name));
     for (const vm of [name, goldenName(name)]) {
       if (!existing.has(vm) && !this.#runs.has(vm)) continue;
-      await this.stopVM(vm);
+      await this.#stop(vm, DISCARD_GRACE_S);
       if (existing.has(vm)) await this.#delete(vm);
     }
   }
@@ -156,7 +168,9 @@ export class TartProvider implements Provider {
     const run = new TartRunProcess(name, logFile, flags, { owned: this.#o.keepWarm !== true });
     this.#runs.set(name, run);
     const ended = run.exited.then((code) => {
-      throw new MachineError(`'tart run ${name}' ended (exit ${code}) before the VM had an IP: ${run.tail() || 'no output'} (log: ${logFile})`);
+      const said = run.tail() || 'no output';
+      const hint = hintFor(said);
+      throw new MachineError(`'tart run ${name}' ended (exit ${code}) before the VM had an IP: ${said}${hint ? `. ${hint}` : ''} (log: ${logFile})`);
     });
     try {
       const stdout = await Promise.race([tart(['ip', name, '--wait', String(this.#o.ipWaitS ?? 120)], signal ? { signal } : {}), ended]);

@@ -21,7 +21,7 @@ export function tartEnv(): Record<string, string | undefined> {
 }
 
 /** What to tell the user about a few of Tart's errors. */
-function hintFor(stderr: string): string | undefined {
+export function hintFor(stderr: string): string | undefined {
   if (/exceeds the system limit/i.test(stderr)) {
     return 'macOS runs at most 2 VMs per host: use pool.size 2, or the orchard provider for more';
   }

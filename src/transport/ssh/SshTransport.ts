@@ -73,7 +73,7 @@ export class SshTransport implements Transport {
       const master = await this.master();
       await master.ensure(AbortSignal.timeout(timeoutMs));
       const left = Math.max(1, deadline - Date.now());
-      const result = await runOwned('ssh', [...master.clientOptions(), sshHost(this.#endpoint), 'true'], { timeoutMs: left });
+      const result = await runOwned('ssh', [...master.clientOptions(), sshHost(this.#endpoint), 'true'], { timeoutMs: left, output: 'ignore' });
       return result.exitCode === 0;
     } catch {
       return false;

@@ -1,0 +1,179 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.ts';
+import type { ResolvedConfig } from '../../../src/config/types.ts';
+import { VMPool } from '../../../src/pool/VMPool.ts';
+import { TartProvider } from '../../../src/providers/tart/TartProvider.ts';
+import { createProvider } from '../../../src/providers/createProvider.ts';
+import { buildSnapshot } from '../../../src/snapshot/buildSnapshot.ts';
+import { connect } from '../../../src/transport/connect.ts';
+import { ensurePoolKey } from '../../../src/transport/ssh/poolKey.ts';
+import { processesMentioning, waitFor } from '../../helpers/processes.ts';
+import { BASE_IMAGE, startTartDouble, tartAvailable, type TartDouble } from '../../helpers/tartDouble.ts';
+
+const unavailable = tartAvailable();
+
+describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tart CLI semantics, real sshd VMs)', () => {
+  let tart: TartDouble;
+  let dir: string;
+  let config: ResolvedConfig;
+  const saved = { PATH: process.env.PATH, TART_HOME: process.env.TART_HOME, VMWATCH_HOME: process.env.VMWATCH_HOME };
+  const poolVMs = async (): Promise<string[]> =>
+    (JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string }>).map((v) => v.Name).filter((n) => n.startsWith('vmwatch-tartunit-')).sort();
+
+  beforeAll(async () => {
+    tart = startTartDouble({ bootDelayMs: 100 });
+    tart.seedImage(BASE_IMAGE);
+    dir = mkdtempSync(path.join(tmpdir(), 'vmwatch-tart-unit-'));
+    process.env.PATH = tart.env.PATH;
+    process.env.TART_HOME = tart.home;
+    process.env.VMWATCH_HOME = path.join(dir, 'home');
+    mkdirSync(path.join(dir, 'app/src'), { recursive: true });
+    writeFileSync(path.join(dir, 'app/src/a.txt'), 'from the host\n');
+    writeFileSync(
+      path.join(dir, 'watch.config.json'),
+      JSON.stringify({
+        root: './app',
+        guestPath: '/mnt/chatstats/app',
+        setup: ['echo built > setup-marker.txt'],
+        pool: { provider: 'tart', name: 'tartunit', size: 2, base: BASE_IMAGE, ports: [3030], cpu: 2, memory: '4GB' },
+      }),
+    );
+    config = await loadConfig({ file: path.join(dir, 'watch.config.json') });
+  });
+
+  afterAll(async () => {
+    await tart?.cleanup();
+    Object.assign(process.env, saved);
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('snapshot build: clones the base image, installs the pool key with admin/admin once, runs setup, keeps the VM as the snapshot', async () => {
+    const provider = createProvider(config);
+    expect(provider).toBeInstanceOf(TartProvider);
+    const steps: string[] = [];
+    const meta = await buildSnapshot({ config, provider, connect, onProgress: (s) => steps.push(s) });
+    expect(meta.name).toBe('tartunit-ready');
+    expect(steps.join('\n')).toMatch(/installing the pool key with the image's login \(admin\)/);
+    const list = JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string; Running: boolean }>;
+    expect(list.find((v) => v.Name === 'tartunit-ready')).toMatchObject({ Running: false });
+    expect(list.some((v) => v.Name === 'vmwatch-tartunit-build')).toBe(false);
+    const cfg = JSON.parse((await tart.tart(['get', 'tartunit-ready', '--format', 'json'])).stdout) as { CPU: number; Memory: number };
+    expect([cfg.CPU, cfg.Memory]).toEqual([2, 4096]);
+  });
+
+  it('a pool of 2: isolated VMs with the snapshot, port 3030 of each forwarded to 13030/23030, revert gives a clean VM, destroy leaves nothing', async () => {
+    const provider = createProvider(config);
+    await provider.check();
+    const pool = new VMPool({ provider, connect, pool: 'tartunit', size: 2, ports: [3030], backoffMs: 50 });
+    try {
+      await pool.init();
+      expect(pool.status().map((s) => [s.name, s.state])).toEqual([
+        ['vmwatch-tartunit-1', 'ready'],
+        ['vmwatch-tartunit-2', 'ready'],
+      ]);
+      const [a, b] = [await pool.acquire(), await pool.acquire()];
+      expect((await a.exec('cat setup-marker.txt')).output).toBe('built\n');
+      await a.copyToVM(config.root, config.guestPath, { delete: true, exclude: ['setup-marker.txt'] });
+      expect((await a.exec('cat src/a.txt; touch dirty')).output).toBe('from the host\n');
+      // both VMs serve on their own port 3030 at once; the host reaches each through its forward
+      const servers = [a, b].map((vm) => {
+        const stop = new AbortController();
+        const done = vm.exec(`echo vm ${vm.name} > index.html; exec python3 -m http.server 3030 --bind 127.0.0.1`, { signal: stop.signal, timeoutMs: 60_000 });
+        return { stop, done };
+      });
+      const bodies = await waitFor(async () => {
+        try {
+          return await Promise.all([13030, 23030].map(async (port) => (await fetch(`http://127.0.0.1:${port}/index.html`, { signal: AbortSignal.timeout(2000) })).text()));
+        } catch {
+          return null;
+        }
+      }, 20_000, 'both servers through their forwards');
+      expect(bodies).toEqual(['vm vmwatch-tartunit-1\n', 'vm vmwatch-tartunit-2\n']);
+      for (const s of servers) s.stop.abort();
+      expect((await Promise.all(servers.map((s) => s.done))).map((r) => r.outcome)).toEqual(['cancelled', 'cancelled']);
+      await pool.release(a);
+      await pool.release(b);
+      await waitFor(() => pool.status().every((s) => s.state === 'ready') || null, 60_000, 'reverted');
+      const again = await pool.acquire();
+      expect((await again.exec('ls; test ! -e dirty && echo clean')).output).toBe('setup-marker.txt\nsrc\nclean\n');
+      await pool.release(again);
+      expect(pool.status().reduce((n, s) => n + s.metrics.reverts, 0)).toBeGreaterThanOrEqual(2);
+    } finally {
+      await pool.destroy();
+    }
+    expect(await poolVMs()).toEqual([]);
+    expect(processesMentioning(tart.home).filter((p) => /sshd|tart run/.test(p.cmdline))).toEqual([]);
+  });
+
+  const directProvider = async (): Promise<TartProvider> => {
+    const keys = await ensurePoolKey('tartunit');
+    return new TartProvider({
+      configFile: config.configFile,
+      pool: 'tartunit',
+      snapshot: 'tartunit-ready',
+      guestPath: config.guestPath,
+      user: 'admin',
+      identityFile: keys.identityFile,
+      knownHostsFile: keys.knownHostsFile,
+      suspend: false,
+    });
+  };
+
+  it("reaps a crashed run's orphans at init and retries a VM that fails to start", async () => {
+    await tart.tart(['clone', 'tartunit-ready', 'vmwatch-tartunit-7']);
+    tart.setFault('run-fail', { vm: 'vmwatch-tartunit-1', message: 'Error: Virtualization framework: internal error' });
+    const pool = new VMPool({ provider: await directProvider(), connect, pool: 'tartunit', size: 2, backoffMs: 50 });
+    try {
+      await pool.init();
+      expect(pool.status().map((s) => [s.state, s.metrics.boots, s.metrics.failures])).toEqual([
+        ['ready', 1, 1],
+        ['ready', 1, 0],
+      ]);
+      expect(await poolVMs()).toEqual(['vmwatch-tartunit-1', 'vmwatch-tartunit-2']);
+    } finally {
+      tart.clearFault('run-fail');
+      await pool.destroy();
+    }
+    expect(await poolVMs()).toEqual([]);
+  });
+
+  it('a third VM on one host hits the 2-VM limit: that slot is failed with the reason and the way out, the other two serve', async () => {
+    const pool = new VMPool({ provider: await directProvider(), connect, pool: 'tartunit', size: 3, backoffMs: 50, attempts: 2 });
+    try {
+      await pool.init();
+      const failed = pool.status().filter((s) => s.state === 'failed');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]!.error).toMatch(/exceeds the system limit.*at most 2 VMs per host.*orchard/);
+      expect(pool.status().filter((s) => s.state === 'ready')).toHaveLength(2);
+      const vm = await pool.acquire();
+      expect((await vm.exec('echo ok')).output).toBe('ok\n');
+      await pool.release(vm);
+    } finally {
+      await pool.destroy();
+    }
+    expect(await poolVMs()).toEqual([]);
+  });
+
+  it('health checks replace a VM whose ssh stopped answering', async () => {
+    const provider = createProvider(config);
+    const pool = new VMPool({ provider, connect, pool: 'tartunit', size: 1, backoffMs: 50, healthCheckMs: 300 });
+    try {
+      await pool.init();
+      tart.setFault('freeze', { vm: 'vmwatch-tartunit-1' });
+      await waitFor(() => pool.status()[0]!.metrics.failures === 1 || null, 30_000, 'the frozen VM noticed');
+      // The double keys faults by VM name: the replacement (same name, a new clone) must not be frozen too.
+      tart.clearFault('freeze', 'vmwatch-tartunit-1');
+      await waitFor(() => (pool.status()[0]!.metrics.boots === 2 && pool.status()[0]!.state === 'ready') || null, 60_000, 'the frozen VM replaced');
+      const vm = await pool.acquire();
+      expect((await vm.exec('echo alive')).output).toBe('alive\n');
+      await pool.release(vm);
+    } finally {
+      tart.clearFault('freeze');
+      await pool.destroy();
+    }
+  });
+});
