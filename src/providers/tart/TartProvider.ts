@@ -132,7 +132,9 @@ export class TartProvider implements Provider {
   }
 
   async listVMs(prefix: string): Promise<string[]> {
-    return (await listLocalVMs()).map((vm) => vm.Name).filter((n) => n.startsWith(prefix) && !n.endsWith('-golden'));
+    // A slot's golden counts as its slot, so a golden left alone by a crash is reaped with it.
+    const names = (await listLocalVMs()).map((vm) => vm.Name).filter((n) => n.startsWith(prefix));
+    return [...new Set(names.map((n) => (n.endsWith('-golden') ? n.slice(0, -'-golden'.length) : n)))];
   }
 
   async createBuilder(name: string, from: 'base' | 'snapshot', signal?: AbortSignal): Promise<SshEndpoint> {

@@ -176,4 +176,32 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       await pool.destroy();
     }
   });
+
+  it('pool.suspend: one suspended golden per slot, VMs resume from it; a golden left alone is reaped; destroy removes both', async () => {
+    const suspendConfig = { ...config, pool: { ...config.pool, suspend: true } };
+    const provider = createProvider(suspendConfig);
+    const pool = new VMPool({ provider, connect, pool: 'tartunit', size: 1, backoffMs: 50 });
+    try {
+      await pool.init();
+      const list = JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string; State: string }>;
+      expect(list.find((v) => v.Name === 'vmwatch-tartunit-1-golden')?.State).toBe('suspended');
+      const vm = await pool.acquire();
+      await vm.exec('touch dirty');
+      await pool.release(vm);
+      await waitFor(() => pool.status()[0]!.state === 'ready' || null, 30_000, 'reverted');
+      const again = await pool.acquire();
+      expect((await again.exec('test ! -e dirty && echo clean')).output).toBe('clean\n');
+      await pool.release(again);
+    } finally {
+      await pool.destroy();
+    }
+    expect(await poolVMs()).toEqual([]);
+    // a crash can leave a golden without its VM: the next pool reaps it
+    await tart.tart(['clone', 'tartunit-ready', 'vmwatch-tartunit-1-golden']);
+    const next = new VMPool({ provider: createProvider(config), connect, pool: 'tartunit', size: 1, backoffMs: 50 });
+    await next.init();
+    expect(await poolVMs()).toEqual(['vmwatch-tartunit-1']);
+    await next.destroy();
+    expect(await poolVMs()).toEqual([]);
+  });
 });
