@@ -15,6 +15,7 @@ interface Timings {
   execStartMs?: number;
   execMs: number;
   pullMs: number;
+  syncedFiles?: number;
 }
 
 const DEBOUNCE_MS = 150;
@@ -63,6 +64,7 @@ export async function benchLoop(options: { saves: number }): Promise<Record<stri
         execStart: t.commandStartedAt! - t.syncedAt!,
         saveToStart: t.commandStartedAt! - savedAt,
         tests: total,
+        syncedFiles: t.syncedFiles ?? -1,
       });
       for (const f of finished) overheads.push(f.timings.acquireMs + f.timings.syncMs + (f.timings.execStartMs ?? 0) + f.timings.pullMs);
     }

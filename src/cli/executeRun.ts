@@ -28,6 +28,8 @@ export interface ExecuteRunOptions {
   color: boolean;
   /** The watcher's per-test view of the run (queued, running, cancel one). */
   control?: RunControl;
+  /** What changed since a time, as the watcher saw it (partial syncs); absent: full syncs. */
+  changesSince?: (at: number) => string[] | null;
   /** Told when the run ended, with its summary (the live status area shows it). */
   onSummary?: (summary: RunSummary) => void;
 }
@@ -63,6 +65,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     concurrency: config.concurrency ?? config.pool.size,
     retry: config.retry,
     ...(options.control ? { control: options.control } : {}),
+    ...(options.changesSince ? { changesSince: options.changesSince } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onStart: ({ runId, total }) => {
       log.info({ runId, tests: total }, `run ${runId}: ${total} test(s)`);

@@ -52,7 +52,11 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     keepWarm: config.pool.keepWarm,
     warmKey: `${config.pool.snapshot}@${meta?.builtAt ?? 'unknown'}`,
     // Sync-ahead: a clean machine gets the current tree while it waits, so a test sends only the newest change.
-    prepare: (vm, sig) => vm.copyToVM(config.root, config.guestPath, { exclude: excludes, delete: true, signal: sig }),
+    prepare: async (vm, sig) => {
+      const started = Date.now();
+      await vm.copyToVM(config.root, config.guestPath, { exclude: excludes, delete: true, signal: sig });
+      vm.syncedAt = started;
+    },
     ...(onChange ? { onChange } : {}),
   });
   progress.update(`starting a pool of ${config.pool.size} ${provider.kind} machine(s)`);

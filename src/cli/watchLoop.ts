@@ -19,6 +19,7 @@ import type { LiveState } from '../report/statusArea.ts';
 import type { RunControl } from '../schedule/RunControl.ts';
 import { WatchScheduler } from '../schedule/WatchScheduler.ts';
 import { ChangeBatcher, type BatchTiming } from '../watch/ChangeBatcher.ts';
+import { ChangeJournal } from '../watch/ChangeJournal.ts';
 import { ContentHashFilter } from '../watch/ContentHashFilter.ts';
 import { watchFiles } from '../watch/watchFiles.ts';
 import { executeRun } from './executeRun.ts';
@@ -56,6 +57,7 @@ export class WatchLoop {
   #lastRun: RunSummary | null = null;
   #filter: string | null = null;
   #interactive: Interactive | null = null;
+  #journal: ChangeJournal | null = null;
   #batches: Promise<void> = Promise.resolve();
   #hashes: ContentHashFilter;
   #saveTimer: NodeJS.Timeout | undefined;
@@ -111,9 +113,14 @@ export class WatchLoop {
       include: config.watch.include,
       ignore: config.watch.ignore,
       outputs: [config.artifactsInto, path.join(config.root, config.artifacts.dir)],
-      onChange: (file) => this.#batcher?.add(file),
+      onChange: (file) => {
+        this.#journal?.record(file);
+        this.#batcher?.add(file);
+      },
       onError: (err) => log.warn({ err }, 'file watcher error'),
     });
+    // From now on the watcher sees every change: machines synced after this get partial syncs.
+    this.#journal = new ChangeJournal({ fullSyncOn: [...config.triggers.runAll, '**/package.json'] });
     live();
     this.#out.write(
       `vmwatch: watching ${config.root} — ${this.#testCases.length} test(s), pool of ${config.pool.size} ${this.#opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
@@ -200,6 +207,7 @@ export class WatchLoop {
         out: this.#out,
         color: this.#out.isTTY === true,
         control,
+        ...(this.#journal ? { changesSince: (at: number) => this.#journal!.changesSince(at) } : {}),
         onSummary: (summary) => (this.#lastRun = summary),
       });
     } catch (err) {

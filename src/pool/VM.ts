@@ -21,6 +21,8 @@ export class VM {
   transport: Transport;
   /** Aborted when the lease ends, so nothing keeps using a machine it gave back. */
   leaseController = new AbortController();
+  /** When the app was last synced in full (epoch ms, taken when that sync started); unset after a revert. */
+  syncedAt: number | undefined;
 
   constructor(init: { index: number; name: string; endpoint: Endpoint; transport: Transport }) {
     this.id = String(init.index);

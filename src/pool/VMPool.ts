@@ -122,6 +122,7 @@ export class VMPool {
         if (slot.vm) {
           await slot.vm.transport.close();
           slot.vm.endpoint = endpoint;
+          slot.vm.syncedAt = undefined;
           slot.vm.transport = transport;
         } else {
           slot.vm = new VM({ index: slot.index, name: slot.name, endpoint, transport });

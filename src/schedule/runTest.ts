@@ -25,6 +25,11 @@ export interface RunContext {
   env: Record<string, string>;
   defaultTimeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * The files changed since `at` (root-relative, deleted ones included), when the caller knows them
+   * all (the watcher); null when it cannot say, and the app is synced in full.
+   */
+  changesSince?: (at: number) => string[] | null;
   /** Told the machine's name once the test has one. */
   onAcquired?: (vm: string) => void;
 }
@@ -41,6 +46,8 @@ export interface TestTimings {
   execStartMs?: number;
   execMs: number;
   pullMs: number;
+  /** Files sent by a partial sync; -1 for a full one. */
+  syncedFiles?: number;
 }
 
 export type TimedResult = TestResult & { timings: TestTimings };
@@ -75,7 +82,13 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
   timings.acquireMs = timings.acquiredAt - started;
   try {
     const t0 = Date.now();
-    await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    // After sync-ahead the machine has the tree: send only what changed since (none: no sync at all).
+    const files = vm.syncedAt === undefined ? null : (ctx.changesSince?.(vm.syncedAt) ?? null);
+    if (files === null || files.length > 0) {
+      await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, ...(files ? { files } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    }
+    if (files === null) vm.syncedAt = t0;
+    timings.syncedFiles = files?.length ?? -1;
     timings.syncedAt = Date.now();
     timings.syncMs = timings.syncedAt - t0;
     commandStarted = Date.now();
