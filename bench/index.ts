@@ -1,6 +1,7 @@
 import { benchLoop } from './loop.ts';
 import { benchPool } from './pool.ts';
 import { benchSelect } from './select.ts';
+import { benchTart } from './tart.ts';
 import { benchWatcher } from './watcher.ts';
 
 /**
@@ -12,6 +13,7 @@ const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown
   loop: (quick) => benchLoop({ saves: quick ? 3 : 10 }),
   select: (quick) => benchSelect({ quick }),
   watcher: (quick) => benchWatcher({ quick }),
+  tart: (quick) => benchTart({ quick }),
 };
 
 const args = process.argv.slice(2);
