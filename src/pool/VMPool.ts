@@ -20,6 +20,7 @@ export type { SlotState, SlotStatus, VMPoolOptions } from './types.ts';
 export class VMPool {
   readonly #opts: Required<Omit<VMPoolOptions, 'onChange' | 'prepare'>> & Pick<VMPoolOptions, 'onChange' | 'prepare'>;
   #warm = new Set<string>();
+  readonly #removing = new Map<string, Promise<void>>();
   readonly #slots = new Map<number, Slot>();
   readonly #waiters = new WaiterQueue<VM>();
   /** Aborted by destroy: stops boots, readiness waits and sync-ahead in flight. */
@@ -94,6 +95,8 @@ export class VMPool {
     this.#slots.set(index, slot);
     this.#changed();
     await this.#track(this.#withRetries(slot, 'boot', async () => {
+      // Shrunk and grown again: the old machine of this name must be gone before the new one is made.
+      await this.#removing.get(slot.name)?.catch(() => {});
       if (this.#warm.delete(slot.name)) {
         const adopted = await this.#opts.provider.adoptVM!(slot.name, this.#life.signal).catch(() => null);
         if (adopted) return adopted;
@@ -245,12 +248,13 @@ export class VMPool {
   #removeSlot(slot: Slot): void {
     this.#slots.delete(slot.index);
     this.#changed();
-    void this.#track(
+    const removal = this.#track(
       (async () => {
         await slot.vm?.transport.close();
         await this.#opts.provider.destroyVM(slot.name);
       })(),
-    );
+    ).finally(() => this.#removing.delete(slot.name));
+    this.#removing.set(slot.name, removal);
   }
 
   /** Destroy every machine and give up the pool. Safe to call twice and while work is in flight. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,9 +109,9 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
     expect(processesMentioning(tart.home).filter((p) => /sshd|tart run/.test(p.cmdline))).toEqual([]);
   });
 
-  const directProvider = async (): Promise<TartProvider> => {
+  const directOptions = async (): Promise<ConstructorParameters<typeof TartProvider>[0]> => {
     const keys = await ensurePoolKey('tartunit');
-    return new TartProvider({
+    return {
       configFile: config.configFile,
       pool: 'tartunit',
       snapshot: 'tartunit-ready',
@@ -120,8 +120,9 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       identityFile: keys.identityFile,
       knownHostsFile: keys.knownHostsFile,
       suspend: false,
-    });
+    };
   };
+  const directProvider = async (): Promise<TartProvider> => new TartProvider(await directOptions());
 
   it("reaps a crashed run's orphans at init and retries a VM that fails to start", async () => {
     await tart.tart(['clone', 'tartunit-ready', 'vmwatch-tartunit-7']);
@@ -135,7 +136,7 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       ]);
       expect(await poolVMs()).toEqual(['vmwatch-tartunit-1', 'vmwatch-tartunit-2']);
     } finally {
-      tart.clearFault('run-fail');
+      tart.clearFault('run-fail', 'vmwatch-tartunit-1');
       await pool.destroy();
     }
     expect(await poolVMs()).toEqual([]);
@@ -172,7 +173,7 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       expect((await vm.exec('echo alive')).output).toBe('alive\n');
       await pool.release(vm);
     } finally {
-      tart.clearFault('freeze');
+      tart.clearFault('freeze', 'vmwatch-tartunit-1');
       await pool.destroy();
     }
   });
@@ -204,4 +205,75 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
     await next.destroy();
     expect(await poolVMs()).toEqual([]);
   });
+
+  it('a VM that never gets an IP is retried and then marked failed with the DHCP hint; the other serves', async () => {
+    tart.setFault('no-ip', { vm: 'vmwatch-tartunit-2' });
+    const provider = new TartProvider({ ...(await directOptions()), ipWaitS: 3 });
+    const pool = new VMPool({ provider, connect, pool: 'tartunit', size: 2, backoffMs: 50, attempts: 2 });
+    try {
+      await pool.init();
+      const [one, two] = pool.status();
+      expect(one!.state).toBe('ready');
+      expect(two!.state).toBe('failed');
+      expect(two!.error).toMatch(/no IP address found.*DHCP leases may be exhausted.*vmwatch doctor/);
+    } finally {
+      tart.clearFault('no-ip', 'vmwatch-tartunit-2');
+      await pool.destroy();
+    }
+    expect(await poolVMs()).toEqual([]);
+  });
+
+  it('the VM dying mid-test (its tart run killed): the test is an error, not a failure; the VM is rebuilt and serves; a failing revert is retried', async () => {
+    const pool = new VMPool({ provider: createProvider(config), connect, pool: 'tartunit', size: 1, backoffMs: 50 });
+    try {
+      await pool.init();
+      const vm = await pool.acquire();
+      const running = vm.exec('echo started; sleep 30', { timeoutMs: 60_000 });
+      await waitFor(() => processesMentioning('sleep 30').some((p) => p.cmdline === 'sleep 30') || null, 10_000, 'the test running');
+      const record = JSON.parse(readFileSync(path.join(tart.home, 'vms', 'vmwatch-tartunit-1', '.double-run.json'), 'utf8')) as { pid: number };
+      process.kill(record.pid, 'SIGKILL');
+      const result = await running;
+      expect(result.outcome).toBe('error');
+      expect(result.error).toBeTruthy();
+      tart.setFault('run-fail', { vm: 'vmwatch-tartunit-1' });
+      await pool.release(vm);
+      await waitFor(() => pool.status()[0]!.state === 'ready' || null, 60_000, 'rebuilt');
+      expect(pool.status()[0]!.metrics).toMatchObject({ reverts: 1, failures: 1 });
+      const again = await pool.acquire();
+      expect((await again.exec('echo back')).output).toBe('back\n');
+      await pool.release(again);
+    } finally {
+      tart.clearFault('run-fail', 'vmwatch-tartunit-1');
+      await pool.destroy();
+    }
+  });
+
+  it('resize up and down while busy; 20 acquire/release cycles with 2 VMs leave no VM, no VM process and no sshd', async () => {
+    const pool = new VMPool({ provider: createProvider(config), connect, pool: 'tartunit', size: 1, backoffMs: 50 });
+    try {
+      await pool.init();
+      const busy = await pool.acquire();
+      await pool.resize(2);
+      expect(pool.status().map((s) => s.state)).toEqual(['running', 'ready']);
+      await pool.resize(1);
+      // shrinking never kills a running test: the busy VM 1 stays, VM 2 (idle) goes
+      expect((await busy.exec('echo still here')).output).toBe('still here\n');
+      expect(pool.status().map((s) => s.name)).toEqual(['vmwatch-tartunit-1']);
+      await pool.release(busy);
+      await pool.resize(2);
+      for (let i = 0; i < 20; i++) {
+        const vm = await Promise.race([
+          pool.acquire(),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`cycle ${i}: no machine within 60 s: ${JSON.stringify(pool.status())}`)), 60_000)),
+        ]);
+        expect((await vm.exec(`echo ${i}`)).output).toBe(`${i}\n`);
+        await pool.release(vm);
+      }
+    } finally {
+      await pool.destroy();
+    }
+    expect(await poolVMs()).toEqual([]);
+    expect(processesMentioning(tart.home)).toEqual([]);
+    expect(processesMentioning('sshd').filter((p) => p.cmdline.includes('vmwatch-tartunit'))).toEqual([]);
+  }, 240_000);
 });
