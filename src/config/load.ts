@@ -7,6 +7,7 @@ import { logger } from '../log.ts';
 import { formatIssues } from './formatIssues.ts';
 import { TART_VMS_PER_HOST, tartHostLimitProblem } from './hostLimit.ts';
 import { parseMemoryMb } from './parseMemory.ts';
+import { applyProviderShares } from './providerShares.ts';
 import { fromReferenceConfig, isReferenceConfig, referenceConfigSchema } from './referenceConfig.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
 import type { ResolvedConfig } from './types.ts';
@@ -68,6 +69,8 @@ function parseOrThrow(file: string, raw: unknown): ParsedConfig {
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw invalid(file, formatIssues(parsed.error.issues));
+  const shareProblems = applyProviderShares((raw as { pool?: unknown }).pool, parsed.data.pool);
+  if (shareProblems.length > 0) throw invalid(file, shareProblems);
   return parsed.data;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orchardSchema, providersSchema } from './orchardSchema.ts';
 
 /** Default globs that make every test run: manifests, lockfiles, compiler settings. */
 export const DEFAULT_RUN_ALL = [
@@ -108,6 +109,10 @@ const poolSchema = z
     keepWarm: z.boolean().default(false),
     /** Env passed to every test command. */
     env: z.record(z.string(), z.string()).default({}),
+    /** Orchard: the controller and service account (see orchardSchema.ts). */
+    orchard: orchardSchema.optional(),
+    /** A hybrid pool: [{ provider, size }], slots handed out in this order (replaces provider and size). */
+    providers: providersSchema.optional(),
   })
   .strict();
 

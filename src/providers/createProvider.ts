@@ -2,6 +2,8 @@ import { ConfigError, VmwatchError } from '../errors.ts';
 import { tartHostLimitProblem } from '../config/hostLimit.ts';
 import { poolKeyFiles } from '../paths.ts';
 import { TartProvider } from './tart/TartProvider.ts';
+import { CompositeProvider } from './CompositeProvider.ts';
+import { createOrchardProvider } from './orchard/createOrchardProvider.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { SandboxProvider } from './sandbox/SandboxProvider.ts';
 import { whichTool } from './tools.ts';
@@ -11,6 +13,7 @@ export type ProviderKind = Provider['kind'];
 
 /** `auto`: tart where `tart` is on PATH, else the sandbox on Linux; elsewhere a clear error. */
 export function resolveProviderKind(config: Pick<ResolvedConfig, 'pool' | 'configFile'>): ProviderKind {
+  if (config.pool.providers !== undefined) return 'hybrid';
   const wanted = config.pool.provider;
   if (wanted !== 'auto') return wanted;
   if (whichTool('tart') !== null) return 'tart';
@@ -22,19 +25,34 @@ export function resolveProviderKind(config: Pick<ResolvedConfig, 'pool' | 'confi
   );
 }
 
+/** The pool's provider: one kind, or a CompositeProvider over `pool.providers` (slots in their order). */
 export function createProvider(config: ResolvedConfig): Provider {
+  const shares = config.pool.providers;
+  if (shares !== undefined) {
+    return new CompositeProvider(
+      shares.map((share) => ({ size: share.size, provider: createSingle(share.provider, config, share.snapshot, true) })),
+    );
+  }
   const kind = resolveProviderKind(config);
+  if (kind === 'hybrid') throw new VmwatchError('PROVIDER_UNAVAILABLE', `${config.configFile}: pool.providers is empty`, { exitCode: 2 });
+  return createSingle(kind, config, undefined, false);
+}
+
+/** One provider; `override` is a hybrid share's own snapshot (or image). */
+function createSingle(kind: Exclude<ProviderKind, 'hybrid'>, config: ResolvedConfig, override: string | undefined, shared: boolean): Provider {
+  const snapshot = override ?? config.pool.snapshot;
   switch (kind) {
     case 'sandbox':
-      return new SandboxProvider({ snapshot: config.pool.snapshot, guestPath: config.guestPath });
+      return new SandboxProvider({ snapshot, guestPath: config.guestPath });
     case 'tart': {
-      const refused = tartHostLimitProblem(config.pool);
+      // In a hybrid pool the Tart share was checked against the host limit when the config loaded.
+      const refused = shared ? null : tartHostLimitProblem(config.pool);
       if (refused) throw new ConfigError(`${config.configFile}: invalid config (provider "auto" chose tart, since 'tart' is on PATH):\n  ${refused}`);
       const keys = poolKeyFiles(config.pool.name);
       return new TartProvider({
         configFile: config.configFile,
         pool: config.pool.name,
-        snapshot: config.pool.snapshot,
+        snapshot,
         ...(config.pool.base === undefined ? {} : { base: config.pool.base }),
         ...(config.pool.cpu === undefined ? {} : { cpu: config.pool.cpu }),
         ...(config.pool.memoryMb === undefined ? {} : { memoryMb: config.pool.memoryMb }),
@@ -47,10 +65,6 @@ export function createProvider(config: ResolvedConfig): Provider {
       });
     }
     case 'orchard':
-      throw new VmwatchError(
-        'PROVIDER_UNAVAILABLE',
-        `${config.configFile}: pool.provider "${kind}" is not available yet in this version of vmwatch; use "sandbox" (Linux).`,
-        { exitCode: 2 },
-      );
+      return createOrchardProvider(config, override ?? config.pool.orchard?.image ?? config.pool.snapshot);
   }
 }

@@ -33,6 +33,12 @@ export interface SshEndpoint {
    * HostKeyAlias), so a machine that comes back at another address is still recognised.
    */
   hostKeyAlias?: string;
+  /**
+   * A program ssh runs to reach the machine instead of connecting to host:port (ssh's
+   * ProxyCommand), as an argv: e.g. vmwatch's Orchard port-forward bridge. rsync and every
+   * other ssh use go through it too.
+   */
+  proxyCommand?: string[];
 }
 
 /**
@@ -40,7 +46,7 @@ export interface SshEndpoint {
  * list what exists. It knows nothing of pools, tests or transports.
  */
 export interface Provider {
-  readonly kind: 'sandbox' | 'tart' | 'orchard';
+  readonly kind: 'sandbox' | 'tart' | 'orchard' | 'hybrid';
   /** Check tools and the snapshot before anything is created; throws a VmwatchError a user can act on. */
   check(): Promise<void>;
   createVM(name: string, signal?: AbortSignal): Promise<void>;

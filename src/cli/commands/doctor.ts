@@ -6,6 +6,7 @@ import { INSTALL_HINTS, whichTool } from '../../providers/tools.ts';
 import { snapshotStatus } from '../../snapshot/status.ts';
 import type { CommonFlags } from '../args.ts';
 import { tartChecks, type Check } from './doctorTart.ts';
+import { orchardChecks } from './doctorOrchard.ts';
 
 
 const TOOLS: Record<string, string[]> = {
@@ -24,6 +25,7 @@ export async function doctorCommand(flags: CommonFlags): Promise<number> {
     checks.push({ name: tool, ok: found !== null, detail: found ?? `missing — install: ${INSTALL_HINTS[tool] ?? tool}` });
   }
   if (kind === 'tart') checks.push(...(await tartChecks(config)));
+  checks.push(...(await orchardChecks(config)));
   const snap = await snapshotStatus(config, kind);
   checks.push({
     name: 'snapshot',

@@ -4,7 +4,7 @@ import { MachineError } from '../../errors.ts';
 import { vmwatchHome } from '../../paths.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { shellQuote } from './remoteCommand.ts';
-import { sshPath } from './sshOptions.ts';
+import { proxyCommandOption, sshPath } from './sshOptions.ts';
 
 export interface InstallKeyTarget {
   host: string;
@@ -14,6 +14,8 @@ export interface InstallKeyTarget {
   /** The line to add to the user's ~/.ssh/authorized_keys (ensurePoolKey's publicKey). */
   publicKey: string;
   hostKeyAlias?: string;
+  /** ssh's ProxyCommand as an argv (see SshEndpoint.proxyCommand). */
+  proxyCommand?: string[];
 }
 
 /** Appends the key unless an identical line is there; adds a newline first when the file lacks a last one. */
@@ -56,6 +58,7 @@ export async function installKey(target: InstallKeyTarget, password: string, opt
       ...(target.hostKeyAlias === undefined ? {} : { HostKeyAlias: target.hostKeyAlias }),
     };
     for (const [key, value] of Object.entries(settings)) argv.push('-o', `${key}=${value}`);
+    if (target.proxyCommand !== undefined) argv.push('-o', proxyCommandOption(target.proxyCommand));
     argv.push(target.host, ['/bin/sh', '-c', shellQuote(APPEND_KEY), 'sh', shellQuote(target.publicKey.trim())].join(' '));
     const result = await runOwned('ssh', argv, {
       env: {

@@ -27,7 +27,8 @@ export function sshOptions(endpoint: SshEndpoint, init: SshOptionsInit = {}): st
     ['UpdateHostKeys', 'no'],
     ['HashKnownHosts', 'no'],
     ['BatchMode', 'yes'],
-    ['ConnectTimeout', init.connectTimeoutSec ?? 10],
+    // Through a ProxyCommand the timeout covers the banner, so the proxy's own start and tunnel count too.
+    ['ConnectTimeout', endpoint.proxyCommand === undefined ? (init.connectTimeoutSec ?? 10) : Math.max(init.connectTimeoutSec ?? 10, PROXY_MIN_TIMEOUT_SEC)],
     ['ServerAliveInterval', 5],
     ['ServerAliveCountMax', 3],
     ['ForwardAgent', 'no'],
@@ -42,9 +43,27 @@ export function sshOptions(endpoint: SshEndpoint, init: SshOptionsInit = {}): st
   }
   const argv = ['-F', '/dev/null', '-i', sshPath(endpoint.identityFile), '-T'];
   for (const [key, value] of options) argv.push('-o', `${key}=${configValue(String(value))}`);
+  if (endpoint.proxyCommand !== undefined) argv.push('-o', proxyCommandOption(endpoint.proxyCommand));
   if (init.controlPath !== undefined) argv.push('-S', sshPath(init.controlPath));
   argv.push('-p', String(endpoint.port), '-l', endpoint.user);
   return argv;
+}
+
+const PROXY_MIN_TIMEOUT_SEC = 5;
+
+/**
+ * `ProxyCommand=…` for an argv. ssh takes the rest of the option verbatim (no config-file
+ * quoting), expands %-tokens, and runs it with `/bin/sh -c "exec …"`; so each argument is
+ * double-quoted for sh when it needs quoting, and % is doubled. Characters that would need more
+ * than double quotes (" $ ` \ and ', which rsync -e cannot carry) are refused.
+ */
+export function proxyCommandOption(argv: string[]): string {
+  if (argv.length === 0) throw new TransportError('an empty ProxyCommand');
+  const words = argv.map((arg) => {
+    if (/["$`\\']/.test(arg)) throw new TransportError(`a ProxyCommand argument cannot contain quotes, $, \` or \\: ${arg}`);
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg}"`;
+  });
+  return `ProxyCommand=${words.join(' ').replace(/%/g, '%%')}`;
 }
 
 /** The host argument for ssh (after the options). */
