@@ -1,4 +1,5 @@
 import { benchLoop } from './loop.ts';
+import { benchOrchard } from './orchard.ts';
 import { benchPool } from './pool.ts';
 import { benchSelect } from './select.ts';
 import { benchTart } from './tart.ts';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown
   select: (quick) => benchSelect({ quick }),
   watcher: (quick) => benchWatcher({ quick }),
   tart: (quick) => benchTart({ quick }),
+  orchard: (quick) => benchOrchard({ quick }),
 };
 
 const args = process.argv.slice(2);

@@ -67,7 +67,9 @@ export function normalizeUrl(raw: string, source: string): string {
     throw new ConfigError(`${source}: "${raw}" is not a URL; expected e.g. https://orchard.example.com:6120`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${source}: "${raw}": only http and https controllers exist`);
-  if (url.port === '') url.port = String(DEFAULT_PORT);
+  // URL drops a scheme's default port (https://host:443 has port ''): only a URL given without one gets 6120.
+  const portGiven = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):\d+/i.test(withScheme);
+  if (url.port === '' && !portGiven) url.port = String(DEFAULT_PORT);
   return url.toString().replace(/\/+$/, '');
 }
 
