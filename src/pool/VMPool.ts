@@ -136,6 +136,8 @@ export class VMPool {
         this.#becomeReady(slot);
         return;
       } catch (err) {
+        // Stopped by destroy: not a failure of the machine, nothing to tell.
+        if (this.#destroyed) return;
         slot.metrics.failures++;
         slot.error = `${what} failed: ${errorMessage(err)}`;
         log.warn({ vm: slot.name, attempt, err }, `${what} failed`);
