@@ -48,7 +48,8 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     pool: config.pool.name,
     size: config.pool.size,
     ports: config.pool.ports,
-    healthCheckMs: config.pool.healthCheckMs,
+    // Nothing runs in an idle sandbox machine, so there is nothing to ping: an idle watcher costs no CPU.
+    healthCheckMs: provider.kind === 'sandbox' ? 0 : config.pool.healthCheckMs,
     keepWarm: config.pool.keepWarm,
     warmKey: `${config.pool.snapshot}@${meta?.builtAt ?? 'unknown'}`,
     // Sync-ahead: a clean machine gets the current tree while it waits, so a test sends only the newest change.
