@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vmwatchHome } from '../../paths.ts';
-import type { BridgeConfig } from '../../transport/orchardBridge.ts';
+import type { BridgeConfig } from '../../transport/orchardBridge.mjs';
 import type { OrchardConnection } from './orchardConfig.ts';
 
 export const BRIDGE_BIN = fileURLToPath(new URL('../../../bin/orchard-bridge.mjs', import.meta.url));

@@ -2,22 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import WebSocket, { createWebSocketStream } from 'ws';
 
-/** What the bridge needs to reach the controller; written 0600 by the Orchard provider. */
-export interface BridgeConfig {
-  url: string;
-  serviceAccountName: string;
-  serviceAccountToken: string;
-  certificate?: string;
-}
+// Plain JavaScript (types in orchardBridge.d.mts): ssh starts this once per connection, so it
+// must start fast — no TypeScript loader (measured: 0.4–0.7 s through jiti, ~0.2 s plain).
 
 /** Not "Orchard/0…" (see OrchardClient); any User-Agent makes the controller use binary messages. */
 const USER_AGENT = 'vmwatch-orchard-bridge/0.1';
 
-export interface BridgeIo {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
 
 /**
  * ssh's ProxyCommand for an Orchard VM: stdin/stdout ↔ the controller's port-forward WebSocket
@@ -26,7 +16,7 @@ export interface BridgeIo {
  * stderr (ssh shows it) with the controller's reason, and the exit code is 1. Resolves with the
  * exit code when either side closes.
  */
-export function runBridge(config: BridgeConfig, vm: string, port: number, waitS: number, io: BridgeIo): Promise<number> {
+export function runBridge(config, vm, port, waitS, io) {
   const url = new URL(`${config.url.replace(/^http/, 'ws')}/v1/vms/${encodeURIComponent(vm)}/port-forward`);
   url.searchParams.set('port', String(port));
   url.searchParams.set('wait', String(waitS));
@@ -37,12 +27,12 @@ export function runBridge(config: BridgeConfig, vm: string, port: number, waitS:
     handshakeTimeout: (waitS + 30) * 1000,
     ...(config.certificate === undefined ? {} : { ca: config.certificate, servername: 'orchard-controller' }),
   });
-  const say = (text: string): void => {
+  const say = (text) => {
     io.stderr.write(`orchard-bridge: ${text}\n`);
   };
   return new Promise((resolve) => {
     let settled = false;
-    const done = (code: number): void => {
+    const done = (code) => {
       if (settled) return;
       settled = true;
       resolve(code);
@@ -50,11 +40,11 @@ export function runBridge(config: BridgeConfig, vm: string, port: number, waitS:
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
+      res.on('data', (d) => (body += d));
       res.on('end', () => {
         let reason = '';
         try {
-          reason = (JSON.parse(body) as { message?: string }).message ?? '';
+          reason = JSON.parse(body).message ?? '';
         } catch {
           // empty body: 401 bad credentials, 404 no such VM, 500 the port never answered
         }
@@ -80,7 +70,7 @@ export function runBridge(config: BridgeConfig, vm: string, port: number, waitS:
 }
 
 /** `orchard-bridge --config FILE --vm NAME [--port 22] [--wait 60]` (bin/orchard-bridge.mjs). */
-export async function bridgeMain(argv: string[]): Promise<number> {
+export async function bridgeMain(argv) {
   const { values } = parseArgs({
     args: argv,
     options: { config: { type: 'string' }, vm: { type: 'string' }, port: { type: 'string', default: '22' }, wait: { type: 'string', default: '60' } },
@@ -89,6 +79,6 @@ export async function bridgeMain(argv: string[]): Promise<number> {
     process.stderr.write('usage: orchard-bridge --config FILE --vm NAME [--port 22] [--wait 60]\n');
     return 2;
   }
-  const config = JSON.parse(readFileSync(values.config, 'utf8')) as BridgeConfig;
+  const config = JSON.parse(readFileSync(values.config, 'utf8'));
   return runBridge(config, values.vm, Number(values.port), Number(values.wait), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 }
