@@ -62,6 +62,7 @@ function createSingle(kind: Exclude<ProviderKind, 'hybrid'>, config: ResolvedCon
         knownHostsFile: keys.knownHostsFile,
         suspend: config.pool.suspend,
         keepWarm: config.pool.keepWarm,
+        bootTimeoutMs: config.pool.bootTimeoutMs,
       });
     }
     case 'orchard':

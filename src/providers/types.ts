@@ -33,6 +33,8 @@ export interface SshEndpoint {
    * HostKeyAlias), so a machine that comes back at another address is still recognised.
    */
   hostKeyAlias?: string;
+  /** How long the transport may wait for ssh to answer after a boot (pool.bootTimeoutMs). */
+  readyTimeoutMs?: number;
   /**
    * A program ssh runs to reach the machine instead of connecting to host:port (ssh's
    * ProxyCommand), as an argv: e.g. vmwatch's Orchard port-forward bridge. rsync and every

@@ -34,6 +34,8 @@ export interface TartProviderOptions {
   ipWaitS?: number;
   /** `tart stop --timeout`, in seconds. */
   stopTimeoutS?: number;
+  /** pool.bootTimeoutMs: how long ssh may take to answer once the VM has an address. */
+  bootTimeoutMs?: number;
   /** pool.keepWarm: `tart run` outlives vmwatch (not killed at exit), so VMs can be adopted next time. */
   keepWarm?: boolean;
 }
@@ -199,6 +201,7 @@ export class TartProvider implements Provider {
       // A new clone may have a new host key: learnt afresh at each boot, pinned for the VM's life.
       knownHostsFile: await machineKnownHosts(this.#o.pool, name, { reset: true }),
       hostKeyAlias: name,
+      ...(this.#o.bootTimeoutMs === undefined ? {} : { readyTimeoutMs: this.#o.bootTimeoutMs }),
       name,
       guestPath: this.#o.guestPath,
     };

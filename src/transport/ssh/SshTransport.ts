@@ -61,7 +61,7 @@ export class SshTransport implements Transport {
   async ready(signal?: AbortSignal): Promise<void> {
     await waitForSsh(this.#endpoint, {
       ...(signal ? { signal } : {}),
-      ...(this.#options.readyTimeoutMs === undefined ? {} : { timeoutMs: this.#options.readyTimeoutMs }),
+      ...((this.#options.readyTimeoutMs ?? this.#endpoint.readyTimeoutMs) === undefined ? {} : { timeoutMs: this.#options.readyTimeoutMs ?? this.#endpoint.readyTimeoutMs }),
     });
     await (await this.master()).ensure(signal);
   }
