@@ -55,5 +55,6 @@ Usage:
   vmwatch pool     status|destroy [--config F]         show or remove the pool's machines
   vmwatch doctor   [--config F]                       check tools, snapshot and disk
 
+In a terminal, watch takes keys: a run all, f rerun failed, Enter rerun the last selection, p filter, w keys, q quit.
 Config: watch.config.ts (or .mts/.mjs/.js/.json, or the reference's config.json) in the current folder.
 Logs go to stderr (VMWATCH_LOG=debug for more); --json prints one JSON document on stdout.`;
