@@ -117,6 +117,8 @@ export class WatchLoop {
         this.#journal?.record(file);
         this.#batcher?.add(file);
       },
+      isKnown: (file) => this.#files.has(file),
+      knownUnder: (dir) => [...this.#files].filter((f) => f.startsWith(`${dir}/`)),
       onError: (err) => log.warn({ err }, 'file watcher error'),
     });
     // From now on the watcher sees every change: machines synced after this get partial syncs.
