@@ -89,7 +89,8 @@ async function idle(files: number, sampleMs: number): Promise<Record<string, unk
     let vmwatch: { rssMb: number; cpuPercent: number };
     try {
       await w.cli.waitFor(/watching .* ready/, { timeoutMs: 180_000 });
-      await sleep(5000);
+      // Past start-up and V8's memory reducer (a few GCs in the first ~15 s): the steady idle cost.
+      await sleep(20_000);
       vmwatch = await idleCost(w.cli.child.pid!, sampleMs);
     } finally {
       await w.stop();
@@ -105,7 +106,8 @@ async function idle(files: number, sampleMs: number): Promise<Record<string, unk
         if (Date.now() > deadline || vitest.exitCode !== null) throw new Error(`vitest --watch never got ready:\n${out.slice(-2000)}`);
         await sleep(100);
       }
-      await sleep(5000);
+      // Past start-up and V8's memory reducer (a few GCs in the first ~15 s): the steady idle cost.
+      await sleep(20_000);
       vitestCost = await idleCost(vitest.pid!, sampleMs);
     } finally {
       vitest.kill('SIGKILL');
