@@ -3,20 +3,8 @@ import path from 'node:path';
 import { isRunStart, startLoggedCli, type LogLine } from './lib/cliLog.ts';
 import { demoBench } from './lib/demoHome.ts';
 import { round, stats } from './lib/stats.ts';
+import type { TestTimings as Timings } from '../src/schedule/runTest.ts';
 
-
-interface Timings {
-  queuedAt: number;
-  acquiredAt?: number;
-  syncedAt?: number;
-  commandStartedAt?: number;
-  acquireMs: number;
-  syncMs: number;
-  execStartMs?: number;
-  execMs: number;
-  pullMs: number;
-  syncedFiles?: number;
-}
 
 const DEBOUNCE_MS = 150;
 /** The reference's figure: create 5 s + start 15 s + revert 3 s + sync and ssh ≈ 25 s per test. */

@@ -8,9 +8,3 @@ import path from 'node:path';
 export function vmwatchHome(): string {
   return process.env.VMWATCH_HOME ?? path.join(os.homedir(), '.vmwatch');
 }
-
-/** The pool's private SSH key and known_hosts (never the user's ~/.ssh). */
-export function poolKeyFiles(pool: string): { dir: string; identityFile: string; knownHostsFile: string } {
-  const dir = path.join(vmwatchHome(), 'ssh', pool);
-  return { dir, identityFile: path.join(dir, 'id_ed25519'), knownHostsFile: path.join(dir, 'known_hosts') };
-}

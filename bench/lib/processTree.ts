@@ -1,33 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { processTree } from '../../test/helpers/processes.ts';
 
 const CLOCK_TICKS = 100;
-
-function children(): Map<number, number[]> {
-  const map = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      map.set(ppid, [...(map.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone
-    }
-  }
-  return map;
-}
-
-/** `pid` and every descendant. */
-export function processTree(pid: number): number[] {
-  const kids = children();
-  const out: number[] = [];
-  const walk = (p: number): void => {
-    out.push(p);
-    for (const c of kids.get(p) ?? []) walk(c);
-  };
-  walk(pid);
-  return out;
-}
 
 /** Resident memory of the whole tree, in MB. */
 export function treeRssMb(pid: number): number {

@@ -6,7 +6,6 @@ import { SnapshotMissingError } from '../providers/SnapshotMissingError.ts';
 import type { Provider } from '../providers/types.ts';
 import type { Progress } from '../report/progress.ts';
 import { buildSnapshot } from '../snapshot/buildSnapshot.ts';
-import { readSnapshotMeta } from '../snapshot/meta.ts';
 import { snapshotStatus } from '../snapshot/status.ts';
 import { connect } from '../transport/connect.ts';
 import { ensurePoolKey } from '../transport/ssh/poolKey.ts';
@@ -40,7 +39,7 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
   if (status.state === 'stale') {
     log.warn(`snapshot "${status.name}" is stale (${status.reasons.join(', ')}); run 'vmwatch snapshot build' to refresh it`);
   }
-  const meta = await readSnapshotMeta(config.pool.snapshot);
+  const meta = status.meta;
   const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
   const pool = new VMPool({
     provider,

@@ -4,6 +4,7 @@ import type { Endpoint } from '../providers/types.ts';
 import { isPoolMachine, machineName, machinePrefix } from './machineNames.ts';
 import { PoolLock } from './poolLock.ts';
 import { HealthChecker } from './healthCheck.ts';
+import { allFailed, failureReasons, outOfServiceError } from './outOfService.ts';
 import type { Slot, SlotStatus, VMPoolOptions } from './types.ts';
 import { VM } from './VM.ts';
 import { WaiterQueue } from './WaiterQueue.ts';
@@ -54,7 +55,7 @@ export class VMPool {
   /** Take the pool lock, reap a crashed run's machines, and start `size` machines. */
   async init(): Promise<void> {
     const { staleFromPid } = this.#lock.acquire();
-    const found = (await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))).filter((n) => isPoolMachine(this.#opts.pool, n));
+    const found = await this.#poolMachines();
     if (this.#opts.keepWarm && this.#opts.provider.adoptVM) this.#warm = new Set(takeWarm(this.#opts.pool, this.#opts.warmKey));
     const orphans = found.filter((n) => !this.#warm.has(n));
     if (this.#warm.size > 0) log.info({ machines: [...this.#warm] }, 'adopting machines kept warm by the last run');
@@ -63,8 +64,8 @@ export class VMPool {
       await Promise.all(orphans.map((n) => this.#opts.provider.destroyVM(n)));
     }
     await Promise.all(Array.from({ length: this.#target }, (_, i) => this.#addSlot(i + 1)));
-    if ([...this.#slots.values()].every((s) => s.state === 'failed')) {
-      const why = [...this.#slots.values()].map((s) => `${s.name}: ${s.error ?? 'unknown'}`).join('; ');
+    if (allFailed(this.#slots.values())) {
+      const why = failureReasons(this.#slots.values());
       await this.destroy();
       throw new PoolError(`no machine of the pool could start: ${why}`);
     }
@@ -82,11 +83,7 @@ export class VMPool {
     this.#changed();
     void this.#track(this.#withRetries(slot, 'boot', async () => {
       await slot.vm?.transport.close();
-      await this.#opts.provider.destroyVM(slot.name);
-      await this.#opts.provider.createVM(slot.name, this.#life.signal);
-      const endpoint = await this.#opts.provider.startVM(slot.name, this.#life.signal);
-      slot.metrics.boots++;
-      return endpoint;
+      return this.#boot(slot);
     }));
   }
 
@@ -94,19 +91,21 @@ export class VMPool {
     const slot: Slot = { index, name: machineName(this.#opts.pool, index), state: 'starting', metrics: { boots: 0, reverts: 0, failures: 0, busyMs: 0 }, retire: false };
     this.#slots.set(index, slot);
     this.#changed();
-    await this.#track(this.#withRetries(slot, 'boot', async () => {
-      // Shrunk and grown again: the old machine of this name must be gone before the new one is made.
-      await this.#removing.get(slot.name)?.catch(() => {});
-      if (this.#warm.delete(slot.name)) {
-        const adopted = await this.#opts.provider.adoptVM!(slot.name, this.#life.signal).catch(() => null);
-        if (adopted) return adopted;
-        await this.#opts.provider.destroyVM(slot.name);
-      }
-      await this.#opts.provider.createVM(slot.name, this.#life.signal);
-      const endpoint = await this.#opts.provider.startVM(slot.name, this.#life.signal);
-      slot.metrics.boots++;
-      return endpoint;
-    }));
+    await this.#track(this.#withRetries(slot, 'boot', () => this.#boot(slot)));
+  }
+
+  /** A machine for the slot: a kept-warm one adopted as it is, else created (replacing any of that name) and started. */
+  async #boot(slot: Slot): Promise<Endpoint> {
+    // Shrunk and grown again: the old machine of this name must be gone before the new one is made.
+    await this.#removing.get(slot.name)?.catch(() => {});
+    if (this.#warm.delete(slot.name)) {
+      const adopted = await this.#opts.provider.adoptVM!(slot.name, this.#life.signal).catch(() => null);
+      if (adopted) return adopted;
+    }
+    await this.#opts.provider.createVM(slot.name, this.#life.signal);
+    const endpoint = await this.#opts.provider.startVM(slot.name, this.#life.signal);
+    slot.metrics.boots++;
+    return endpoint;
   }
 
   async #withRetries(slot: Slot, what: 'boot' | 'revert', step: () => Promise<Endpoint>): Promise<void> {
@@ -145,7 +144,7 @@ export class VMPool {
           slot.state = 'failed';
           log.error({ vm: slot.name }, `${slot.name} is out of service after ${attempt} attempts: ${slot.error}`);
           this.#changed();
-          this.#failWaitersIfHopeless();
+          if (allFailed(this.#slots.values())) this.#waiters.rejectAll(outOfServiceError(this.#slots.values()));
           return;
         }
         await new Promise((r) => setTimeout(r, this.#opts.backoffMs * 2 ** (attempt - 1)));
@@ -189,7 +188,7 @@ export class VMPool {
     if (this.#destroyed) return Promise.reject(new PoolError('the pool has been destroyed'));
     signal?.throwIfAborted();
     const ready = [...this.#slots.values()].filter((s) => s.state === 'ready').sort((a, b) => a.index - b.index)[0];
-    const leased = ready && this.#waiters.length === 0 ? Promise.resolve(this.#lease(ready)) : this.#hopeless() ? Promise.reject(this.#hopelessError()) : this.#waiters.wait(signal);
+    const leased = ready && this.#waiters.length === 0 ? Promise.resolve(this.#lease(ready)) : allFailed(this.#slots.values()) ? Promise.reject(outOfServiceError(this.#slots.values())) : this.#waiters.wait(signal);
     return this.#opts.ports.length === 0 ? leased : leased.then((vm) => this.#forward(vm));
   }
 
@@ -272,7 +271,7 @@ export class VMPool {
       if (keep.length > 0) saveWarm(this.#opts.pool, this.#opts.warmKey, keep);
       const names = new Set([...this.#slots.values()].map((s) => s.name).filter((n) => !keep.includes(n)));
       for (const n of this.#warm) names.add(n);
-      for (const n of await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))) if (isPoolMachine(this.#opts.pool, n) && !keep.includes(n)) names.add(n);
+      for (const n of await this.#poolMachines()) if (!keep.includes(n)) names.add(n);
       await Promise.allSettled([...this.#slots.values()].map((s) => s.vm?.transport.close()));
       await Promise.allSettled([...names].map((n) => this.#opts.provider.destroyVM(n)));
       this.#slots.clear();
@@ -282,25 +281,15 @@ export class VMPool {
     return this.#destroyed;
   }
 
+  /** This pool's machines as the provider has them (live ones and a crashed run's leftovers). */
+  async #poolMachines(): Promise<string[]> {
+    return (await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))).filter((n) => isPoolMachine(this.#opts.pool, n));
+  }
+
   status(): SlotStatus[] {
     return [...this.#slots.values()]
       .sort((a, b) => a.index - b.index)
       .map((s) => ({ index: s.index, name: s.name, state: s.state, metrics: { ...s.metrics }, ...(s.error ? { error: s.error } : {}) }));
-  }
-
-  #hopeless(): boolean {
-    const slots = [...this.#slots.values()];
-    return slots.length > 0 && slots.every((s) => s.state === 'failed');
-  }
-
-  #hopelessError(): PoolError {
-    const why = [...this.#slots.values()].map((s) => `${s.name}: ${s.error ?? 'failed'}`).join('; ');
-    return new PoolError(`every machine of the pool is out of service (${why}). See 'Troubleshooting' in the README, then restart vmwatch.`);
-  }
-
-  #failWaitersIfHopeless(): void {
-    if (!this.#hopeless()) return;
-    this.#waiters.rejectAll(this.#hopelessError());
   }
 
   #track(job: Promise<void>): Promise<void> {

@@ -1,6 +1,6 @@
 import { ConfigError, VmwatchError } from '../errors.ts';
 import { tartHostLimitProblem } from '../config/hostLimit.ts';
-import { poolKeyFiles } from '../paths.ts';
+import { poolKeyPaths } from '../transport/ssh/poolKey.ts';
 import { TartProvider } from './tart/TartProvider.ts';
 import { CompositeProvider } from './CompositeProvider.ts';
 import { createOrchardProvider } from './orchard/createOrchardProvider.ts';
@@ -48,7 +48,7 @@ function createSingle(kind: Exclude<ProviderKind, 'hybrid'>, config: ResolvedCon
       // In a hybrid pool the Tart share was checked against the host limit when the config loaded.
       const refused = shared ? null : tartHostLimitProblem(config.pool);
       if (refused) throw new ConfigError(`${config.configFile}: invalid config (provider "auto" chose tart, since 'tart' is on PATH):\n  ${refused}`);
-      const keys = poolKeyFiles(config.pool.name);
+      const keys = poolKeyPaths(config.pool.name);
       return new TartProvider({
         configFile: config.configFile,
         pool: config.pool.name,

@@ -51,6 +51,7 @@ export interface Provider {
   readonly kind: 'sandbox' | 'tart' | 'orchard' | 'hybrid';
   /** Check tools and the snapshot before anything is created; throws a VmwatchError a user can act on. */
   check(): Promise<void>;
+  /** Make a machine from the snapshot; one that already has this name is replaced. */
   createVM(name: string, signal?: AbortSignal): Promise<void>;
   startVM(name: string, signal?: AbortSignal): Promise<Endpoint>;
   stopVM(name: string): Promise<void>;

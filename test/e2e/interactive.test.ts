@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSummary } from '../../src/report/types.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CLI, createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
+import { CLI, createDemoProject, finishedRuns, type DemoProject } from '../helpers/demoProject.ts';
 import { processesMentioning, waitFor } from '../helpers/processes.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 import { startTmux, tmuxUnavailable, type TmuxTerminal } from '../helpers/tmuxTerminal.ts';
@@ -24,7 +24,7 @@ describe.skipIf(unavailable !== null)('vmwatch watch in a real terminal (tmux): 
   });
 
   /** Finished runs (folders with a summary), oldest first. */
-  const runs = (): string[] => (existsSync(demo.runs) ? readdirSync(demo.runs).filter((d) => existsSync(path.join(demo.runs, d, 'summary.json'))).sort() : []);
+  const runs = (): string[] => finishedRuns(demo.runs);
 
   afterAll(() => {
     term?.kill();

@@ -1,22 +1,14 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { RunSummary } from '../../src/report/types.ts';
 import { startCli, type CliProcess } from '../helpers/cliProcess.ts';
-import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
+import { createDemoProject, summaries, type DemoProject } from '../helpers/demoProject.ts';
 import { processesMentioning, waitFor } from '../helpers/processes.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 
 const unavailable = sandboxUnavailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the onBusy e2e tests: ${unavailable}`);
 
-function summaries(runs: string): RunSummary[] {
-  if (!existsSync(runs)) return [];
-  return readdirSync(runs)
-    .sort()
-    .filter((d) => existsSync(path.join(runs, d, 'summary.json')))
-    .map((d) => JSON.parse(readFileSync(path.join(runs, d, 'summary.json'), 'utf8')) as RunSummary);
-}
 
 /** A suite that runs until killed, and says when it started, so a test can change its input mid-run. */
 const SLOW = 'echo "slow started $(cat slow.txt)"; sleep 30 & wait; echo finished';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunSummary } from '../../src/report/types.ts';
 import { startCli, type CliProcess } from '../helpers/cliProcess.ts';
-import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
+import { createDemoProject, summaries, type DemoProject } from '../helpers/demoProject.ts';
 import { notificationDaemonAvailable, startNotificationDaemon, type NotificationDaemon } from '../helpers/notificationDaemon.ts';
 import { mountsUnder, processesMentioning, waitFor } from '../helpers/processes.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
@@ -11,14 +11,6 @@ import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 const unavailable = sandboxUnavailable() ?? notificationDaemonAvailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the watch e2e test: ${unavailable}`);
 
-/** Summaries under `runs`, oldest first. */
-function summaries(runs: string): RunSummary[] {
-  if (!existsSync(runs)) return [];
-  return readdirSync(runs)
-    .sort()
-    .filter((d) => existsSync(path.join(runs, d, 'summary.json')))
-    .map((d) => JSON.parse(readFileSync(path.join(runs, d, 'summary.json'), 'utf8')) as RunSummary);
-}
 
 describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the demo app', () => {
   let demo: DemoProject;

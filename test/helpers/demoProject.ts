@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { RunSummary } from '../../src/report/types.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -55,4 +56,17 @@ export function createDemoProject(options: { pool: string; overrides?: Record<st
   const configFile = path.join(dir, 'watch.config.mjs');
   writeFileSync(configFile, `export default ${JSON.stringify(config, null, 2)};\n`);
   return { dir, app, configFile, runs: path.join(dir, 'test-runs'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The finished runs under an artifacts folder (those with a summary.json), oldest first. */
+export function finishedRuns(runs: string): string[] {
+  if (!existsSync(runs)) return [];
+  return readdirSync(runs)
+    .filter((d) => existsSync(path.join(runs, d, 'summary.json')))
+    .sort();
+}
+
+/** Their summaries, oldest first. */
+export function summaries(runs: string): RunSummary[] {
+  return finishedRuns(runs).map((d) => JSON.parse(readFileSync(path.join(runs, d, 'summary.json'), 'utf8')) as RunSummary);
 }

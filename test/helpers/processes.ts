@@ -37,3 +37,25 @@ export async function waitFor<T>(probe: () => T | undefined | null | false | Pro
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** `pid` and every descendant, read from /proc (sessions and groups do not matter). */
+export function processTree(pid: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    out.push(p);
+    for (const c of kids.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}

@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { whichTool } from '../../src/providers/tools.ts';
+import { processTree } from './processes.ts';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -144,36 +145,13 @@ export async function startSshd(options: { passwordUser?: { name: string; passwo
 /** sshd's per-connection processes call setsid, so the group is not enough: walk /proc for descendants. */
 function killTree(pid: number | undefined): void {
   if (pid === undefined) return;
-  for (const p of [pid, ...descendants(pid)]) {
+  for (const p of processTree(pid)) {
     try {
       process.kill(p, 'SIGTERM');
     } catch {
       // gone
     }
   }
-}
-
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift()!) ?? []) {
-      out.push(child);
-      queue.push(child);
-    }
-  }
-  return out;
 }
 
 /** A port nothing listens on right now (the kernel picks it). */

@@ -20,16 +20,20 @@ export function poolSshDir(pool: string): string {
   return path.join(vmwatchHome(), 'ssh', pool);
 }
 
+/** Where the pool's key and known_hosts live (they may not exist yet: see ensurePoolKey). */
+export function poolKeyPaths(pool: string): { dir: string; identityFile: string; knownHostsFile: string } {
+  const dir = poolSshDir(pool);
+  return { dir, identityFile: path.join(dir, 'id_ed25519'), knownHostsFile: path.join(dir, 'known_hosts') };
+}
+
 /**
  * The pool's ed25519 key pair, made once with ssh-keygen. Safe against two processes making it at
  * once: each makes its own in a temp folder and the first `link` into place wins.
  */
 export async function ensurePoolKey(pool: string): Promise<PoolKey> {
-  const dir = poolSshDir(pool);
+  const { dir, identityFile, knownHostsFile } = poolKeyPaths(pool);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  const identityFile = path.join(dir, 'id_ed25519');
-  const knownHostsFile = path.join(dir, 'known_hosts');
   if (!(await exists(identityFile))) await createKey(dir, identityFile, `vmwatch-${pool}`);
   return { identityFile, publicKey: await publicKeyOf(identityFile), knownHostsFile };
 }
