@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { OrchardProvider } from '../../src/providers/orchard/OrchardProvider.ts';
-import type { SshEndpoint } from '../../src/providers/types.ts';
+import type { SshEndpoint } from '../../src/transport/types.ts';
 import { SshTransport } from '../../src/transport/ssh/SshTransport.ts';
 import type { OrchardDouble } from '../../test/helpers/orchardDouble.ts';
 import { round, stats, type Stats } from './stats.ts';

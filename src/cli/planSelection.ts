@@ -4,10 +4,10 @@ import type { ResolvedConfig } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
 import { logger } from '../log.ts';
 import { discoverTests } from '../select/discover.ts';
-import { listChangedFiles } from '../select/gitChanges.ts';
-import type { ImportGraph } from '../select/importGraph.ts';
-import { listProjectFiles } from '../select/listFiles.ts';
-import { openGraph } from '../select/openGraph.ts';
+import { listChangedFiles } from '../select/git/gitChanges.ts';
+import type { ImportGraph } from '../select/graph/importGraph.ts';
+import { listProjectFiles } from '../select/git/listFiles.ts';
+import { openGraph } from '../select/graph/openGraph.ts';
 import { selectTests } from '../select/selectTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 

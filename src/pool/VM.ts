@@ -1,4 +1,4 @@
-import type { Endpoint } from '../providers/types.ts';
+import type { Endpoint } from '../transport/types.ts';
 import type { CopyOptions, ExecOptions, ExecResult, Transport } from '../transport/types.ts';
 
 export type VMStatus = 'ready' | 'running' | 'cleaning';

@@ -1,6 +1,6 @@
 import { PoolError, errorMessage } from '../errors.ts';
 import { logger } from '../log.ts';
-import type { Endpoint } from '../providers/types.ts';
+import type { Endpoint } from '../transport/types.ts';
 import { isPoolMachine, machineName, machinePrefix } from './machineNames.ts';
 import { PoolLock } from './poolLock.ts';
 import { HealthChecker } from './healthCheck.ts';

@@ -1,4 +1,5 @@
-import type { Endpoint, Provider } from '../providers/types.ts';
+import type { Provider } from '../providers/types.ts';
+import type { Endpoint } from '../transport/types.ts';
 import type { Transport } from '../transport/types.ts';
 import type { VM, VMMetrics } from './VM.ts';
 

@@ -1,5 +1,6 @@
 import { PoolError } from '../errors.ts';
-import type { Endpoint, Provider } from './types.ts';
+import type { Provider } from './types.ts';
+import type { Endpoint } from '../transport/types.ts';
 
 export interface ProviderPart {
   provider: Provider;

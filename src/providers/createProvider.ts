@@ -6,7 +6,7 @@ import { CompositeProvider } from './CompositeProvider.ts';
 import { createOrchardProvider } from './orchard/createOrchardProvider.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { SandboxProvider } from './sandbox/SandboxProvider.ts';
-import { whichTool } from './tools.ts';
+import { whichTool } from '../process/tools.ts';
 import type { Provider } from './types.ts';
 
 export type ProviderKind = Provider['kind'];

@@ -1,5 +1,5 @@
 import { runOwned } from '../process/runOwned.ts';
-import type { Notification, NotificationSink } from './notify.ts';
+import type { Notification, NotificationSink } from './types.ts';
 
 /**
  * `notify.command`: a user's own notifier (a chat webhook, a sound, a status bar). Run with

@@ -1,6 +1,6 @@
 import { type } from 'node:os';
 import nodeNotifier from 'node-notifier';
-import type { Notification, NotificationSink } from './notify.ts';
+import type { Notification, NotificationSink } from './types.ts';
 
 type NotifyFunction = (options: Record<string, unknown>, callback: (err: unknown, response: unknown) => void) => unknown;
 

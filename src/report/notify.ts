@@ -3,25 +3,7 @@ import { errorMessage } from '../errors.ts';
 import { logger as moduleLogger, type Logger } from '../log.ts';
 import { CommandSink } from './commandSink.ts';
 import { DesktopSink } from './desktopSink.ts';
-import type { RunSummary, TestStatus } from './types.ts';
-
-export { DesktopSink };
-
-/** What to tell the user about a run; `kind` matches the `notify.on` values. */
-export interface Notification {
-  /** `problem`: vmwatch itself cannot run tests (the pool cannot start); always shown. */
-  kind: 'failure' | 'recovery' | 'flaky' | 'problem';
-  title: string;
-  body: string;
-  /** What clicking it opens, where the platform supports it (the run's folder). */
-  open?: string;
-}
-
-/** Where notifications go. The default is the desktop (node-notifier); a `notify.command` sink can follow. */
-export interface NotificationSink {
-  /** Resolves once delivered; rejects when it could not be. */
-  send(notification: Notification): Promise<void>;
-}
+import type { Notification, NotificationSink, RunSummary, TestStatus } from './types.ts';
 
 const FAILING: ReadonlySet<TestStatus> = new Set(['failed', 'error', 'timedout']);
 const MAX_NAMES = 8;

@@ -36,3 +36,19 @@ export interface RunSummary {
   /** The pool's machines when the run ended, with their counters (boots, reverts, failures, busy time). */
   machines?: Array<{ name: string; state: string; boots: number; reverts: number; failures: number; busyMs: number }>;
 }
+
+/** What to tell the user about a run; `kind` matches the `notify.on` values. */
+export interface Notification {
+  /** `problem`: vmwatch itself cannot run tests (the pool cannot start); always shown. */
+  kind: 'failure' | 'recovery' | 'flaky' | 'problem';
+  title: string;
+  body: string;
+  /** What clicking it opens, where the platform supports it (the run's folder). */
+  open?: string;
+}
+
+/** Where notifications go. The default is the desktop (node-notifier); a `notify.command` sink can follow. */
+export interface NotificationSink {
+  /** Resolves once delivered; rejects when it could not be. */
+  send(notification: Notification): Promise<void>;
+}

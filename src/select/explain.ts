@@ -1,5 +1,5 @@
 import { importerTree } from './selectTests.ts';
-import type { ImportGraph } from './importGraph.ts';
+import type { ImportGraph } from './graph/importGraph.ts';
 import type { Plan, TestCase } from './types.ts';
 
 /** Why one test runs, or does not, for a plan: `vmwatch why`. */

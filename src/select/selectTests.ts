@@ -1,7 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { ResolvedConfig } from '../config/types.ts';
-import type { ImportGraph } from './importGraph.ts';
+import type { ImportGraph } from './graph/importGraph.ts';
 import type { Plan, TestCase } from './types.ts';
 
 export interface SelectInput {

@@ -24,3 +24,8 @@ export interface Plan {
   /** Changed files that selected nothing and matched no rule. */
   uncovered: string[];
 }
+
+/** Anything with `has`: a Set of root-relative project files. */
+export interface FileSet {
+  has(file: string): boolean;
+}

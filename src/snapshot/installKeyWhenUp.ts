@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/types.ts';
 import { MachineError, errorMessage } from '../errors.ts';
-import type { SshEndpoint } from '../providers/types.ts';
+import type { SshEndpoint } from '../transport/types.ts';
 import { installKey } from '../transport/ssh/installKey.ts';
 import { ensurePoolKey } from '../transport/ssh/poolKey.ts';
 

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../providers/types.ts';
+import type { Endpoint } from './types.ts';
 import { SandboxTransport } from './sandbox/SandboxTransport.ts';
 import { SshTransport } from './ssh/SshTransport.ts';
 import type { Transport } from './types.ts';

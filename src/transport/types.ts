@@ -56,3 +56,48 @@ export interface Transport {
   /** Undo forwardPorts (at release); close() does it too. */
   closeForwards?(): Promise<void>;
 }
+
+/**
+ * How to reach a machine. A provider returns one; `transport/` turns it into exec/copy.
+ * The pool passes it along without looking inside.
+ */
+export type Endpoint = SandboxEndpoint | SshEndpoint;
+
+export interface SandboxEndpoint {
+  kind: 'sandbox';
+  /** The snapshot tree (overlay lower layer, read-only, shared). */
+  lowerDir: string;
+  /** This machine's writable layer; dropping it is the revert. */
+  upperDir: string;
+  workDir: string;
+  /** Host mount point of the merged tree, inside a private mount namespace only. */
+  mergedDir: string;
+  /** Where the merged tree appears inside the machine. */
+  guestPath: string;
+  hostname: string;
+}
+
+export interface SshEndpoint {
+  kind: 'ssh';
+  host: string;
+  port: number;
+  user: string;
+  identityFile: string;
+  knownHostsFile: string;
+  guestPath: string;
+  /** The machine's name: VMWATCH_MACHINE in its commands (ssh transport). */
+  name?: string;
+  /**
+   * The name its host key is pinned under in `knownHostsFile` instead of host:port (ssh
+   * HostKeyAlias), so a machine that comes back at another address is still recognised.
+   */
+  hostKeyAlias?: string;
+  /** How long the transport may wait for ssh to answer after a boot (pool.bootTimeoutMs). */
+  readyTimeoutMs?: number;
+  /**
+   * A program ssh runs to reach the machine instead of connecting to host:port (ssh's
+   * ProxyCommand), as an argv: e.g. vmwatch's Orchard port-forward bridge. rsync and every
+   * other ssh use go through it too.
+   */
+  proxyCommand?: string[];
+}

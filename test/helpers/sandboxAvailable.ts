@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { whichTool } from '../../src/providers/tools.ts';
+import { whichTool } from '../../src/process/tools.ts';
 
 let cached: string | null | undefined;
 

@@ -3,7 +3,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { whichTool } from '../../src/providers/tools.ts';
+import { whichTool } from '../../src/process/tools.ts';
 import { processTree } from './processes.ts';
 
 const SSHD = '/usr/sbin/sshd';

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CommandSink } from '../../src/report/commandSink.ts';
-import { buildNotification, DesktopSink, Notifier, type Notification, type NotificationSink } from '../../src/report/notify.ts';
+import { DesktopSink } from '../../src/report/desktopSink.ts';
+import { buildNotification, Notifier } from '../../src/report/notify.ts';
+import type { Notification, NotificationSink } from '../../src/report/types.ts';
 import type { RunSummary, TestStatus } from '../../src/report/types.ts';
 import { notificationDaemonAvailable, startNotificationDaemon, type NotificationDaemon } from '../helpers/notificationDaemon.ts';
 

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { discoverTests } from '../../src/select/discover.ts';
-import { ImportGraph } from '../../src/select/importGraph.ts';
-import { listProjectFiles } from '../../src/select/listFiles.ts';
+import { ImportGraph } from '../../src/select/graph/importGraph.ts';
+import { listProjectFiles } from '../../src/select/git/listFiles.ts';
 import { selectTests, type SelectInput } from '../../src/select/selectTests.ts';
 import type { Plan, TestCase } from '../../src/select/types.ts';
 

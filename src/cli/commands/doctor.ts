@@ -2,7 +2,7 @@ import { statfsSync, mkdirSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { vmwatchHome } from '../../paths.ts';
 import { resolveProviderKind } from '../../providers/createProvider.ts';
-import { INSTALL_HINTS, whichTool } from '../../providers/tools.ts';
+import { INSTALL_HINTS, whichTool } from '../../process/tools.ts';
 import { snapshotStatus } from '../../snapshot/status.ts';
 import type { CommonFlags } from '../args.ts';
 import { tartChecks, type Check } from './doctorTart.ts';

@@ -5,7 +5,7 @@ import { errorMessage } from '../../errors.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { tart } from '../../providers/tart/tartCli.ts';
 import { listLocalVMs } from '../../providers/tart/tartList.ts';
-import { whichTool } from '../../providers/tools.ts';
+import { whichTool } from '../../process/tools.ts';
 
 export interface Check {
   name: string;

@@ -3,8 +3,9 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { MachineError, VmwatchError } from '../../errors.ts';
 import { logger } from '../../log.ts';
-import { requireTool } from '../tools.ts';
-import type { Provider, SandboxEndpoint } from '../types.ts';
+import { requireTool } from '../../process/tools.ts';
+import type { Provider } from '../types.ts';
+import type { SandboxEndpoint } from '../../transport/types.ts';
 import { SnapshotMissingError } from '../SnapshotMissingError.ts';
 
 export { SnapshotMissingError };

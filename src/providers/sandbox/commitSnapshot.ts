@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MachineError } from '../../errors.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { namespaceCommand } from '../../transport/sandbox/namespaceCommand.ts';
-import type { SandboxEndpoint } from '../types.ts';
+import type { SandboxEndpoint } from '../../transport/types.ts';
 
 /**
  * Copy a builder machine's merged tree into `<snapshotDir>/tree` atomically: written beside it,

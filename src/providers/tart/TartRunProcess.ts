@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isAlive, killGroup, registerGroup, unregisterGroup } from '../../process/childRegistry.ts';
-import { requireTool } from '../tools.ts';
+import { requireTool } from '../../process/tools.ts';
 import { tartEnv } from './tartCli.ts';
 
 /**

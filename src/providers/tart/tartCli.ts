@@ -1,6 +1,6 @@
 import { VmwatchError } from '../../errors.ts';
 import { runOwned } from '../../process/runOwned.ts';
-import { requireTool } from '../tools.ts';
+import { requireTool } from '../../process/tools.ts';
 
 /** A `tart` subcommand failed; the message carries Tart's own words. */
 export class TartCommandError extends VmwatchError {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { TransportError } from '../../errors.ts';
-import type { SandboxEndpoint } from '../../providers/types.ts';
+import type { SandboxEndpoint } from '../types.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { rsyncArgs } from '../rsyncArgs.ts';
 import type { CopyOptions, ExecOptions, ExecResult, Transport } from '../types.ts';

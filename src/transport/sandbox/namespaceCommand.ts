@@ -1,5 +1,5 @@
 import { TransportError } from '../../errors.ts';
-import type { SandboxEndpoint } from '../../providers/types.ts';
+import type { SandboxEndpoint } from '../types.ts';
 
 /** Exit status the wrapper uses when the overlay cannot be mounted (the command never ran). */
 export const MOUNT_FAILED_EXIT = 125;

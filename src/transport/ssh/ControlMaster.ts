@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstat, rm } from 'node:fs/promises';
-import type { SshEndpoint } from '../../providers/types.ts';
+import type { SshEndpoint } from '../types.ts';
 import { MissingToolError, TransportError } from '../../errors.ts';
 import { killGroup, registerGroup, unregisterGroup } from '../../process/childRegistry.ts';
 import { runOwned, type OwnedResult } from '../../process/runOwned.ts';
 import { logger } from '../../log.ts';
-import { INSTALL_HINTS } from '../../providers/tools.ts';
+import { INSTALL_HINTS } from '../../process/tools.ts';
 import { sshHost, sshOptions } from './sshOptions.ts';
 
 const log = logger('transport/ssh');

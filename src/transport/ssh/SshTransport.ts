@@ -1,6 +1,6 @@
 import { TransportError } from '../../errors.ts';
 import { runOwned } from '../../process/runOwned.ts';
-import type { SshEndpoint } from '../../providers/types.ts';
+import type { SshEndpoint } from '../types.ts';
 import type { CopyOptions, ExecOptions, PortForward, Transport } from '../types.ts';
 import { ControlMaster } from './ControlMaster.ts';
 import { newControlPath } from './controlPath.ts';

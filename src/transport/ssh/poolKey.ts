@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MachineError } from '../../errors.ts';
 import { vmwatchHome } from '../../paths.ts';
 import { runOwned } from '../../process/runOwned.ts';
-import { requireTool } from '../../providers/tools.ts';
+import { requireTool } from '../../process/tools.ts';
 
 export interface PoolKey {
   /** Private key (0600) to give ssh with -i. */

@@ -1,5 +1,5 @@
 import { runOwned, type OwnedResult } from '../../process/runOwned.ts';
-import type { SshEndpoint } from '../../providers/types.ts';
+import type { SshEndpoint } from '../types.ts';
 import type { ControlMaster } from './ControlMaster.ts';
 import { shellQuote } from './remoteCommand.ts';
 import { sshHost } from './sshOptions.ts';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { MissingToolError } from '../../errors.ts';
 import { killGroup, registerGroup, unregisterGroup } from '../../process/childRegistry.ts';
-import { INSTALL_HINTS } from '../../providers/tools.ts';
+import { INSTALL_HINTS } from '../../process/tools.ts';
 import { parseMark } from './remoteCommand.ts';
 
 export interface SupervisedOptions {

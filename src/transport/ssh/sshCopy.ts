@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { errorMessage, TransportError } from '../../errors.ts';
 import type { OwnedResult } from '../../process/runOwned.ts';
 import { runOwned } from '../../process/runOwned.ts';
-import type { SshEndpoint } from '../../providers/types.ts';
+import type { SshEndpoint } from '../types.ts';
 import { rsyncArgs } from '../rsyncArgs.ts';
 import type { CopyOptions } from '../types.ts';
 import type { ControlMaster } from './ControlMaster.ts';

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../errors.ts';
-import type { SshEndpoint } from '../../providers/types.ts';
+import type { SshEndpoint } from '../types.ts';
 import type { ExecOptions, ExecResult } from '../types.ts';
 import type { ControlMaster } from './ControlMaster.ts';
 import { supervisedCommand } from './remoteCommand.ts';

@@ -1,4 +1,4 @@
-import type { SshEndpoint } from '../../providers/types.ts';
+import type { SshEndpoint } from '../types.ts';
 import { TransportError } from '../../errors.ts';
 
 export interface SshOptionsInit {

@@ -1,6 +1,6 @@
 import { MachineError } from '../../errors.ts';
 import { runOwned } from '../../process/runOwned.ts';
-import type { SshEndpoint } from '../../providers/types.ts';
+import type { SshEndpoint } from '../types.ts';
 import { sshHost, sshOptions } from './sshOptions.ts';
 
 export interface WaitForSshOptions {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrchardAuthError } from '../../../src/providers/orchard/orchardErrors.ts';
 import { connect } from '../../../src/transport/connect.ts';
-import type { SshEndpoint } from '../../../src/providers/types.ts';
+import type { SshEndpoint } from '../../../src/transport/types.ts';
 import { orchardAvailable } from '../../helpers/orchardDouble.ts';
 import { orchardTestBed, GUEST_PATH, type OrchardTestBed } from './orchardTestBed.ts';
 

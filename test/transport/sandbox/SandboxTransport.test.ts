@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxTransport } from '../../../src/transport/sandbox/SandboxTransport.ts';
-import type { SandboxEndpoint } from '../../../src/providers/types.ts';
+import type { SandboxEndpoint } from '../../../src/transport/types.ts';
 import { sandboxUnavailable } from '../../helpers/sandboxAvailable.ts';
 import { mountsUnder, processesRunning } from '../../helpers/processes.ts';
 import { tempSandbox, type TempSandbox } from '../../helpers/tempSandbox.ts';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../../src/errors.ts';
-import { whichTool } from '../../../src/providers/tools.ts';
-import type { SshEndpoint } from '../../../src/providers/types.ts';
+import { whichTool } from '../../../src/process/tools.ts';
+import type { SshEndpoint } from '../../../src/transport/types.ts';
 import { proxyCommandOption, rshCommand, rsyncHost, sshHost, sshOptions } from '../../../src/transport/ssh/sshOptions.ts';
 
 const endpoint: SshEndpoint = {

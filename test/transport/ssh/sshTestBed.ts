@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SshEndpoint } from '../../../src/providers/types.ts';
+import type { SshEndpoint } from '../../../src/transport/types.ts';
 import { SshTransport } from '../../../src/transport/ssh/SshTransport.ts';
 import { startSshd, type TestSshd } from '../../helpers/sshd.ts';
 

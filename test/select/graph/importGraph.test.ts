@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ImportGraph } from '../../src/select/importGraph.ts';
-import { listProjectFiles } from '../../src/select/listFiles.ts';
+import { ImportGraph } from '../../../src/select/graph/importGraph.ts';
+import { listProjectFiles } from '../../../src/select/git/listFiles.ts';
 
-const fixtureRoot = fileURLToPath(new URL('../fixtures/select/project', import.meta.url));
+const fixtureRoot = fileURLToPath(new URL('../../fixtures/select/project', import.meta.url));
 
 /** A graph over in-memory sources; `sources` can be edited between updates. */
 async function memoryGraph(sources: Record<string, string>): Promise<ImportGraph> {
@@ -153,8 +153,8 @@ describe('ImportGraph incremental updates', () => {
 
 describe('ImportGraph persistence', () => {
   it('reuses the parses of unchanged files on a warm start', async () => {
-    const { createTempDir } = await import('./tempRepo.ts');
-    const { loadGraphCache, saveGraphCache } = await import('../../src/select/graphCache.ts');
+    const { createTempDir } = await import('../tempRepo.ts');
+    const { loadGraphCache, saveGraphCache } = await import('../../../src/select/graph/graphCache.ts');
     const repo = createTempDir();
     try {
       repo.write('a.ts', "import './b';");
@@ -175,8 +175,8 @@ describe('ImportGraph persistence', () => {
   });
 
   it('starts afresh with a warning when the file is corrupt, and keeps git from seeing it', async () => {
-    const { createTempRepo } = await import('./tempRepo.ts');
-    const { loadGraphCache, saveGraphCache } = await import('../../src/select/graphCache.ts');
+    const { createTempRepo } = await import('../tempRepo.ts');
+    const { loadGraphCache, saveGraphCache } = await import('../../../src/select/graph/graphCache.ts');
     const repo = createTempRepo();
     try {
       repo.write('a.ts', '');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listChangedFiles, parseNameStatus } from '../../src/select/gitChanges.ts';
-import { createTempDir, createTempRepo, type TempRepo } from './tempRepo.ts';
+import { listChangedFiles, parseNameStatus } from '../../../src/select/git/gitChanges.ts';
+import { createTempDir, createTempRepo, type TempRepo } from '../tempRepo.ts';
 
 const repos: TempRepo[] = [];
 function repo(): TempRepo {

@@ -1,5 +1,5 @@
-import type { ResolvedConfig } from '../config/types.ts';
-import { errorMessage } from '../errors.ts';
+import type { ResolvedConfig } from '../../config/types.ts';
+import { errorMessage } from '../../errors.ts';
 import { loadGraphCache, saveGraphCache } from './graphCache.ts';
 import { ImportGraph } from './importGraph.ts';
 

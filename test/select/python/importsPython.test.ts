@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractPythonImports, pythonSourceRoots, resolvePythonImport, type PythonImport } from '../../src/select/importsPython.ts';
+import { extractPythonImports, pythonSourceRoots, resolvePythonImport, type PythonImport } from '../../../src/select/python/importsPython.ts';
 
 describe('extractPythonImports', () => {
   it('reads import and from-import statements in every form', () => {

@@ -1,4 +1,4 @@
-import type { FileSet } from './importsJs.ts';
+import type { FileSet } from '../types.ts';
 
 /** Files pytest collects, or that it loads like them: `test_*.py`, `*_test.py`, `conftest.py`. */
 export function isPytestFile(file: string): boolean {

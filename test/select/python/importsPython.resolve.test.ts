@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureProject, type FixtureProject } from './fixtureProject.ts';
+import { fixtureProject, type FixtureProject } from '../fixtureProject.ts';
 
 /**
  * A Python monorepo: a src-layout project found by its pyproject.toml, a namespace package,

@@ -1,5 +1,5 @@
 import { simpleGit } from 'simple-git';
-import { errorMessage } from '../errors.ts';
+import { errorMessage } from '../../errors.ts';
 
 /** What changed, relative to `root` (posix separators), or `all` with the reason a diff was impossible. */
 export interface ChangeSet {

@@ -1,24 +1,9 @@
-import path from 'node:path';
-
-/** Anything with `has`: a Set of root-relative project files. */
-export interface FileSet {
-  has(file: string): boolean;
-}
-
 interface Token {
   kind: 'name' | 'string' | 'punct' | 'other';
   value: string;
 }
 
 export const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-
-/** `./x.js` may name `x.ts`: the sources a compiled extension stands for. */
-const SOURCE_FOR: Record<string, string[]> = {
-  '.js': ['.ts', '.tsx'],
-  '.jsx': ['.tsx'],
-  '.mjs': ['.mts'],
-  '.cjs': ['.cts'],
-};
 
 /** Keywords after which `/` starts a regular expression, not a division. */
 const BEFORE_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
@@ -207,35 +192,4 @@ function regexEnd(src: string, start: number): number {
     else if (ch === '/' && !inClass) return j + 1 + (/^[a-z]*/.exec(src.slice(j + 1, j + 20))?.[0].length ?? 0);
   }
   return -1;
-}
-
-/**
- * The project file a relative specifier names, or undefined (bare specifiers, files outside
- * root, nothing found). Tries, in order: the exact file, the source of a compiled extension
- * (`.js` → `.ts`/`.tsx`), the specifier plus each JS/TS extension, then `index.*` in it.
- */
-export function resolveJsImport(fromFile: string, specifier: string, files: FileSet): string | undefined {
-  const bare = specifier.replace(/[?#].*$/, '');
-  if (!(bare === '.' || bare === '..' || bare.startsWith('./') || bare.startsWith('../'))) return undefined;
-  return resolveModulePath(path.posix.join(path.posix.dirname(fromFile), bare), files);
-}
-
-/**
- * The project file a root-relative module path names (`src/a` → `src/a.ts`, `src/lib` →
- * `src/lib/index.ts`, `src/a.js` → `src/a.ts`), or undefined (outside root, nothing found).
- */
-export function resolveModulePath(modulePath: string, files: FileSet): string | undefined {
-  const target = path.posix.normalize(modulePath);
-  if (target === '..' || target.startsWith('../') || target.startsWith('/')) return undefined;
-  const base = target === '.' ? '' : target.replace(/\/$/, '');
-  return candidates(base).find((file) => files.has(file));
-}
-
-function candidates(base: string): string[] {
-  const extension = path.posix.extname(base);
-  const stem = base.slice(0, base.length - extension.length);
-  const swapped = (SOURCE_FOR[extension] ?? []).map((source) => stem + source);
-  const index = JS_EXTENSIONS.map((ext) => (base === '' ? `index${ext}` : `${base}/index${ext}`));
-  if (base === '') return index;
-  return [base, ...swapped, ...JS_EXTENSIONS.map((ext) => base + ext), ...index];
 }

@@ -1,14 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { extractJsImports, JS_EXTENSIONS, type FileSet } from './importsJs.ts';
-import { affectsSourceRoots, extractPythonImports, pythonSourceRoots, resolvePythonImport, type PythonImport } from './importsPython.ts';
-import { isJsContextFile, loadJsContext, type JsContext } from './jsContext.ts';
-import { mapLimit } from './listFiles.ts';
+import { extractJsImports, JS_EXTENSIONS } from '../js/importsJs.ts';
+import type { FileSet } from '../types.ts';
+import { affectsSourceRoots, extractPythonImports, pythonSourceRoots, resolvePythonImport, type PythonImport } from '../python/importsPython.ts';
+import { isJsContextFile, loadJsContext, type JsContext } from '../js/jsContext.ts';
+import { mapLimit } from '../git/listFiles.ts';
 import { ProbeIndex } from './probeIndex.ts';
-import { conftestsFor } from './pythonConftest.ts';
-import { resolveJsSpecifier } from './resolveJs.ts';
-import { toRootRelative } from './tsconfigPaths.ts';
+import { conftestsFor } from '../python/pythonConftest.ts';
+import { resolveJsSpecifier } from '../js/resolveJs.ts';
+import { toRootRelative } from '../js/tsconfigPaths.ts';
 
 /** What a source says it imports, before resolution (what the persisted graph keeps). */
 export type Parsed = { lang: 'js'; specifiers: string[] } | { lang: 'py'; imports: PythonImport[] };

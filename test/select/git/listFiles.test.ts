@@ -1,8 +1,8 @@
 import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listProjectFiles, mapLimit } from '../../src/select/listFiles.ts';
-import { createTempDir, createTempRepo, type TempRepo } from './tempRepo.ts';
+import { listProjectFiles, mapLimit } from '../../../src/select/git/listFiles.ts';
+import { createTempDir, createTempRepo, type TempRepo } from '../tempRepo.ts';
 
 const made: TempRepo[] = [];
 afterEach(() => {

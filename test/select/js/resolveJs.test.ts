@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureProject, type FixtureProject } from './fixtureProject.ts';
+import { fixtureProject, type FixtureProject } from '../fixtureProject.ts';
 
 /** A TS monorepo: tsconfig extends/paths/baseUrl, package.json #imports, a workspace package, barrels. */
 const FILES: Record<string, string> = {

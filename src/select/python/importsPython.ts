@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FileSet } from './importsJs.ts';
+import type { FileSet } from '../types.ts';
 
 /** `import a.b` → { level: 0, module: 'a.b', names: [] }; `from ..p import x` → { level: 2, module: 'p', names: ['x'] }. */
 export interface PythonImport {

@@ -1,7 +1,16 @@
 import path from 'node:path';
-import { resolveJsImport, resolveModulePath, type FileSet } from './importsJs.ts';
+import { JS_EXTENSIONS } from './importsJs.ts';
+import type { FileSet } from '../types.ts';
 import type { JsContext, PackageInfo } from './jsContext.ts';
 import { isRecord } from './tsconfigPaths.ts';
+
+/** `./x.js` may name `x.ts`: the sources a compiled extension stands for. */
+const SOURCE_FOR: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
 
 /** Built output folders whose files usually come from `src/` in a workspace package. */
 const BUILD_DIRS = /^(dist|build|lib|out)\//;
@@ -126,4 +135,35 @@ function resolveInPackage(info: PackageInfo, relative: string, files: FileSet): 
 
 function maybe(file: string | undefined): string[] {
   return file === undefined ? [] : [file];
+}
+
+/**
+ * The project file a relative specifier names, or undefined (bare specifiers, files outside
+ * root, nothing found). Tries, in order: the exact file, the source of a compiled extension
+ * (`.js` → `.ts`/`.tsx`), the specifier plus each JS/TS extension, then `index.*` in it.
+ */
+export function resolveJsImport(fromFile: string, specifier: string, files: FileSet): string | undefined {
+  const bare = specifier.replace(/[?#].*$/, '');
+  if (!(bare === '.' || bare === '..' || bare.startsWith('./') || bare.startsWith('../'))) return undefined;
+  return resolveModulePath(path.posix.join(path.posix.dirname(fromFile), bare), files);
+}
+
+/**
+ * The project file a root-relative module path names (`src/a` → `src/a.ts`, `src/lib` →
+ * `src/lib/index.ts`, `src/a.js` → `src/a.ts`), or undefined (outside root, nothing found).
+ */
+export function resolveModulePath(modulePath: string, files: FileSet): string | undefined {
+  const target = path.posix.normalize(modulePath);
+  if (target === '..' || target.startsWith('../') || target.startsWith('/')) return undefined;
+  const base = target === '.' ? '' : target.replace(/\/$/, '');
+  return candidates(base).find((file) => files.has(file));
+}
+
+function candidates(base: string): string[] {
+  const extension = path.posix.extname(base);
+  const stem = base.slice(0, base.length - extension.length);
+  const swapped = (SOURCE_FOR[extension] ?? []).map((source) => stem + source);
+  const index = JS_EXTENSIONS.map((ext) => (base === '' ? `index${ext}` : `${base}/index${ext}`));
+  if (base === '') return index;
+  return [base, ...swapped, ...JS_EXTENSIONS.map((ext) => base + ext), ...index];
 }

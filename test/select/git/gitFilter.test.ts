@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { filterIgnored } from '../../src/select/gitFilter.ts';
-import { createTempDir, createTempRepo, type TempRepo } from './tempRepo.ts';
+import { filterIgnored } from '../../../src/select/git/gitFilter.ts';
+import { createTempDir, createTempRepo, type TempRepo } from '../tempRepo.ts';
 
 const made: TempRepo[] = [];
 afterEach(() => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractJsImports, resolveJsImport } from '../../src/select/importsJs.ts';
+import { extractJsImports } from '../../../src/select/js/importsJs.ts';
+import { resolveJsImport } from '../../../src/select/js/resolveJs.ts';
 
 describe('extractJsImports', () => {
   it('finds every static, type, re-export, require and dynamic form', () => {

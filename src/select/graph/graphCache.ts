@@ -1,5 +1,5 @@
 import type { CachedParse, ImportGraph } from './importGraph.ts';
-import { readState, writeState, type StateRead } from './stateFile.ts';
+import { readState, writeState, type StateRead } from '../stateFile.ts';
 
 const FILE = 'graph.json';
 /** Bump when the extractors change what they return: older caches are then ignored. */
