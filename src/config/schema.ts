@@ -52,14 +52,32 @@ const suiteSchema = z
   })
   .strict();
 
+export const RUNNERS = ['vitest', 'node-test', 'pytest', 'unittest', 'command'] as const;
+
 const discoverSchema = z
   .object({
     pattern: z.union([z.string().min(1), globList.min(1)]),
-    command: z.string().min(1, 'a shell command; {file} is replaced by the test file'),
+    /** How the files run: a known runner (batches, results per case), or `command` (the default when `command` is given). */
+    runner: z.enum(RUNNERS).optional(),
+    command: z.string().min(1, 'a shell command; {file} is replaced by the test file, {files} by a batch of them').optional(),
+    /** `command` runner: the JUnit XML file the command writes, relative to the app folder; its cases become results. */
+    junit: z.string().min(1).optional(),
+    /** Vitest: typecheck is on, so a type-only change can change the result. */
+    typecheck: z.boolean().optional(),
+    /** Run the selected files of this rule in batches, one runner process per machine (false: one file per machine). */
+    batch: z.boolean().default(true),
     ignore: globList.default([]),
     timeoutMs: positiveInt.optional(),
   })
-  .strict();
+  .strict()
+  .refine((rule) => rule.runner !== undefined || rule.command !== undefined, {
+    message: "a runner ('vitest', 'node-test', 'pytest', 'unittest') or a command",
+    path: ['runner'],
+  })
+  .refine((rule) => rule.runner !== 'command' || rule.command !== undefined, {
+    message: "runner 'command' needs a command",
+    path: ['command'],
+  });
 
 const triggersSchema = z
   .object({

@@ -19,8 +19,10 @@ export function discoverTests(config: Pick<ResolvedConfig, 'tests' | 'discover'>
     if (tests.has(file)) continue;
     const found = rules.find(({ matches }) => matches(file));
     if (found === undefined) continue;
-    const command = fillCommand(found.rule.command, file);
-    tests.set(file, withTimeout({ id: file, kind: 'discovered', command, file }, found.rule.timeoutMs));
+    const { rule } = found;
+    const runner = rule.runner ?? 'command';
+    const command = rule.command === undefined ? '' : fillCommand(rule.command, file);
+    tests.set(file, withTimeout({ id: file, kind: 'discovered', command, file, runner, rule: config.discover.indexOf(rule) }, rule.timeoutMs));
   }
   return [...tests.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

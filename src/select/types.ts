@@ -1,3 +1,5 @@
+import type { RunnerKind } from '../runners/types.ts';
+
 /** A runnable test: a named suite from `tests`, or a file found by a `discover` rule. */
 export interface TestCase {
   /** Suite id, or the test file's path relative to `root` (posix separators). */
@@ -7,6 +9,10 @@ export interface TestCase {
   command: string;
   /** For discovered tests: the file, relative to root. */
   file?: string;
+  /** For discovered tests: the runner of the rule that found it (`command`: run `command` as it is). */
+  runner?: RunnerKind;
+  /** For discovered tests: the index of that rule in `discover`. */
+  rule?: number;
   timeoutMs?: number;
 }
 

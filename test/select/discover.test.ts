@@ -14,9 +14,9 @@ describe('discoverTests', () => {
     });
     const files = ['src/b.test.ts', 'src/a.ts', 'a.test.ts', 'e2e/run.ts'];
     expect(discoverTests(parsed, files)).toEqual([
-      { id: 'a.test.ts', kind: 'discovered', command: 'npx vitest run a.test.ts', file: 'a.test.ts', timeoutMs: 5000 },
+      { id: 'a.test.ts', kind: 'discovered', command: 'npx vitest run a.test.ts', file: 'a.test.ts', runner: 'command', rule: 0, timeoutMs: 5000 },
       { id: 'e2e', kind: 'suite', command: 'npm run e2e', timeoutMs: 90_000 },
-      { id: 'src/b.test.ts', kind: 'discovered', command: 'npx vitest run src/b.test.ts', file: 'src/b.test.ts', timeoutMs: 5000 },
+      { id: 'src/b.test.ts', kind: 'discovered', command: 'npx vitest run src/b.test.ts', file: 'src/b.test.ts', runner: 'command', rule: 0, timeoutMs: 5000 },
     ]);
   });
 

@@ -1,0 +1,83 @@
+/**
+ * Runner adapters: how one test runner (Vitest, `node --test`, pytest, unittest, or any command
+ * that writes JUnit XML) runs a batch of test files in one process inside a machine, and how its
+ * own machine-readable output becomes results per file and per test case.
+ *
+ * An adapter only builds command lines and parses result files; it never talks to a machine.
+ * schedule/ runs the command with the machine's transport and pulls `resultsDir` back.
+ */
+
+export type RunnerKind = 'vitest' | 'node-test' | 'pytest' | 'unittest' | 'command';
+
+export type CaseStatus = 'passed' | 'failed' | 'skipped' | 'todo';
+
+export interface CaseFailure {
+  /** The assertion's message (may span lines; the first line is what terminals and notifications show). */
+  message: string;
+  stack?: string;
+  /** Where it failed, root-relative, when the runner says. */
+  location?: { file: string; line: number };
+}
+
+/** One test case as the runner reported it. */
+export interface CaseResult {
+  /** Full name, describe blocks joined with ' › ' (`money › parses cents`). */
+  name: string;
+  status: CaseStatus;
+  durationMs: number;
+  failure?: CaseFailure;
+}
+
+/** What the runner said about one test file of the batch. */
+export interface FileResult {
+  /** Root-relative path, as it was given to `batchCommand`. */
+  file: string;
+  /** `failed` when a case failed or the file itself could not run (import error, syntax error). */
+  status: 'passed' | 'failed';
+  durationMs: number;
+  cases: CaseResult[];
+  /** The file-level failure (load/collect error), when there was one. */
+  error?: string;
+}
+
+export interface BatchOptions {
+  /** Machine path, relative to the app folder, where the runner must write its result files. */
+  resultsDir: string;
+  /** Only these cases (full names as in CaseResult.name), for rerunning failed ones; the adapter may run more. */
+  cases?: string[];
+}
+
+/** What the machine runs for one batch. */
+export interface BatchCommand {
+  /** sh -c command line, run with cwd = the app folder. File names are passed so that `-x.test.js` stays a file. */
+  command: string;
+  /** Extra environment for the command. */
+  env?: Record<string, string>;
+}
+
+/** The per-rule settings an adapter reads. */
+export interface RunnerRule {
+  runner: RunnerKind;
+  /** `command` runner: the command line, `{files}` replaced by the batch's files (`{file}` for one). */
+  command?: string;
+  /** `command` runner: where the command writes JUnit XML, relative to the app folder. */
+  junit?: string;
+  /** Vitest: typecheck enabled (a type change can change the result). */
+  typecheck?: boolean;
+}
+
+export interface RunnerAdapter {
+  readonly kind: RunnerKind;
+  /** Whether a change that only touches types can change this rule's result. */
+  typechecks(rule: RunnerRule): boolean;
+  /** Whether `cases` in BatchOptions is honoured (rerun only the failed cases). */
+  canFilterCases(rule: RunnerRule): boolean;
+  /** The command that runs `files` (root-relative) in one process. */
+  batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand;
+  /**
+   * Results from the files the runner wrote under `resultsDir` (pulled to `localResultsDir` on the
+   * host). A file of the batch that is missing from the map has no result (the runner crashed
+   * before reporting it): the caller reruns it alone; a result is never guessed.
+   */
+  readResults(rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>>;
+}
