@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isRunStart, startLoggedCli, type LogLine } from './lib/cliLog.ts';
 import { demoBench } from './lib/demoHome.ts';
 import { round, stats } from './lib/stats.ts';
-import type { TestTimings as Timings } from '../src/schedule/runTest.ts';
+import type { TestTimings as Timings } from '../src/schedule/types.ts';
 
 
 const DEBOUNCE_MS = 150;

@@ -7,7 +7,7 @@ import { formatRunSummary, formatTestLine } from '../report/terminal.ts';
 import type { RunSummary } from '../report/types.ts';
 import { runPlan, type RunOutcome } from '../schedule/runPlan.ts';
 import type { RunControl } from '../schedule/RunControl.ts';
-import type { TestJob } from '../schedule/runTest.ts';
+import type { TestJob } from '../schedule/types.ts';
 import { orderTests, type OrderHistory } from '../select/orderTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 import type { OpenPool } from './openPool.ts';
@@ -64,6 +64,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     changedFiles: plan.changedFiles,
     concurrency: config.concurrency ?? config.pool.size,
     retry: config.retry,
+    discover: config.discover,
+    expectedMs: (id) => options.store.expectedMs(id),
     ...(options.control ? { control: options.control } : {}),
     ...(options.changesSince ? { changesSince: options.changesSince } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

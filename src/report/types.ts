@@ -1,3 +1,5 @@
+import type { CaseResult } from '../runners/types.ts';
+
 /** The result of one test in one run (DESIGN.md §2). */
 /** `flaky`: failed, then passed when rerun on a fresh machine (`retry`). Neither green nor red. */
 export type TestStatus = 'passed' | 'failed' | 'error' | 'cancelled' | 'timedout' | 'flaky';
@@ -20,6 +22,10 @@ export interface TestResult {
   error?: string;
   /** How many times it ran (more than 1 with `retry`); each earlier attempt's log is `output.attempt-N.log`. */
   attempts?: number;
+  /** Its test cases, when its runner reports them (runner adapters; `command` with `junit`). */
+  cases?: CaseResult[];
+  /** Set when it ran in a batch with other files of its rule: how many files that runner process ran. */
+  batchSize?: number;
 }
 
 /** `<into>/<runId>/summary.json`. */

@@ -9,6 +9,8 @@ export interface RunningTest {
 /**
  * What a run in progress is doing, test by test: which tests are still queued (not started), which
  * run where, and a per-test abort so one test can be cancelled (onBusy: 'restart') without the run.
+ * Tests that share one runner process (a batch) share one abort: cancelling one cancels them all,
+ * and `cancel` names every test it stopped.
  */
 export class RunControl {
   readonly #queued: Set<string>;
@@ -18,11 +20,14 @@ export class RunControl {
     this.#queued = new Set(ids);
   }
 
-  /** The test starts: its own signal, aborted by the run's signal or by `cancel`. */
-  begin(id: string, runSignal?: AbortSignal): AbortSignal {
-    this.#queued.delete(id);
+  /** The tests start together (one test, or one batch): their signal, aborted by the run's signal or by `cancel`. */
+  begin(ids: string | readonly string[], runSignal?: AbortSignal): AbortSignal {
     const controller = new AbortController();
-    this.#running.set(id, { id, startedAt: Date.now(), vm: null, controller });
+    const startedAt = Date.now();
+    for (const id of typeof ids === 'string' ? [ids] : ids) {
+      this.#queued.delete(id);
+      this.#running.set(id, { id, startedAt, vm: null, controller });
+    }
     return runSignal ? AbortSignal.any([runSignal, controller.signal]) : controller.signal;
   }
 
@@ -31,8 +36,8 @@ export class RunControl {
     if (test) test.vm = vm;
   }
 
-  end(id: string): void {
-    this.#running.delete(id);
+  end(ids: string | readonly string[]): void {
+    for (const id of typeof ids === 'string' ? [ids] : ids) this.#running.delete(id);
   }
 
   isQueued(id: string): boolean {
@@ -43,12 +48,16 @@ export class RunControl {
     return this.#running.has(id);
   }
 
-  /** Cancel one running test (its whole process tree in its machine); false when it is not running. */
-  cancel(id: string, reason: string): boolean {
+  /**
+   * Cancel a running test (its whole process tree in its machine), and so every test of its batch;
+   * returns the ids stopped (none when it is not running).
+   */
+  cancel(id: string, reason: string): string[] {
     const test = this.#running.get(id);
-    if (!test) return false;
+    if (!test) return [];
+    const stopped = [...this.#running.values()].filter((other) => other.controller === test.controller).map((other) => other.id);
     test.controller.abort(new Error(reason));
-    return true;
+    return stopped;
   }
 
   queued(): string[] {

@@ -48,12 +48,17 @@ export class WatchScheduler {
     }
     if (origin === 'change' && this.#o.onBusy === 'ignore') return { kind: 'ignored' };
     if (origin === 'change' && this.#o.onBusy === 'restart') {
-      const cancelled = plan.tests.filter((t) => current.control.cancel(t.id, 'its inputs changed again')).map((t) => t.id);
+      const cancelled = new Set(plan.tests.flatMap((t) => current.control.cancel(t.id, 'its inputs changed again')));
+      const changed = new Set(plan.tests.map((t) => t.id));
       const tests = plan.tests
         .filter((t) => !current.control.isQueued(t.id))
-        .map((t) => (cancelled.includes(t.id) ? { ...t, reasons: [...t.reasons, 'restarted: its inputs changed during its run'] } : t));
+        .map((t) => (cancelled.has(t.id) ? { ...t, reasons: [...t.reasons, 'restarted: its inputs changed during its run'] } : t));
+      // Tests that shared a runner process with a restarted one were stopped with it: they run again too.
+      for (const t of current.plan.tests) {
+        if (cancelled.has(t.id) && !changed.has(t.id)) tests.push({ ...t, reasons: [...t.reasons, 'restarted: its batch was restarted'] });
+      }
       if (tests.length > 0) this.#queue({ ...plan, tests });
-      return { kind: 'restarted', cancelled, tests: tests.length };
+      return { kind: 'restarted', cancelled: [...cancelled], tests: tests.length };
     }
     const tests = plan.tests.filter((t) => !current.control.isQueued(t.id));
     if (tests.length > 0) this.#queue({ ...plan, tests });

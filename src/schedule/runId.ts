@@ -34,3 +34,8 @@ export function testArtifactsDir(runDir: string, testId: string): string {
     .join('/');
   return path.join(runDir, safe === '' ? '_' : safe);
 }
+
+/** Host folder for one batch (files of one rule run by one runner process): its log, artifacts and runner results. */
+export function batchArtifactsDir(runDir: string, n: number): string {
+  return path.join(runDir, '.batches', String(n));
+}

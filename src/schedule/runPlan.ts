@@ -3,10 +3,12 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { junitXml } from '../report/junit.ts';
 import type { RunSummary, TestResult } from '../report/types.ts';
-import { createRunDir, testArtifactsDir } from './runId.ts';
+import { createRunDir } from './runId.ts';
 import type { RunControl } from './RunControl.ts';
-import { runWithRetries } from './runWithRetries.ts';
-import type { RunContext, TestJob, TimedResult } from './runTest.ts';
+import type { DiscoverRule } from '../config/types.ts';
+import { planUnits } from './planUnits.ts';
+import type { RunContext, TestJob, TimedResult } from './types.ts';
+import { UnitRunner } from './UnitRunner.ts';
 
 export interface RunPlanOptions extends Omit<RunContext, 'runDir'> {
   into: string;
@@ -17,6 +19,10 @@ export interface RunPlanOptions extends Omit<RunContext, 'runDir'> {
   control?: RunControl;
   /** Reruns of a failed or timed-out test, each on a fresh machine. */
   retry?: number;
+  /** The config's discover rules: tests found by a runner rule run in batches through its adapter. */
+  discover?: readonly DiscoverRule[];
+  /** Expected duration per test id (history), to balance batches. */
+  expectedMs?: (id: string) => number | undefined;
   onStart?: (info: { runId: string; runDir: string; total: number }) => void;
   onResult?: (result: TimedResult, done: number, total: number) => void;
 }
@@ -51,28 +57,28 @@ export function summarize(runId: string, startedAt: Date, changedFiles: string[]
   };
 }
 
-/** Run the jobs over the pool, at most `concurrency` at once, and write `<into>/<runId>/summary.json`. */
+/** Run the jobs over the pool, at most `concurrency` machines at once, and write `<into>/<runId>/summary.json`. */
 export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
   const startedAt = new Date();
   const { runId, runDir } = await createRunDir(options.into, startedAt);
-  options.onStart?.({ runId, runDir, total: options.jobs.length });
-  const limit = pLimit(Math.max(1, options.concurrency));
-  const ctx: RunContext = { ...options, runDir };
-  let done = 0;
-  const results = await Promise.all(
-    options.jobs.map((job) =>
-      limit(async () => {
-        const id = job.test.id;
-        const signal = options.control ? options.control.begin(id, ctx.signal) : ctx.signal;
-        const jobCtx: RunContext = { ...ctx, ...(signal ? { signal } : {}), onAcquired: (vm) => options.control?.acquired(id, vm) };
-        const result = await runWithRetries(job, jobCtx, testArtifactsDir(runDir, id), options.retry ?? 0).finally(() => options.control?.end(id));
-        done++;
-        options.onResult?.(result, done, options.jobs.length);
-        return result;
-      }),
-    ),
-  );
-  const tests: TestResult[] = results.map(({ timings: _timings, ...r }) => r);
+  const total = options.jobs.length;
+  options.onStart?.({ runId, runDir, total });
+  const concurrency = Math.max(1, options.concurrency);
+  const units = planUnits(options.jobs, { discover: options.discover ?? [], machines: concurrency, expectedMs: options.expectedMs ?? (() => undefined) });
+  const results: TimedResult[] = [];
+  const finish = (result: TimedResult): void => {
+    results.push(result);
+    options.onResult?.(result, results.length, total);
+  };
+  const runner = new UnitRunner({ ...options, runDir }, pLimit(concurrency), runDir, options.retry ?? 0, finish);
+  await Promise.all(units.map((unit) => runner.run(unit)));
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const tests: TestResult[] = options.jobs.flatMap((job) => {
+    const found = byId.get(job.test.id);
+    if (found === undefined) return [];
+    const { timings: _timings, ...r } = found;
+    return [r];
+  });
   const summary = summarize(runId, startedAt, options.changedFiles, tests);
   summary.machines = options.pool.status().map(({ name, state, metrics }) => ({ name, state, ...metrics }));
   await writeJsonAtomic(path.join(runDir, 'summary.json'), summary);

@@ -12,5 +12,5 @@ export function rsyncArgs(options: CopyOptions, filesFromStdin: boolean): string
 /** Excludes for syncing an app into a machine: our own outputs, git, and what the snapshot provides. */
 export function syncExcludes(artifactsDir: string, provided: string[]): string[] {
   const rooted = (p: string): string => `/${p.replace(/^\/+|\/+$/g, '')}`;
-  return ['.git', '.vmwatch', rooted(artifactsDir), ...provided.map(rooted)];
+  return ['.git', '.vmwatch', '/.vmwatch-results', rooted(artifactsDir), ...provided.map(rooted)];
 }

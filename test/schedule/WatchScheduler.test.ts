@@ -6,7 +6,7 @@ import type { Plan } from '../../src/select/types.ts';
 const plan = (...ids: string[]): Plan => ({ changedFiles: ['x.ts'], all: false, tests: ids.map((id) => ({ id, reasons: [`imports x.ts (${id})`] })), uncovered: [] });
 
 /** A scheduler whose runs start their first test and then wait until `finish()`. */
-function harness(onBusy: OnBusy) {
+function harness(onBusy: OnBusy, batch = 1) {
   const runs: Array<{ ids: string[]; reasons: Record<string, string[]>; control: RunControl; cancelled: string[] }> = [];
   let finish: () => void = () => {};
   const scheduler = new WatchScheduler({
@@ -15,9 +15,9 @@ function harness(onBusy: OnBusy) {
     execute: async (p, control) => {
       const run = { ids: p.tests.map((t) => t.id), reasons: Object.fromEntries(p.tests.map((t) => [t.id, t.reasons])), control, cancelled: [] as string[] };
       runs.push(run);
-      const first = p.tests[0]!.id;
+      const first = p.tests.slice(0, batch).map((t) => t.id);
       const signal = control.begin(first);
-      signal.addEventListener('abort', () => run.cancelled.push(first));
+      signal.addEventListener('abort', () => run.cancelled.push(...first));
       await new Promise<void>((resolve) => (finish = resolve));
       control.end(first);
     },
@@ -69,5 +69,21 @@ describe('WatchScheduler', () => {
     h.finish();
     await h.scheduler.idle();
     expect(h.runs.map((r) => r.ids)).toEqual([['a'], ['c']]);
+  });
+
+  it('restart: a batch shares one runner process, so the whole batch is cancelled and every file of it requeued', async () => {
+    const h = harness('restart', 2);
+    h.scheduler.submit(plan('a', 'b', 'c'));
+    await settle();
+    // a and b run in one batch; c waits. A change to b stops the batch: a runs again too, c stays queued.
+    expect(h.scheduler.submit(plan('b'))).toEqual({ kind: 'restarted', cancelled: ['a', 'b'], tests: 2 });
+    expect(h.runs[0]!.cancelled).toEqual(['a', 'b']);
+    h.finish();
+    await settle();
+    expect(h.runs[1]!.ids.sort()).toEqual(['a', 'b']);
+    expect(h.runs[1]!.reasons['a']).toContain('restarted: its batch was restarted');
+    expect(h.runs[1]!.reasons['b']).toContain('restarted: its inputs changed during its run');
+    h.finish();
+    await h.scheduler.idle();
   });
 });

@@ -23,7 +23,7 @@ describe('hostViewWithHole', () => {
 
 describe('rsync arguments', () => {
   it('exclude our outputs, git, and what the snapshot provides, anchored at the app root', () => {
-    expect(syncExcludes('test-runs', ['node_modules', '.venv'])).toEqual(['.git', '.vmwatch', '/test-runs', '/node_modules', '/.venv']);
+    expect(syncExcludes('test-runs', ['node_modules', '.venv'])).toEqual(['.git', '.vmwatch', '/.vmwatch-results', '/test-runs', '/node_modules', '/.venv']);
     expect(rsyncArgs({ exclude: ['.git'], delete: true }, true)).toEqual(['-a', '--no-owner', '--no-group', '--delete', '--exclude=.git', '--files-from=-', '--from0']);
   });
 });

@@ -1,0 +1,177 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { errorMessage } from '../errors.ts';
+import type { VM } from '../pool/VM.ts';
+import { adapterFor } from '../runners/index.ts';
+import type { FileResult } from '../runners/types.ts';
+import type { ExecResult } from '../transport/types.ts';
+import type { WorkUnit } from './planUnits.ts';
+import type { RunContext, TestJob, TestTimings, TimedResult } from './types.ts';
+import { syncApp } from './syncApp.ts';
+
+/** Where runners write their result files, relative to the app folder in the machine (never synced in). */
+export const RESULTS_DIR = '.vmwatch-results';
+
+export interface UnitOutcome {
+  /** Final results, one per job that got one. */
+  results: TimedResult[];
+  /** Jobs of a batch that ended without a result for them: each is rerun alone on a fresh machine. */
+  rerunAlone: TestJob[];
+}
+
+type Outcome = Pick<TimedResult, 'status' | 'exitCode'> & Pick<Partial<TimedResult>, 'error' | 'cases' | 'durationMs'>;
+
+/**
+ * One work unit on one machine: acquire → sync the app → one process for all its files (a runner
+ * batch) or its one command → pull artifacts and the runner's results → release. Each file gets
+ * the result its runner reported; a file of a batch without one is handed back to be rerun alone,
+ * never guessed.
+ */
+export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string): Promise<UnitOutcome> {
+  const started = Date.now();
+  const timings: TestTimings = { queuedAt: started, acquireMs: 0, syncMs: 0, execMs: 0, pullMs: 0 };
+  const logFile = path.join(unitDir, 'output.log');
+  await mkdir(unitDir, { recursive: true });
+  let commandStarted = started;
+  let vmName: string | null = null;
+  const batchSize = unit.jobs.length > 1 ? { batchSize: unit.jobs.length } : {};
+  const result = (job: TestJob, partial: Outcome): TimedResult => ({
+    id: job.test.id,
+    ...partial,
+    durationMs: partial.durationMs ?? Date.now() - started,
+    startedAt: new Date(commandStarted).toISOString(),
+    finishedAt: new Date().toISOString(),
+    vm: vmName,
+    reasons: job.reasons,
+    artifactsDir: unitDir,
+    ...batchSize,
+    timings: { ...timings },
+  });
+  const all = (partial: Outcome): UnitOutcome => ({ results: unit.jobs.map((job) => result(job, partial)), rerunAlone: [] });
+
+  let vm: VM;
+  try {
+    vm = await ctx.pool.acquire(ctx.signal);
+  } catch (err) {
+    if (ctx.signal?.aborted) return all({ status: 'cancelled', exitCode: null });
+    return all({ status: 'error', exitCode: null, error: `no machine: ${errorMessage(err)}` });
+  }
+  vmName = vm.name;
+  timings.acquiredAt = Date.now();
+  timings.acquireMs = timings.acquiredAt - started;
+  for (const job of unit.jobs) ctx.onAcquired?.(vm.name, job.test.id);
+  try {
+    const t0 = Date.now();
+    timings.syncedFiles = await syncApp(vm, ctx);
+    timings.syncedAt = Date.now();
+    timings.syncMs = timings.syncedAt - t0;
+    const invocation = commandFor(unit, ctx);
+    commandStarted = Date.now();
+    const first = unit.jobs[0]!;
+    const header = unit.jobs.length > 1 ? `# batch of ${unit.jobs.length} files: ${unit.jobs.map((j) => j.test.id).join(' ')}` : `# reasons: ${first.reasons.join('; ')}`;
+    await writeFile(logFile, `$ ${invocation.command}\n# machine ${vm.name}\n${header}\n`);
+    const execCalled = Date.now();
+    const exec = await vm.exec(invocation.command, {
+      logFile,
+      env: {
+        ...ctx.env,
+        ...invocation.env,
+        VMWATCH_TEST_ID: unit.jobs.length === 1 ? first.test.id : `batch:${unit.jobs.map((j) => j.test.id).join(',')}`,
+        VMWATCH_ATTEMPT: String(first.attempt ?? 1),
+      },
+      timeoutMs: unit.jobs.reduce((sum, job) => sum + (job.test.timeoutMs ?? ctx.defaultTimeoutMs), 0),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    timings.execMs = exec.durationMs;
+    if (exec.startLatencyMs !== undefined) {
+      timings.execStartMs = exec.startLatencyMs;
+      timings.commandStartedAt = execCalled + exec.startLatencyMs;
+    }
+    const t1 = Date.now();
+    await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir);
+    let fileResults = new Map<string, FileResult>();
+    let readError: string | undefined;
+    if (unit.rule !== undefined) {
+      const localResults = path.join(unitDir, RESULTS_DIR);
+      await vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults);
+      try {
+        fileResults = await adapterFor(unit.rule.runner).readResults(unit.rule, files(unit), localResults);
+      } catch (err) {
+        readError = `could not read the ${unit.rule.runner} results: ${errorMessage(err)}`;
+      }
+    }
+    timings.pullMs = Date.now() - t1;
+    if (unit.rule === undefined) return all(byExit(exec));
+    return mapResults(unit, exec, fileResults, readError, result);
+  } catch (err) {
+    if (ctx.signal?.aborted) return all({ status: 'cancelled', exitCode: null });
+    return all({ status: 'error', exitCode: null, error: errorMessage(err) });
+  } finally {
+    await ctx.pool.release(vm);
+  }
+}
+
+function files(unit: WorkUnit): string[] {
+  return unit.jobs.map((job) => job.test.file ?? job.test.id);
+}
+
+function commandFor(unit: WorkUnit, ctx: RunContext): { command: string; env?: Record<string, string> } {
+  if (unit.rule === undefined) return { command: unit.jobs[0]!.test.command };
+  const cases = unit.jobs.length === 1 ? unit.jobs[0]!.cases : undefined;
+  return adapterFor(unit.rule.runner).batchCommand(unit.rule, files(unit), { resultsDir: RESULTS_DIR, ...(cases ? { cases } : {}) });
+}
+
+/** A plain command: its exit code is its result. */
+function byExit(exec: ExecResult): Outcome {
+  switch (exec.outcome) {
+    case 'exited':
+      return { status: exec.exitCode === 0 ? 'passed' : 'failed', exitCode: exec.exitCode };
+    case 'timedout':
+      return { status: 'timedout', exitCode: null };
+    case 'cancelled':
+      return { status: 'cancelled', exitCode: null };
+    case 'error':
+      return { status: 'error', exitCode: exec.exitCode, ...(exec.error ? { error: exec.error } : {}) };
+  }
+}
+
+/** Per file: what the runner reported; without a report, a batch's file is rerun alone and a lone file's end is told as it was. */
+function mapResults(
+  unit: WorkUnit,
+  exec: ExecResult,
+  reported: Map<string, FileResult>,
+  readError: string | undefined,
+  result: (job: TestJob, partial: Outcome) => TimedResult,
+): UnitOutcome {
+  const outcome: UnitOutcome = { results: [], rerunAlone: [] };
+  for (const job of unit.jobs) {
+    const file = reported.get(job.test.file ?? job.test.id);
+    if (file !== undefined) {
+      const passed = file.status === 'passed';
+      outcome.results.push(
+        result(job, {
+          status: passed ? 'passed' : 'failed',
+          exitCode: passed ? 0 : (exec.exitCode ?? null),
+          durationMs: file.durationMs,
+          cases: file.cases,
+          ...(file.error ? { error: file.error } : {}),
+        }),
+      );
+    } else if (exec.outcome === 'cancelled') {
+      outcome.results.push(result(job, { status: 'cancelled', exitCode: null }));
+    } else if (unit.jobs.length > 1 && exec.outcome !== 'error') {
+      outcome.rerunAlone.push(job);
+    } else {
+      outcome.results.push(result(job, noReport(exec, unit.rule!.runner, readError)));
+    }
+  }
+  return outcome;
+}
+
+function noReport(exec: ExecResult, runner: string, readError: string | undefined): Outcome {
+  const base = byExit(exec);
+  if (exec.outcome !== 'exited') return base;
+  const why = readError ?? `${runner} reported no result for this file (exit ${exec.exitCode}); see output.log`;
+  // A runner that died on its own is the file's failure; one that exited 0 and said nothing is vmwatch's problem.
+  return exec.exitCode === 0 ? { status: 'error', exitCode: 0, error: why } : { status: 'failed', exitCode: exec.exitCode, error: why };
+}
