@@ -41,7 +41,7 @@ export interface ExecuteRunOptions {
 export function orderJobs(plan: Plan, testCases: Map<string, TestCase>, history: OrderHistory): TestJob[] {
   const jobs = plan.tests.flatMap((t) => {
     const test = testCases.get(t.id);
-    return test ? [{ test, reasons: t.reasons }] : [];
+    return test ? [{ test, reasons: t.reasons, ...(t.cases ? { cases: t.cases } : {}) }] : [];
   });
   return orderTests(jobs, (job) => job.test.id, history);
 }

@@ -15,6 +15,8 @@ const log = logger('results');
 export class ResultsStore implements OrderHistory {
   readonly #into: string;
   readonly #last = new Map<string, TestStatus>();
+  /** Per test, the cases that failed in its last run (runners that report cases). */
+  readonly #failedCases = new Map<string, string[]>();
   readonly #history: TestHistory | undefined;
 
   constructor(into: string, options: { root?: string } = {}) {
@@ -53,7 +55,13 @@ export class ResultsStore implements OrderHistory {
 
   record(summary: RunSummary): void {
     for (const test of summary.tests) {
-      if (test.status !== 'cancelled') this.#last.set(test.id, test.status);
+      if (test.status === 'cancelled') continue;
+      this.#last.set(test.id, test.status);
+      // A run filtered to some cases says nothing of the others: those it ran replace theirs.
+      const failed = (test.cases ?? []).filter((c) => c.status === 'failed').map((c) => c.name);
+      const ran = new Set((test.cases ?? []).map((c) => c.name));
+      const before = (this.#failedCases.get(test.id) ?? []).filter((name) => !ran.has(name));
+      this.#failedCases.set(test.id, test.status === 'passed' ? [] : [...before, ...failed]);
     }
     if (this.#history !== undefined) {
       this.#history.record(summary.tests);
@@ -68,6 +76,11 @@ export class ResultsStore implements OrderHistory {
 
   expectedMs(id: string): number | undefined {
     return this.#history?.expectedMs(id);
+  }
+
+  /** The cases of `id` that failed last time (empty when none is known: rerun the whole file). */
+  failedCases(id: string): string[] {
+    return this.#failedCases.get(id) ?? [];
   }
 
   failing(): string[] {
