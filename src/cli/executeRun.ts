@@ -83,7 +83,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   });
   progress.clear();
   options.out.write(`${formatRunSummary(outcome.summary, { color: options.color })}\n`);
-  options.store.record(outcome.summary);
+  for (const flip of options.store.record(outcome.summary)) {
+    options.out.write(`~ flaky case: ${flip.id} › ${flip.name} (${flip.from}, now ${flip.to}, with no change in between)\n`);
+  }
   options.onSummary?.(outcome.summary);
   await options.notifier.notifyRun(outcome.summary, previous, outcome.runDir);
   return outcome;

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { logger } from '../log.ts';
 import type { OrderHistory } from '../select/orderTests.ts';
-import { TestHistory } from '../select/testHistory.ts';
+import { TestHistory, type FlippedCase } from '../select/testHistory.ts';
 import type { RunSummary, TestStatus } from './types.ts';
 
 const log = logger('results');
@@ -53,7 +53,8 @@ export class ResultsStore implements OrderHistory {
     return new Map(this.#last);
   }
 
-  record(summary: RunSummary): void {
+  /** Adds a run; returns the cases that flipped although no file had changed (flaky). */
+  record(summary: RunSummary): FlippedCase[] {
     for (const test of summary.tests) {
       if (test.status === 'cancelled') continue;
       this.#last.set(test.id, test.status);
@@ -64,9 +65,11 @@ export class ResultsStore implements OrderHistory {
       this.#failedCases.set(test.id, test.status === 'passed' ? [] : [...before, ...failed]);
     }
     if (this.#history !== undefined) {
-      this.#history.record(summary.tests);
+      const flipped = this.#history.record(summary.tests, { unchanged: summary.changedFiles.length === 0 });
       this.#history.save().catch((err: unknown) => log.warn({ err }, 'could not save the test history'));
+      return flipped;
     }
+    return [];
   }
 
   isFailing(id: string): boolean {
