@@ -73,6 +73,16 @@ describe('loadConfig', () => {
     expect(message).toMatch(/pool\.size: .*expected number/);
   });
 
+  it('refuses, at load, a pool whose last machine would forward a port past 65535, naming pool.size and pool.ports', async () => {
+    const file = write('watch.config.json', JSON.stringify({ root: './app', pool: { provider: 'sandbox', size: 7, ports: [3030, 5173] } }));
+    const message = await failure(file);
+    expect(message).toContain(file);
+    expect(message).toMatch(/pool\.size \/ pool\.ports: machine 7's port 5173 would be forwarded to host port 75173/);
+    expect(message).toContain('pool.size ≤ 6');
+    const fits = write('ok.config.json', JSON.stringify({ root: './app', pool: { provider: 'sandbox', size: 6, ports: [3030, 5173] } }));
+    await expect(loadConfig({ file: fits })).resolves.toMatchObject({ pool: { size: 6 } });
+  });
+
   it('names the allowed values for an unknown provider', async () => {
     const file = write('watch.config.json', JSON.stringify({ root: './app', pool: { provider: 'docker' } }));
     expect(await failure(file)).toMatch(/pool\.provider: expected one of "auto", "sandbox", "tart", "orchard"/);
