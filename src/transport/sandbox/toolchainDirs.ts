@@ -19,10 +19,14 @@ function inside(p: string, root: string): boolean {
   return p === root || p.startsWith(`${root}/`);
 }
 
-/** A folder too broad to show: /, a top-level folder, a home folder or one of its ancestors. */
+/** Folders in a home that hold more than programs (keyrings, app data, settings): never shown whole. */
+const HOME_DATA = ['.local', '.config', '.cache', '.ssh', '.gnupg', '.aws'];
+
+/** A folder too broad to show: /, a top-level folder, a home folder or one of its ancestors, a home's data folders. */
 function tooBroad(dir: string, homes: string[]): boolean {
   if (depth(dir) < 2) return true;
-  return homes.some((home) => inside(home, dir)) || /^\/home\/[^/]+$/.test(dir);
+  if (homes.some((home) => inside(home, dir) || HOME_DATA.some((d) => inside(path.join(home, d), dir)))) return true;
+  return /^\/home\/[^/]+$/.test(dir);
 }
 
 function installRoot(commandDir: string, homes: string[]): string | null {
@@ -35,7 +39,8 @@ function installRoot(commandDir: string, homes: string[]): string | null {
  * The installation folders of the toolchains a test may call: for each folder on the host's PATH
  * outside the system folders (and node's own, wherever it lives), the folder that holds it when
  * it is a bin/ or shims/ folder (~/.pyenv, ~/.nvm/versions/node/v20, /opt/go), else the folder
- * itself. Never /, a top-level folder, a home folder or above, nor anything in the app.
+ * itself. Never /, a top-level folder, a home folder or above, ~/.local, ~/.config and the like,
+ * nor a project's node_modules/.bin or anything in the app.
  */
 export function toolchainDirs(hostPath: string | undefined, guestPath: string, execPath = process.execPath): string[] {
   const homes = [homedir(), '/root'];
@@ -48,6 +53,8 @@ export function toolchainDirs(hostPath: string | undefined, guestPath: string, e
   }
   const roots = new Set<string>();
   for (const dir of candidates.map((p) => path.resolve(p))) {
+    // node_modules/.bin folders (npx, npm run) are a project's own: the machine has the app's.
+    if (dir.split('/').includes('node_modules')) continue;
     if (!existsSync(dir) || inside(dir, guestPath) || SYSTEM_ROOTS.some((s) => inside(dir, s))) continue;
     let real: string;
     try {
