@@ -1,3 +1,4 @@
+import { bwrapSupports } from './bwrapFeatures.ts';
 import { SANDBOX_GID, SANDBOX_UID } from './sandboxRoot.ts';
 
 export interface BwrapOptions {
@@ -25,7 +26,9 @@ export function bwrapArgs(opts: BwrapOptions, root: string[]): string[] {
   const args = [...root, '--bind', opts.mergedDir, opts.guestPath];
   for (const dir of opts.writableHostDirs) args.push('--bind', dir, dir);
   args.push('--remount-ro', '/');
-  args.push('--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--disable-userns', '--cap-drop', 'ALL');
+  args.push('--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--cap-drop', 'ALL');
+  // bubblewrap 0.8+; without it a nested user namespace still finds every mount locked as it is.
+  if (bwrapSupports('--disable-userns')) args.push('--disable-userns');
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', opts.hostname);
   if (!opts.network) args.push('--unshare-net');
   args.push('--die-with-parent', '--new-session', '--chdir', opts.cwd, '--clearenv');
