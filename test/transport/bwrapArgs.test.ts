@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bwrapArgs } from '../../src/transport/sandbox/bwrapArgs.ts';
 import { sandboxRoot } from '../../src/transport/sandbox/sandboxRoot.ts';
 import { toolchainDirs } from '../../src/transport/sandbox/toolchainDirs.ts';
 import { syncExcludes, rsyncArgs } from '../../src/transport/rsyncArgs.ts';
@@ -20,6 +21,15 @@ describe('sandboxRoot', () => {
 
   it('refuses a guest path inside a folder it takes from the host', () => {
     expect(() => sandboxRoot('/usr/src/app', '/usr/bin')).toThrow(/guestPath \/usr\/src\/app is inside \(or holds\) \/usr,/);
+  });
+});
+
+describe('bwrapArgs', () => {
+  it('an unprivileged uid in its own user namespace, no capabilities, only the given environment, the root read-only', () => {
+    const args = bwrapArgs({ guestPath: '/mnt/app', mergedDir: '/m', hostname: 'h', cwd: '/mnt/app', env: { A: '1' }, network: false, writableHostDirs: [] }, ['--ro-bind', '/usr', '/usr']).join(' ');
+    expect(args).toContain('--bind /m /mnt/app --remount-ro / --unshare-user --uid 1000 --gid 1000 --cap-drop ALL');
+    expect(args).toContain('--unshare-net');
+    expect(args).toMatch(/--clearenv --setenv A 1 --$/);
   });
 });
 
