@@ -11,6 +11,7 @@ import type { TestJob } from '../schedule/types.ts';
 import { orderTests, type OrderHistory } from '../select/orderTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 import type { OpenPool } from './openPool.ts';
+import { testEnv } from '../config/testEnv.ts';
 
 const log = logger('run');
 
@@ -58,7 +59,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     artifactsDir: config.artifacts.dir,
     into: config.artifactsInto,
     excludes: opened.excludes,
-    env: config.pool.env,
+    env: testEnv(config.pool),
     defaultTimeoutMs: 10 * 60_000,
     jobs,
     changedFiles: plan.changedFiles,

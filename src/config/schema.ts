@@ -127,6 +127,8 @@ const poolSchema = z
     keepWarm: z.boolean().default(false),
     /** Env passed to every test command. */
     env: z.record(z.string(), z.string()).default({}),
+    /** Names of vmwatch's own environment variables passed on to every test command (nothing else of it is). */
+    passEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits and _, not starting with a digit)')).default([]),
     /** Orchard: the controller and service account (see orchardSchema.ts). */
     orchard: orchardSchema.optional(),
     /** A hybrid pool: [{ provider, size }], slots handed out in this order (replaces provider and size). */
@@ -163,7 +165,7 @@ export const configSchema = z
     discover: z.array(discoverSchema).default([]),
     triggers: triggersSchema.default({ runAll: DEFAULT_RUN_ALL, map: [] }),
     select: selectSchema.default({ persistGraph: true }),
-    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000, keepWarm: false }),
+    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, passEnv: [], password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000, keepWarm: false }),
     artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
     notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5_000 }),
     /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */

@@ -99,6 +99,14 @@ describe('loadConfig', () => {
     expect(message).toMatch(/poool: unknown field/);
   });
 
+  it('pool.passEnv: a list of variable names, [] by default; a bad name is named with its index', async () => {
+    write('watch.config.json', JSON.stringify({ root: './app' }));
+    expect((await loadConfig({ cwd: dir })).pool.passEnv).toEqual([]);
+    const message = await failure(write('d.json', JSON.stringify({ root: './app', pool: { passEnv: ['CI', 'NOT-A-NAME'] } })));
+    expect(message).toMatch(/pool\.passEnv\[1\]: an environment variable name/);
+    expect(await failure(write('e.json', JSON.stringify({ root: './app', pool: { passEnv: 'CI' } })))).toMatch(/pool\.passEnv: .*expected array/);
+  });
+
   it('reports a config file that throws', async () => {
     const file = write('watch.config.ts', "throw new Error('boom from config');\nexport default {};\n");
     expect(await failure(file)).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the config file threw while loading: boom from config`));
