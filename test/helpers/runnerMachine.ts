@@ -26,8 +26,10 @@ export class RunnerMachine {
   #runs = 0;
   readonly #pulled: string[] = [];
 
-  constructor(files: Record<string, string>) {
+  /** `prepare` may add more to the snapshot tree (e.g. node_modules) before the machine starts. */
+  constructor(files: Record<string, string>, prepare?: (snapshotTree: string) => void) {
     this.sb = tempSandbox({ guestPath: RUNNER_GUEST, files });
+    prepare?.(this.sb.snapshotTree);
   }
 
   async start(): Promise<void> {
