@@ -64,6 +64,10 @@ const discoverSchema = z
     junit: z.string().min(1).optional(),
     /** Vitest: typecheck is on, so a type-only change can change the result. */
     typecheck: z.boolean().optional(),
+    /** Known runners: extra arguments for the runner, before the files (e.g. ["--import", "tsx"] for node-test). */
+    args: z.array(z.string()).optional(),
+    /** pytest and unittest: the Python interpreter (default "python3"). */
+    python: z.string().min(1, 'a Python interpreter, e.g. "python3" or ".venv/bin/python"').optional(),
     /** Run the selected files of this rule in batches, one runner process per machine (false: one file per machine). */
     batch: z.boolean().default(true),
     ignore: globList.default([]),
