@@ -1,4 +1,5 @@
 import type { DiscoverRule } from '../config/types.ts';
+import { adapterFor } from '../runners/index.ts';
 import type { RunnerRule } from '../runners/types.ts';
 import type { TestJob } from './types.ts';
 
@@ -57,10 +58,11 @@ export function runnerRuleOf(job: TestJob, discover: readonly DiscoverRule[]): (
   if (rule.command !== undefined) runnerRule.command = rule.command;
   if (rule.junit !== undefined) runnerRule.junit = rule.junit;
   if (rule.typecheck !== undefined) runnerRule.typecheck = rule.typecheck;
-  if (runnerRule.runner !== 'command') return runnerRule;
-  // A plain command says nothing per file but through JUnit, and takes a batch only with {files}.
-  if (runnerRule.junit === undefined) return undefined;
-  return runnerRule.command?.includes('{files}') ? runnerRule : { ...runnerRule, batch: false };
+  if (rule.args !== undefined) runnerRule.args = rule.args;
+  if (rule.python !== undefined) runnerRule.python = rule.python;
+  // A plain command says nothing per file but through JUnit: without it, its exit code is its result.
+  if (runnerRule.runner === 'command' && runnerRule.junit === undefined) return undefined;
+  return adapterFor(runnerRule.runner).needsOneFilePerBatch(runnerRule) ? { ...runnerRule, batch: false } : runnerRule;
 }
 
 /**
@@ -75,7 +77,8 @@ export function planUnits(jobs: readonly TestJob[], options: PlanUnitsOptions): 
     const rule = runnerRuleOf(job, options.discover);
     if (rule === undefined) {
       units.push({ jobs: [job] });
-    } else if (!rule.batch) {
+    } else if (!rule.batch || (job.cases !== undefined && rule.runner === 'pytest')) {
+      // pytest filters exactly only by node ids, which name one file: a case rerun runs alone.
       const { batch: _batch, ...runnerRule } = rule;
       units.push({ jobs: [job], rule: runnerRule });
     } else {
