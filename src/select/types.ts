@@ -8,7 +8,15 @@ export interface TestCase {
   /** For discovered tests: the file, relative to root. */
   file?: string;
   timeoutMs?: number;
+  /**
+   * Whether its runner typechecks what it loads (from the rule); undefined = unknown, counted as
+   * yes. A test that does not typecheck is selected only through runtime imports.
+   */
+  typechecks?: boolean;
 }
+
+/** How a file imports another: for its values at run time, or for types only (`import type`). */
+export type ImportKind = 'runtime' | 'type-only';
 
 export interface SelectedTest {
   id: string;

@@ -46,6 +46,7 @@ describe('vmwatch why', () => {
       selected: true,
       reasons: ['imports src/money.ts via src/ledger.ts'],
       chains: [['tests/ledger.spec.ts', 'src/ledger.ts', 'src/money.ts']],
+      links: [['runtime', 'runtime']],
       changedFiles: ['src/money.ts'],
       all: false,
     });
