@@ -14,36 +14,64 @@ export interface ImportChain {
 
 /**
  * The files that import one changed file through some chain, and the chain each is reached by.
- * A runtime chain (no type-only link) is preferred over a shorter one through a type-only import;
- * a file reached only through type-only imports counts only for a test that typechecks.
+ * Files reached through runtime imports are found first (breadth-first, so by a shortest runtime
+ * chain); then the files only type-only imports reach, from those. A runtime chain is thus named
+ * over a shorter one through a type-only import, and a file reached only through a type-only
+ * import counts only for a test that typechecks. One pass over the importers either way.
  */
 export class ImporterChains {
   readonly changed: string;
   private readonly graph: ImporterLookup;
-  /** Every importer (any kind of link) → the file it imports on a shortest path back. */
-  private readonly any: Map<string, string | undefined>;
-  /** The same over runtime links only; the same map when the graph has no type-only link here. */
-  private runtimeOnly: Map<string, string | undefined> | undefined;
+  /** Every file reached → the file it imports on its chain back to `changed`. */
+  private readonly towards = new Map<string, string | undefined>();
+  /** The reached files whose every chain has a type-only link. */
+  private readonly typeOnly = new Set<string>();
 
   constructor(changed: string, graph: ImporterLookup) {
     this.changed = changed;
     this.graph = graph;
-    const { towards, sawTypeOnly } = importerTree(changed, graph, false);
-    this.any = towards;
-    if (!sawTypeOnly) this.runtimeOnly = towards;
+    const towards = this.towards.set(changed, undefined);
+    const queue = [changed];
+    const typeLinks: Array<[string, string]> = [];
+    let i = 0;
+    for (; i < queue.length; i++) {
+      const file = queue[i] as string;
+      for (const importer of graph.importersOf(file)) {
+        if (towards.has(importer)) continue;
+        if (graph.importKind(importer, file) === 'type-only') {
+          typeLinks.push([importer, file]);
+          continue;
+        }
+        towards.set(importer, file);
+        queue.push(importer);
+      }
+    }
+    for (const [importer, imported] of typeLinks) {
+      if (towards.has(importer)) continue;
+      towards.set(importer, imported);
+      queue.push(importer);
+    }
+    for (; i < queue.length; i++) {
+      const file = queue[i] as string;
+      this.typeOnly.add(file);
+      for (const importer of graph.importersOf(file)) {
+        if (towards.has(importer)) continue;
+        towards.set(importer, file);
+        queue.push(importer);
+      }
+    }
   }
 
-  /** Every file that imports the changed file through some chain (not the changed file), nearest first. */
+  /** Every file that imports the changed file through some chain (not the changed file): runtime-reached first. */
   importers(): string[] {
-    return [...this.any.keys()].filter((file) => file !== this.changed);
+    return [...this.towards.keys()].slice(1);
   }
 
   /** How `file` reaches the changed file, for a test that typechecks or not; undefined: it does not. */
   chainOf(file: string, typechecks: boolean): ImportChain | undefined {
-    if (file === this.changed || !this.any.has(file)) return undefined;
-    this.runtimeOnly ??= importerTree(this.changed, this.graph, true).towards;
-    if (this.runtimeOnly.has(file)) return { via: between(file, this.changed, this.runtimeOnly), typeOnly: false };
-    return typechecks ? { via: between(file, this.changed, this.any), typeOnly: true } : undefined;
+    if (file === this.changed || !this.towards.has(file)) return undefined;
+    const typeOnly = this.typeOnly.has(file);
+    return typeOnly && !typechecks ? undefined : { via: between(file, this.changed, this.towards), typeOnly };
   }
 
   /** The kind of each link of a chain from `file` through `via` to the changed file. */
@@ -59,30 +87,7 @@ export function importsReason(changed: string, chain: ImportChain): string {
   return chain.typeOnly ? `${base} (type-only)` : base;
 }
 
-/**
- * Breadth-first over importers from `changed`: each reached file → the file it imports on a
- * shortest path back to `changed`. Insertion order is distance order.
- */
-function importerTree(changed: string, graph: ImporterLookup, runtimeOnly: boolean): { towards: Map<string, string | undefined>; sawTypeOnly: boolean } {
-  const towards = new Map<string, string | undefined>([[changed, undefined]]);
-  const queue = [changed];
-  let sawTypeOnly = false;
-  for (let i = 0; i < queue.length; i++) {
-    const file = queue[i] as string;
-    for (const importer of graph.importersOf(file)) {
-      if (towards.has(importer)) continue;
-      if (graph.importKind(importer, file) === 'type-only') {
-        sawTypeOnly = true;
-        if (runtimeOnly) continue;
-      }
-      towards.set(importer, file);
-      queue.push(importer);
-    }
-  }
-  return { towards, sawTypeOnly };
-}
-
-/** The files strictly between `file` and `changed` on the recorded shortest path. */
+/** The files strictly between `file` and `changed` on its recorded chain. */
 function between(file: string, changed: string, towards: Map<string, string | undefined>): string[] {
   const chain: string[] = [];
   for (let next = towards.get(file); next !== undefined && next !== changed; next = towards.get(next)) chain.push(next);
