@@ -49,6 +49,8 @@ const suiteSchema = z
     files: globList.default([]),
     covers: globList.default([]),
     timeoutMs: positiveInt.optional(),
+    /** The suite typechecks the whole project (e.g. `tsc --noEmit`): any TypeScript or tsconfig change selects it. */
+    typecheck: z.boolean().optional(),
   })
   .strict();
 

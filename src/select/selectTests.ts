@@ -1,13 +1,13 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { ResolvedConfig } from '../config/types.ts';
-import type { ImportGraph } from './graph/importGraph.ts';
+import { ImporterChains, importsReason, type ImporterLookup } from './importChains.ts';
 import type { Plan, TestCase } from './types.ts';
 
 export interface SelectInput {
   tests: readonly TestCase[];
   config: Pick<ResolvedConfig, 'triggers' | 'tests' | 'configFile' | 'root'>;
-  graph: Pick<ImportGraph, 'importersOf'>;
+  graph: ImporterLookup;
   /** Root-relative posix paths; deleted files should still be tombstones in the graph. */
   changedFiles: readonly string[];
   all?: boolean;
@@ -19,16 +19,20 @@ type Matcher = (file: string) => boolean;
 interface Rules {
   runAll: Matcher;
   maps: Array<{ matches: Matcher; tests: string[] }>;
-  suites: Array<{ id: string; files: Matcher; covers: Matcher }>;
+  suites: Array<{ id: string; files: Matcher; covers: Matcher; typecheck: boolean; typechecks: boolean }>;
   discovered: Map<string, string[]>;
+  /** Test ids whose runner does not typecheck. */
+  untyped: Set<string>;
 }
 
 /**
  * Which tests a change runs, and why. A changed file selects: every test (`all`, or a
  * `triggers.runAll` match, the config file included); the discovered test that is the file, or
  * that imports it through any chain (the shortest chain is named); a suite whose `files` or
- * `covers` match it, or whose `files` import it; the tests a `triggers.map` entry lists. A changed
- * file that selects nothing and matches no rule is `uncovered`.
+ * `covers` match it, or whose `files` import it; a `typecheck` suite, on any TypeScript file or
+ * tsconfig; the tests a `triggers.map` entry lists. A chain through a type-only import selects
+ * only a test whose runner typechecks (`typechecks` not false). A changed file that selects
+ * nothing and matches no rule is `uncovered`.
  */
 export function selectTests(input: SelectInput): Plan {
   const { tests, changedFiles } = input;
@@ -61,6 +65,7 @@ export function selectTests(input: SelectInput): Plan {
     for (const suite of rules.suites) {
       if (suite.files(file)) select(suite.id, `changed ${file}`);
       if (suite.covers(file)) select(suite.id, `covers ${file}`);
+      if (suite.typecheck && isTypeScriptInput(file)) select(suite.id, `typecheck: ${file} changed`);
       covered ||= suite.files(file) || suite.covers(file);
     }
     for (const id of rules.discovered.get(file) ?? []) select(id, `changed ${file}`);
@@ -70,51 +75,30 @@ export function selectTests(input: SelectInput): Plan {
   return toPlan(changedFiles, runAll, reasons, uncovered);
 }
 
-/** Tests whose file, or a suite's entry file, imports `changed` through some chain. */
-function selectImporters(changed: string, graph: SelectInput['graph'], rules: Rules, select: (id: string, reason: string) => void): void {
-  const towards = importerTree(changed, graph);
+/** Tests whose file, or a suite's entry file, imports `changed` through some chain they can observe. */
+function selectImporters(changed: string, graph: ImporterLookup, rules: Rules, select: (id: string, reason: string) => void): void {
+  const chains = new ImporterChains(changed, graph);
   const suitesDone = new Set<string>();
-  for (const file of towards.keys()) {
-    if (file === changed) continue;
+  for (const file of chains.importers()) {
     const ids = rules.discovered.get(file) ?? [];
     const suites = rules.suites.filter((suite) => !suitesDone.has(suite.id) && suite.files(file));
     if (ids.length === 0 && suites.length === 0) continue;
-    const chain = chainFrom(file, changed, towards);
-    for (const id of ids) select(id, importsReason(changed, chain));
+    for (const id of ids) {
+      const chain = chains.chainOf(file, !rules.untyped.has(id));
+      if (chain !== undefined) select(id, importsReason(changed, chain));
+    }
     for (const suite of suites) {
+      const chain = chains.chainOf(file, suite.typechecks);
+      if (chain === undefined) continue;
       suitesDone.add(suite.id);
-      select(suite.id, importsReason(changed, [file, ...chain]));
+      select(suite.id, importsReason(changed, { ...chain, via: [file, ...chain.via] }));
     }
   }
 }
 
-/**
- * Breadth-first over importers from `changed`: each reached file → the file it imports on a
- * shortest path back to `changed`. Insertion order is distance order.
- */
-export function importerTree(changed: string, graph: SelectInput['graph']): Map<string, string | undefined> {
-  const towards = new Map<string, string | undefined>([[changed, undefined]]);
-  const queue = [changed];
-  for (let i = 0; i < queue.length; i++) {
-    const file = queue[i] as string;
-    for (const importer of graph.importersOf(file)) {
-      if (towards.has(importer)) continue;
-      towards.set(importer, file);
-      queue.push(importer);
-    }
-  }
-  return towards;
-}
-
-/** The files strictly between `file` and `changed` on the recorded shortest path. */
-function chainFrom(file: string, changed: string, towards: Map<string, string | undefined>): string[] {
-  const chain: string[] = [];
-  for (let next = towards.get(file); next !== undefined && next !== changed; next = towards.get(next)) chain.push(next);
-  return chain;
-}
-
-function importsReason(changed: string, via: string[]): string {
-  return via.length === 0 ? `imports ${changed}` : `imports ${changed} via ${via.join(' -> ')}`;
+/** A change a whole-project typecheck sees: TypeScript sources and tsconfig files. */
+function isTypeScriptInput(file: string): boolean {
+  return /\.[cm]?tsx?$/.test(file) || /(^|\/)tsconfig[^/]*\.json$/.test(file);
 }
 
 function compileRules(input: SelectInput): Rules {
@@ -124,14 +108,18 @@ function compileRules(input: SelectInput): Rules {
   const configFile = configInRoot(config.root, config.configFile);
   const suiteIds = new Set(tests.filter((test) => test.kind === 'suite').map((test) => test.id));
   const discovered = new Map<string, string[]>();
+  const untyped = new Set(tests.filter((test) => test.typechecks === false).map((test) => test.id));
   for (const test of tests) {
     if (test.kind === 'discovered' && test.file !== undefined) discovered.set(test.file, [...(discovered.get(test.file) ?? []), test.id]);
   }
   return {
     runAll: (file) => file === configFile || runAllGlobs(file),
     maps: config.triggers.map.map((entry) => ({ matches: glob(entry.files), tests: entry.tests })),
-    suites: config.tests.filter((suite) => suiteIds.has(suite.id)).map((suite) => ({ id: suite.id, files: glob(suite.files), covers: glob(suite.covers) })),
+    suites: config.tests
+      .filter((suite) => suiteIds.has(suite.id))
+      .map((suite) => ({ id: suite.id, files: glob(suite.files), covers: glob(suite.covers), typecheck: suite.typecheck === true, typechecks: !untyped.has(suite.id) })),
     discovered,
+    untyped,
   };
 }
 

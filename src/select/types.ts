@@ -14,7 +14,15 @@ export interface TestCase {
   /** For discovered tests: the index of that rule in `discover`. */
   rule?: number;
   timeoutMs?: number;
+  /**
+   * Whether its runner typechecks what it loads (from the rule); undefined = unknown, counted as
+   * yes. A test that does not typecheck is selected only through runtime imports.
+   */
+  typechecks?: boolean;
 }
+
+/** How a file imports another: for its values at run time, or for types only (`import type`). */
+export type ImportKind = 'runtime' | 'type-only';
 
 export interface SelectedTest {
   id: string;

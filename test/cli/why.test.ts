@@ -25,6 +25,7 @@ beforeAll(() => {
   repo.write('src/other.ts', '');
   repo.write('tests/ledger.spec.ts', "import '../src/ledger.js';\n");
   repo.write('tests/other.spec.ts', "import '../src/other.js';\n");
+  repo.write('tests/shape.spec.ts', "import type { L } from '../src/ledger.js';\n");
   repo.commitAll('initial');
   repo.write('src/money.ts', 'export const m = 2;\n');
 });
@@ -46,9 +47,18 @@ describe('vmwatch why', () => {
       selected: true,
       reasons: ['imports src/money.ts via src/ledger.ts'],
       chains: [['tests/ledger.spec.ts', 'src/ledger.ts', 'src/money.ts']],
+      links: [['runtime', 'runtime']],
       changedFiles: ['src/money.ts'],
       all: false,
     });
+  });
+
+  it('marks a chain through a type-only import, in the reason and link by link', () => {
+    expect(vmwatch('why', 'tests/shape.spec.ts').stdout).toBe(
+      'tests/shape.spec.ts runs because:\n  imports src/money.ts via src/ledger.ts (type-only)\nimport chains (shortest first; ⇢ is a type-only import):\n  tests/shape.spec.ts ⇢ src/ledger.ts → src/money.ts\n',
+    );
+    const json = JSON.parse(vmwatch('why', 'tests/shape.spec.ts', '--json').stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ chains: [['tests/shape.spec.ts', 'src/ledger.ts', 'src/money.ts']], links: [['type-only', 'runtime']] });
   });
 
   it('rejects an unknown id or a missing one with exit 2', () => {
@@ -59,6 +69,9 @@ describe('vmwatch why', () => {
   it('leaves select --json unchanged in shape', () => {
     const plan = JSON.parse(vmwatch('select', '--json').stdout) as Record<string, unknown>;
     expect(Object.keys(plan)).toEqual(['changedFiles', 'all', 'tests', 'uncovered']);
-    expect(plan.tests).toEqual([{ id: 'tests/ledger.spec.ts', reasons: ['imports src/money.ts via src/ledger.ts'] }]);
+    expect(plan.tests).toEqual([
+      { id: 'tests/ledger.spec.ts', reasons: ['imports src/money.ts via src/ledger.ts'] },
+      { id: 'tests/shape.spec.ts', reasons: ['imports src/money.ts via src/ledger.ts (type-only)'] },
+    ]);
   });
 });

@@ -64,4 +64,19 @@ describe('shellQuote / fillCommand', () => {
     expect(shellQuote('a b')).toBe("'a b'");
     expect(fillCommand('x {file} {file}', 'a;b')).toBe("x 'a;b' 'a;b'");
   });
+
+  it('says per test whether its runner typechecks: Vitest only with typecheck on, node/pytest/unittest never, a plain command unknown', () => {
+    const parsed = config({
+      discover: [
+        { pattern: 'v/*.ts', runner: 'vitest' },
+        { pattern: 't/*.ts', runner: 'vitest', typecheck: true },
+        { pattern: 'n/*.ts', runner: 'node-test' },
+        { pattern: 'p/*.py', runner: 'pytest' },
+        { pattern: 'c/*.ts', command: 'tsx {file}' },
+      ],
+    });
+    const found = discoverTests(parsed, ['v/a.ts', 't/a.ts', 'n/a.ts', 'p/a.py', 'c/a.ts']);
+    expect(Object.fromEntries(found.map((t) => [t.id, t.typechecks]))).toEqual({ 'v/a.ts': false, 't/a.ts': true, 'n/a.ts': false, 'p/a.py': false, 'c/a.ts': undefined });
+  });
 });
+

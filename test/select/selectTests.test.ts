@@ -170,7 +170,7 @@ describe('selectTests on the fixture project', () => {
 describe('selectTests chains', () => {
   it('names the shortest of several import chains', () => {
     const importers: Record<string, string[]> = { leaf: ['b', 'c'], b: ['a'], a: ['t.spec.ts'], c: ['t.spec.ts'] };
-    const stub = { importersOf: (file: string) => importers[file] ?? [] };
+    const stub = { importersOf: (file: string) => importers[file] ?? [], importKind: () => 'runtime' as const };
     const test: TestCase = { id: 't.spec.ts', kind: 'discovered', command: 'x', file: 't.spec.ts' };
     const plan = selectTests({ tests: [test], config: { ...config, tests: [] }, graph: stub, changedFiles: ['leaf'] });
     expect(plan.tests).toEqual([{ id: 't.spec.ts', reasons: ['imports leaf via c'] }]);
@@ -178,7 +178,7 @@ describe('selectTests chains', () => {
 
   it('survives import cycles', () => {
     const importers: Record<string, string[]> = { a: ['b'], b: ['a', 't.spec.ts'] };
-    const stub = { importersOf: (file: string) => importers[file] ?? [] };
+    const stub = { importersOf: (file: string) => importers[file] ?? [], importKind: () => 'runtime' as const };
     const test: TestCase = { id: 't.spec.ts', kind: 'discovered', command: 'x', file: 't.spec.ts' };
     const plan = selectTests({ tests: [test], config: { ...config, tests: [] }, graph: stub, changedFiles: ['a'] });
     expect(plan.tests).toEqual([{ id: 't.spec.ts', reasons: ['imports a via b'] }]);

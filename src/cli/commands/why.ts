@@ -25,8 +25,14 @@ export function formatExplanation(explanation: Explanation, changedCount: number
   }
   const lines = [`${explanation.id} runs because:`, ...explanation.reasons.map((reason) => `  ${reason}`)];
   if (explanation.chains.length > 0) {
-    lines.push('import chains (shortest first):');
-    for (const chain of explanation.chains) lines.push(`  ${chain.join(' → ')}`);
+    const typeOnly = explanation.links.some((links) => links.includes('type-only'));
+    lines.push(typeOnly ? 'import chains (shortest first; ⇢ is a type-only import):' : 'import chains (shortest first):');
+    explanation.chains.forEach((chain, i) => lines.push(`  ${formatChain(chain, explanation.links[i] ?? [])}`));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `a → b ⇢ c`: each link's arrow says whether it is a runtime or a type-only import. */
+function formatChain(chain: string[], links: Explanation['links'][number]): string {
+  return chain.map((file, j) => (j === 0 ? file : `${links[j - 1] === 'type-only' ? ' ⇢ ' : ' → '}${file}`)).join('');
 }

@@ -2,8 +2,8 @@ import type { CachedParse, ImportGraph } from './importGraph.ts';
 import { readState, writeState, type StateRead } from '../stateFile.ts';
 
 const FILE = 'graph.json';
-/** Bump when the extractors change what they return: older caches are then ignored. */
-const FORMAT = 'graph-v1';
+/** Bump when the extractors change what they return: older caches are then ignored (v2: type-only specifiers, JSX pragmas). */
+const FORMAT = 'graph-v2';
 
 interface GraphFile {
   format: typeof FORMAT;

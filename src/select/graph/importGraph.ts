@@ -1,18 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { extractJsImports, JS_EXTENSIONS } from '../js/importsJs.ts';
-import type { FileSet } from '../types.ts';
-import { affectsSourceRoots, extractPythonImports, pythonSourceRoots, resolvePythonImport, type PythonImport } from '../python/importsPython.ts';
+import type { FileSet, ImportKind } from '../types.ts';
+import { affectsSourceRoots, pythonSourceRoots } from '../python/importsPython.ts';
 import { isJsContextFile, loadJsContext, type JsContext } from '../js/jsContext.ts';
 import { mapLimit } from '../git/listFiles.ts';
 import { ProbeIndex } from './probeIndex.ts';
-import { conftestsFor } from '../python/pythonConftest.ts';
-import { resolveJsSpecifier } from '../js/resolveJs.ts';
 import { toRootRelative } from '../js/tsconfigPaths.ts';
-
-/** What a source says it imports, before resolution (what the persisted graph keeps). */
-export type Parsed = { lang: 'js'; specifiers: string[] } | { lang: 'py'; imports: PythonImport[] };
+import { parseSource, resolveEdges, sourceLanguage, type Parsed } from './sourceEdges.ts';
 
 /** A parse of one file and the stamp (mtime and size) of the file it was read from. */
 export interface CachedParse {
@@ -40,7 +35,8 @@ const MAX_SOURCE_CHARS = 2 * 1024 * 1024;
 /**
  * Which project file imports which, for JS/TS and Python; files are root-relative with posix
  * separators. Every project file should be known, sources or not: `./data.json` resolves only to
- * a known file.
+ * a known file. Each edge has a kind: `type-only` when every import between the two files is
+ * (`import type`), else `runtime`. A `.tsx`/`.jsx` file imports its JSX runtime (see jsxRuntime.ts).
  *
  * Updates are incremental. Resolution depends only on which files exist, so each file's
  * resolution records the paths it probed; a file appearing or going away relinks just the files
@@ -59,7 +55,8 @@ export class ImportGraph {
   private readonly parsed = new Map<string, CachedParse>();
   private readonly versions = new Map<string, number>();
   private readonly forward = new Map<string, Set<string>>();
-  private readonly reverse = new Map<string, Set<string>>();
+  /** imported file → importer → kind. */
+  private readonly reverse = new Map<string, Map<string, ImportKind>>();
   private readonly probes = new ProbeIndex();
   private linking = false;
   /** Work done since the graph was created: sources read and parsed (not cached), files linked. */
@@ -112,7 +109,13 @@ export class ImportGraph {
 
   /** Project files that import `file` directly, sorted; for a tombstone, its former importers. */
   importersOf(file: string): string[] {
-    return sorted(this.reverse.get(file));
+    const importers = this.reverse.get(file);
+    return importers === undefined ? [] : [...importers.keys()].sort();
+  }
+
+  /** How `importer` imports `imported` directly, or undefined when it does not. */
+  importKind(importer: string, imported: string): ImportKind | undefined {
+    return this.reverse.get(imported)?.get(importer);
   }
 
   /** A new file: known from now on, and read if it is a source. */
@@ -214,7 +217,7 @@ export class ImportGraph {
 
   /** Parses `file` (or takes the cached parse) unless a later update or removal overtook the read. */
   private async read(file: string, cached?: CachedParse): Promise<void> {
-    const lang = languageOf(file);
+    const lang = sourceLanguage(file);
     if (lang === undefined) return;
     const version = this.bump(file);
     const stamp = (await this.stampOf(file).catch(() => undefined)) ?? '';
@@ -222,7 +225,7 @@ export class ImportGraph {
     if (!reuse) this.stats.reads++;
     const source = reuse ? '' : await this.readSource(file).catch(() => '');
     if (this.versions.get(file) !== version || !this.live.has(file)) return;
-    const parsed: Parsed = reuse ? cached.parsed : lang === 'js' ? { lang, specifiers: extractJsImports(source) } : { lang, imports: extractPythonImports(source) };
+    const parsed = reuse ? cached.parsed : parseSource(file, lang, source);
     this.parsed.set(file, { stamp, parsed });
   }
 
@@ -246,32 +249,21 @@ export class ImportGraph {
         return this.live.has(candidate) || this.tombstones.has(candidate);
       },
     };
-    const targets = new Set(this.resolve(file, files));
-    targets.delete(file);
-    this.forward.set(file, targets);
-    for (const target of targets) {
+    const edges = this.resolve(file, files);
+    edges.delete(file);
+    this.forward.set(file, new Set(edges.keys()));
+    for (const [target, kind] of edges) {
       let importers = this.reverse.get(target);
-      if (importers === undefined) this.reverse.set(target, (importers = new Set()));
-      importers.add(file);
+      if (importers === undefined) this.reverse.set(target, (importers = new Map()));
+      importers.set(file, kind);
     }
     this.probes.set(file, probes);
   }
 
-  private resolve(file: string, files: FileSet): string[] {
+  private resolve(file: string, files: FileSet): Map<string, ImportKind> {
     const entry = this.parsed.get(file);
-    if (entry === undefined) return [];
-    const { parsed } = entry;
-    if (parsed.lang === 'py') {
-      return [...conftestsFor(file, files), ...parsed.imports.flatMap((imp) => resolvePythonImport(file, imp, files, this.sourceRoots))];
-    }
-    return parsed.specifiers.flatMap((specifier) => resolveJsSpecifier(file, specifier, files, this.context));
+    return entry === undefined ? new Map() : resolveEdges(file, entry.parsed, { files, context: this.context, sourceRoots: this.sourceRoots });
   }
-}
-
-function languageOf(file: string): 'js' | 'py' | undefined {
-  const extension = path.posix.extname(file);
-  if (extension === '.py') return 'py';
-  return JS_EXTENSIONS.includes(extension) ? 'js' : undefined;
 }
 
 /**

@@ -8,20 +8,76 @@ export const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mj
 /** Keywords after which `/` starts a regular expression, not a division. */
 const BEFORE_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
 
+/** What a JS/TS source imports: specifiers in order, without duplicates, and which of them only bring in types. */
+export interface JsImports {
+  specifiers: string[];
+  /** Specifiers imported only by type-only forms (`import type`, `export type`, `{ type A }`); omitted when none. */
+  typeOnly?: string[];
+}
+
 /**
  * Import specifiers of a JS/TS source, in order, without duplicates: `import … from`, `import 'x'`,
- * `import type`, `export … from`, `require('x')` and `import('x')` with a literal.
+ * `import type`, `export … from`, `require('x')` and `import('x')` with a literal. A specifier is
+ * type-only when every import of it is: `import type …`, `export type …`, or braces whose every
+ * specifier is marked `type` (`import { type A, type B }`); side-effect imports, `require`,
+ * `import x = require()` and dynamic imports are runtime.
  */
-export function extractJsImports(source: string): string[] {
+export function extractJsImports(source: string): JsImports {
   const tokens = tokenize(source);
-  const found = new Set<string>();
+  const found = new Map<string, boolean>();
   tokens.forEach((token, k) => {
     if (token.kind !== 'name' || isPunct(tokens[k - 1], '.')) return;
     const specifier =
       token.value === 'import' ? importAt(tokens, k) : token.value === 'require' ? callAt(tokens, k) : token.value === 'export' ? exportAt(tokens, k) : undefined;
-    if (specifier !== undefined) found.add(specifier);
+    if (specifier === undefined) return;
+    const typeOnly = token.value !== 'require' && typeOnlyClause(tokens, k + 1);
+    found.set(specifier, (found.get(specifier) ?? true) && typeOnly);
   });
-  return [...found];
+  const specifiers = [...found.keys()];
+  const typeOnly = specifiers.filter((specifier) => found.get(specifier) === true);
+  return typeOnly.length === 0 ? { specifiers } : { specifiers, typeOnly };
+}
+
+function isName(token: Token | undefined, value: string): boolean {
+  return token?.kind === 'name' && token.value === value;
+}
+
+/**
+ * Whether the clause after `import`/`export` (at `j`) brings in types only: `type X from`,
+ * `type { … }`, `type * …`, or `{ … }` with every specifier marked `type`. `import type from 'x'`
+ * and `import type, { … }` bind a default export named `type`.
+ */
+function typeOnlyClause(tokens: Token[], j: number): boolean {
+  if (isName(tokens[j], 'type')) {
+    const next = tokens[j + 1];
+    if (isPunct(next, '{') || isPunct(next, '*')) return true;
+    return next?.kind === 'name' && !(next.value === 'from' && tokens[j + 2]?.kind === 'string');
+  }
+  return isPunct(tokens[j], '{') && allSpecifiersTyped(tokens, j + 1);
+}
+
+/** From after `{` to `}`: at least one specifier, and each is `type A` or `type A as B`. */
+function allSpecifiersTyped(tokens: Token[], start: number): boolean {
+  let element: Token[] = [];
+  let count = 0;
+  const typed = () => element.length >= 2 && isName(element[0], 'type') && !(element.length === 3 && isName(element[1], 'as'));
+  for (let j = start; j < tokens.length; j++) {
+    const token = tokens[j] as Token;
+    const end = isPunct(token, '}');
+    if (end || isPunct(token, ',')) {
+      if (element.length > 0) {
+        if (!typed()) return false;
+        count++;
+      }
+      if (end) return count > 0;
+      element = [];
+    } else if (token.kind === 'name' || token.kind === 'string') {
+      element.push(token);
+    } else {
+      return false;
+    }
+  }
+  return false;
 }
 
 function isPunct(token: Token | undefined, value: string): boolean {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseJsonc } from './jsonc.ts';
+import { DEFAULT_JSX_IMPORT_SOURCE, isViteConfigFile, viteJsxImportSource } from './jsxRuntime.ts';
 import { isRecord, loadPathsConfig, type PathsConfig, type ReadText } from './tsconfigPaths.ts';
 
 /** A project package.json: what `#imports`, a bare import of its name, and `exports` resolve to. */
@@ -21,6 +22,11 @@ export interface JsContext {
   packageFor(file: string): PackageInfo | undefined;
   /** Project packages by name (workspaces, and the root package for self-imports). */
   packages: ReadonlyMap<string, PackageInfo>;
+  /**
+   * The JSX import source for a file without a pragma: its tsconfig's `jsxImportSource`, else the
+   * nearest Vite/Vitest config's, else `react`.
+   */
+  jsxImportSourceFor(file: string): string;
 }
 
 export interface JsContextOptions {
@@ -37,7 +43,7 @@ export interface JsContextOptions {
 /** The files whose change means the context must be loaded again. */
 export function isJsContextFile(file: string): boolean {
   const base = path.posix.basename(file);
-  return base === 'package.json' || /^(tsconfig|jsconfig)(\..*)?\.json$/.test(base);
+  return base === 'package.json' || /^(tsconfig|jsconfig)(\..*)?\.json$/.test(base) || isViteConfigFile(base);
 }
 
 /** Reads every tsconfig.json, jsconfig.json and package.json of the project. */
@@ -54,12 +60,19 @@ export async function loadJsContext(options: JsContextOptions): Promise<JsContex
     const info = parsePackage(dirOf(file), (await options.read(path.join(options.root, file))) ?? '');
     if (info !== undefined) packagesByDir.set(info.dir, info);
   }
+  const jsxByDir = new Map<string, string>();
+  for (const file of all.filter(isViteConfigFile)) {
+    const source = viteJsxImportSource((await options.read(path.join(options.root, file))) ?? '');
+    if (source !== undefined) jsxByDir.set(dirOf(file), source);
+  }
   const packages = new Map<string, PackageInfo>();
   for (const info of packagesByDir.values()) if (info.name !== undefined) packages.set(info.name, info);
   const nearestPaths = nearest(configsByDir);
   const fallback = options.tsconfigs?.[0] === undefined ? undefined : configsByDir.get(dirOf(options.tsconfigs[0]));
   const pathsFor = fallback === undefined ? nearestPaths : (file: string) => nearestPaths(file) ?? fallback;
-  return { pathsFor, packageFor: nearest(packagesByDir), packages };
+  const viteJsxFor = nearest(jsxByDir);
+  const jsxImportSourceFor = (file: string) => pathsFor(file)?.jsxImportSource ?? viteJsxFor(file) ?? DEFAULT_JSX_IMPORT_SOURCE;
+  return { pathsFor, packageFor: nearest(packagesByDir), packages, jsxImportSourceFor };
 }
 
 function parsePackage(dir: string, text: string): PackageInfo | undefined {

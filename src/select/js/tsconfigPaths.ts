@@ -19,6 +19,8 @@ export interface PathsConfig {
   /** `baseUrl`, root-relative ('' = root); undefined when unset or outside root. */
   baseUrl?: string;
   patterns: PathPattern[];
+  /** `compilerOptions.jsxImportSource`, when set. */
+  jsxImportSource?: string;
 }
 
 interface RawOptions {
@@ -26,6 +28,7 @@ interface RawOptions {
   paths?: Record<string, string[]>;
   /** Folder `paths` targets are relative to (baseUrl, else the tsconfig that set `paths`). */
   pathsBase?: string;
+  jsxImportSource?: string;
 }
 
 const MAX_EXTENDS_DEPTH = 16;
@@ -43,6 +46,7 @@ export async function loadPathsConfig(root: string, file: string, read: ReadText
     const baseUrl = relative(options.baseUrl);
     if (baseUrl !== undefined) config.baseUrl = baseUrl;
   }
+  if (options.jsxImportSource !== undefined) config.jsxImportSource = options.jsxImportSource;
   const pathsBase = options.baseUrl ?? options.pathsBase ?? path.dirname(file);
   for (const [key, targets] of Object.entries(options.paths ?? {})) {
     if (!Array.isArray(targets)) continue;
@@ -70,6 +74,7 @@ async function loadOptions(root: string, file: string, read: ReadText, depth: nu
     merged.paths = own.paths as Record<string, string[]>;
     merged.pathsBase = dir;
   }
+  if (typeof own.jsxImportSource === 'string') merged.jsxImportSource = own.jsxImportSource;
   return merged;
 }
 

@@ -27,7 +27,7 @@ describe('extractJsImports', () => {
       import Foo = require('./ts-equals');
       const tpl = import(\`./template\`);
     `;
-    expect(extractJsImports(source)).toEqual([
+    expect(extractJsImports(source).specifiers).toEqual([
       './default',
       './namespace',
       './mixed',
@@ -62,21 +62,63 @@ describe('extractJsImports', () => {
       "const dynamic = import(name); const built = require('./a' + x);",
       "const nested = `${`${require('./deep')}`}`;",
     ].join('\n');
-    expect(extractJsImports(source)).toEqual(['./in-substitution', './after-regex', './after-division', './after-escape', './deep']);
+    expect(extractJsImports(source).specifiers).toEqual(['./in-substitution', './after-regex', './after-division', './after-escape', './deep']);
   });
 
   it('unescapes specifiers', () => {
     expect(extractJsImports(String.raw`import a from './it\'s'; import b from "./a\"b"; import c from './long\
-name';`)).toEqual(["./it's", './a"b', './longname']);
+name';`).specifiers).toEqual(["./it's", './a"b', './longname']);
   });
 
   it('survives a stray quote in JSX text', () => {
     const source = "const el = <p>Don't panic</p>;\nimport x from './x';\n";
-    expect(extractJsImports(source)).toEqual(['./x']);
+    expect(extractJsImports(source).specifiers).toEqual(['./x']);
+  });
+
+  it('marks each type-only form, and nothing else, as type-only', () => {
+    const source = `
+      import type Def from './type-default';
+      import type { A } from './type-named';
+      import type * as Ns from './type-namespace';
+      import type {} from './type-empty';
+      import { type B, type C as D } from './all-typed';
+      export type { E } from './export-type';
+      export type * from './export-type-star';
+      export type * as Star from './export-type-star-as';
+      export { type F } from './export-all-typed';
+      import { type G, h } from './mixed';
+      import type from './default-named-type';
+      import type, { i } from './default-named-type-and-more';
+      import { type } from './named-type';
+      import { type as t } from './named-type-renamed';
+      import './side-effect';
+      import x = require('./ts-equals');
+      import type y = require('./ts-equals-type');
+      const lazy = import('./dynamic');
+      import {} from './empty-braces';
+    `;
+    const { specifiers, typeOnly } = extractJsImports(source);
+    expect(specifiers).toHaveLength(19);
+    expect(typeOnly).toEqual([
+      './type-default',
+      './type-named',
+      './type-namespace',
+      './type-empty',
+      './all-typed',
+      './export-type',
+      './export-type-star',
+      './export-type-star-as',
+      './export-all-typed',
+    ]);
+  });
+
+  it('counts a specifier imported both ways as runtime, and omits typeOnly when there is none', () => {
+    expect(extractJsImports("import type { A } from './a';\nimport { b } from './a';\nimport type { C } from './c';")).toEqual({ specifiers: ['./a', './c'], typeOnly: ['./c'] });
+    expect(extractJsImports("import { b } from './a';")).toEqual({ specifiers: ['./a'] });
   });
 
   it('does not read an export declaration as a re-export', () => {
-    expect(extractJsImports("export const from = 'a';\nexport default function f() {}\nexport { f };")).toEqual([]);
+    expect(extractJsImports("export const from = 'a';\nexport default function f() {}\nexport { f };").specifiers).toEqual([]);
   });
 });
 
