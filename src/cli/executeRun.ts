@@ -60,6 +60,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     excludes: opened.excludes,
     env: config.pool.env,
     defaultTimeoutMs: 10 * 60_000,
+    outputMaxBytes: config.output.maxBytes,
     jobs,
     changedFiles: plan.changedFiles,
     concurrency: config.concurrency ?? config.pool.size,
@@ -81,6 +82,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   });
   progress.clear();
   options.out.write(`${formatRunSummary(outcome.summary, { color: options.color })}\n`);
+  if (outcome.summary.error !== undefined) {
+    options.out.write(`run error: ${outcome.summary.error}\n`);
+    log.error({ runId: outcome.summary.runId }, outcome.summary.error);
+  }
   options.store.record(outcome.summary);
   options.onSummary?.(outcome.summary);
   await options.notifier.notifyRun(outcome.summary, previous, outcome.runDir);

@@ -1,6 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
+import { dropEscapingLinks } from '../files/escapingLinks.ts';
+import { ensureRealDir } from '../files/realDirs.ts';
 import type { VMPool } from '../pool/VMPool.ts';
 import type { VM } from '../pool/VM.ts';
 import type { TestResult } from '../report/types.ts';
@@ -24,6 +26,8 @@ export interface RunContext {
   excludes: string[];
   env: Record<string, string>;
   defaultTimeoutMs: number;
+  /** Cap on a test's output.log (config `output.maxBytes`); unset: no cap. */
+  outputMaxBytes?: number;
   signal?: AbortSignal;
   /**
    * The files changed since `at` (root-relative, deleted ones included), when the caller knows them
@@ -52,14 +56,19 @@ export interface TestTimings {
 
 export type TimedResult = TestResult & { timings: TestTimings };
 
+/** The logs vmwatch writes in a test's folder; never taken from the machine's artifacts. */
+export const OWN_LOGS = ['/output.log', '/output.attempt-*.log'];
+
+type Outcome = Pick<TestResult, 'status' | 'exitCode'> & { vm: string | null; error?: string };
+
 /** acquire → sync the app in → run the command (output to output.log) → pull artifacts → release. */
 export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: string): Promise<TimedResult> {
   const started = Date.now();
   const timings: TestTimings = { queuedAt: started, acquireMs: 0, syncMs: 0, execMs: 0, pullMs: 0 };
   const logFile = path.join(artifactsDir, 'output.log');
-  await mkdir(artifactsDir, { recursive: true });
   let commandStarted = started;
-  const result = (partial: Pick<TestResult, 'status' | 'exitCode'> & { vm: string | null; error?: string }): TimedResult => ({
+  const pulled: Pick<TestResult, 'droppedLinks' | 'artifactsNote'> = {};
+  const result = (partial: Outcome): TimedResult => ({
     id: job.test.id,
     ...partial,
     durationMs: Date.now() - started,
@@ -67,8 +76,17 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
     finishedAt: new Date().toISOString(),
     reasons: job.reasons,
     artifactsDir,
+    ...pulled,
     timings,
   });
+
+  try {
+    // Made component by component, never through a link; a stale log is removed, not written through.
+    await ensureRealDir(ctx.runDir, path.relative(ctx.runDir, artifactsDir));
+    await rm(logFile, { force: true });
+  } catch (err) {
+    return result({ status: 'error', exitCode: null, vm: null, error: `cannot write the test's folder: ${errorMessage(err)}` });
+  }
 
   let vm: VM;
   try {
@@ -92,10 +110,11 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
     timings.syncedAt = Date.now();
     timings.syncMs = timings.syncedAt - t0;
     commandStarted = Date.now();
-    await writeFile(logFile, `$ ${job.test.command}\n# machine ${vm.name}, reasons: ${job.reasons.join('; ')}\n`);
+    await writeFile(logFile, `$ ${job.test.command}\n# machine ${vm.name}, reasons: ${job.reasons.join('; ')}\n`, { flag: 'wx' });
     const execCalled = Date.now();
     const exec = await vm.exec(job.test.command, {
       logFile,
+      ...(ctx.outputMaxBytes === undefined ? {} : { logMaxBytes: ctx.outputMaxBytes }),
       env: { ...ctx.env, VMWATCH_TEST_ID: job.test.id, VMWATCH_ATTEMPT: String(job.attempt ?? 1) },
       timeoutMs: job.test.timeoutMs ?? ctx.defaultTimeoutMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -106,8 +125,16 @@ export async function runTest(job: TestJob, ctx: RunContext, artifactsDir: strin
       timings.commandStartedAt = execCalled + exec.startLatencyMs;
     }
     const t1 = Date.now();
-    await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), artifactsDir);
+    const report = await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), artifactsDir, { exclude: OWN_LOGS });
+    // rsync's --safe-links goes by the link's text; this pass also catches links that leave the
+    // folder through other links.
+    const droppedLinks = [...report.droppedLinks, ...(await dropEscapingLinks(artifactsDir))];
+    if (droppedLinks.length > 0) pulled.droppedLinks = droppedLinks;
+    if (report.sourceIsLink !== undefined) pulled.artifactsNote = report.sourceIsLink;
     timings.pullMs = Date.now() - t1;
+    if (exec.logError !== undefined && exec.outcome === 'exited') {
+      return result({ status: 'error', exitCode: exec.exitCode, vm: vm.name, error: exec.logError });
+    }
     switch (exec.outcome) {
       case 'exited':
         return result({ status: exec.exitCode === 0 ? 'passed' : 'failed', exitCode: exec.exitCode, vm: vm.name });
