@@ -51,10 +51,13 @@ export async function runOwned(file: string, args: string[], options: RunOwnedOp
   const stdio: Options['stdio'] = [
     options.input === undefined ? 'ignore' : 'pipe',
     outputTarget(options.output),
-    outputTarget(options.output),
+    log === undefined ? outputTarget(options.output) : 'ignore',
     ...Array.from({ length: options.extraPipes ?? 0 }, () => 'pipe' as const),
   ];
-  const child = execa(file, args, {
+  // A log gets stdout and stderr as one pipe (stderr dup'ed onto stdout before the program
+  // starts), so their lines keep the order the program wrote them in.
+  const [program, argv] = log === undefined ? [file, args] : ['/bin/sh', ['-c', 'exec 2>&1; exec "$0" "$@"', file, ...args]];
+  const child = execa(program, argv, {
     cwd: options.cwd,
     env: options.env,
     extendEnv: options.env === undefined,
@@ -66,9 +69,8 @@ export async function runOwned(file: string, args: string[], options: RunOwnedOp
     encoding: 'utf8',
     // A log is streamed (and capped), never held in memory.
     buffer: log === undefined,
-    ...(log === undefined ? {} : { all: true }),
   } as Options);
-  const logged = log === undefined ? Promise.resolve() : pipeline((child as unknown as { all: NodeJS.ReadableStream }).all, log).catch(() => {});
+  const logged = log === undefined ? Promise.resolve() : pipeline(child.stdout!, log).catch(() => {});
 
   let terminationReason: OwnedResult['terminationReason'];
   const pid = child.pid;
