@@ -59,3 +59,17 @@ export class TransportError extends VmwatchError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** A host path vmwatch was to write through is a symlink (or not a folder): refused, never followed. */
+export class UnsafePathError extends VmwatchError {
+  constructor(message: string) {
+    super('UNSAFE_PATH', message);
+  }
+}
+
+/** The artifacts folder (`artifacts.into`) cannot be written: missing and not creatable, read-only, or full. Exit 2. */
+export class ArtifactsError extends VmwatchError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('ARTIFACTS', message, { ...options, exitCode: 2 });
+  }
+}

@@ -61,6 +61,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     excludes: opened.excludes,
     env: testEnv(config.pool),
     defaultTimeoutMs: 10 * 60_000,
+    outputMaxBytes: config.output.maxBytes,
     jobs,
     changedFiles: plan.changedFiles,
     concurrency: config.concurrency ?? config.pool.size,
@@ -84,6 +85,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   });
   progress.clear();
   options.out.write(`${formatRunSummary(outcome.summary, { color: options.color })}\n`);
+  if (outcome.summary.error !== undefined) {
+    options.out.write(`run error: ${outcome.summary.error}\n`);
+    log.error({ runId: outcome.summary.runId }, outcome.summary.error);
+  }
   for (const flip of options.store.record(outcome.summary)) {
     options.out.write(`~ flaky case: ${flip.id} › ${flip.name} (${flip.from}, now ${flip.to}, with no change in between)\n`);
   }

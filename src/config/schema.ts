@@ -149,6 +149,16 @@ const artifactsSchema = z
   })
   .strict();
 
+/** 10 MiB: a test's output.log keeps its first and last 5 MiB beyond this. */
+export const DEFAULT_OUTPUT_MAX_BYTES = 10 * 1024 * 1024;
+
+const outputSchema = z
+  .object({
+    /** Most bytes of a test's output kept in its output.log: the head and the tail, with a line saying how much was dropped. */
+    maxBytes: z.number().int().min(1024, 'at least 1024 bytes').default(DEFAULT_OUTPUT_MAX_BYTES),
+  })
+  .strict();
+
 const notifySchema = z.union([
   z.literal(false),
   z
@@ -173,6 +183,7 @@ export const configSchema = z
     select: selectSchema.default({ persistGraph: true }),
     pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, passEnv: [], password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000, keepWarm: false }),
     artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
+    output: outputSchema.default({ maxBytes: DEFAULT_OUTPUT_MAX_BYTES }),
     notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5_000 }),
     /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */
     retry: z.number().int().min(0).max(5).default(0),

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../transport/types.ts';
-import type { CopyOptions, ExecOptions, ExecResult, Transport } from '../transport/types.ts';
+import type { CopyOptions, ExecOptions, ExecResult, PullReport, Transport } from '../transport/types.ts';
 
 export type VMStatus = 'ready' | 'running' | 'cleaning';
 
@@ -40,7 +40,7 @@ export class VM {
     return this.transport.copyToVM(localPath, vmPath, options);
   }
 
-  copyFromVM(vmPath: string, localPath: string, options?: CopyOptions): Promise<void> {
+  copyFromVM(vmPath: string, localPath: string, options?: CopyOptions): Promise<PullReport> {
     return this.transport.copyFromVM(vmPath, localPath, options);
   }
 }

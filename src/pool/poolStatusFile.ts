@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeAtomicSync } from '../files/writeAtomic.ts';
 import { vmwatchHome } from '../paths.ts';
 import type { SlotStatus } from './VMPool.ts';
 
@@ -11,7 +12,5 @@ export function poolStatusFile(pool: string): string {
 export function writePoolStatus(pool: string, slots: SlotStatus[]): void {
   const file = poolStatusFile(pool);
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ pid: process.pid, updatedAt: new Date().toISOString(), slots }, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeAtomicSync(file, `${JSON.stringify({ pid: process.pid, updatedAt: new Date().toISOString(), slots }, null, 2)}\n`);
 }

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { writeAtomicSync } from '../files/writeAtomic.ts';
 import { vmwatchHome } from '../paths.ts';
 
 /**
@@ -14,8 +15,7 @@ function warmFile(pool: string): string {
 export function saveWarm(pool: string, key: string, machines: string[]): void {
   const file = warmFile(pool);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify({ key, machines, savedAt: new Date().toISOString() })}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeAtomicSync(file, `${JSON.stringify({ key, machines, savedAt: new Date().toISOString() })}\n`);
 }
 
 export function takeWarm(pool: string, key: string): string[] {

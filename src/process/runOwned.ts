@@ -1,11 +1,17 @@
+import { pipeline } from 'node:stream/promises';
 import { execa, type Options } from 'execa';
+import { openCappedLog, type CappedLog } from '../files/cappedLog.ts';
 import { killGroup, registerGroup, unregisterGroup } from './childRegistry.ts';
 
 export interface RunOwnedOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
-  /** Where stdout and stderr go: collected ('pipe', the default), dropped, or appended to a log file. */
-  output?: 'pipe' | 'ignore' | { appendTo: string };
+  /**
+   * Where stdout and stderr go: collected ('pipe', the default), dropped, or appended (in order,
+   * one stream) to a log file, never through a symlink; with `maxBytes` the log keeps its head and
+   * tail (files/cappedLog.ts) and the output is still read to the end.
+   */
+  output?: 'pipe' | 'ignore' | { appendTo: string; maxBytes?: number };
   /** Extra fds after stdio (e.g. a pipe at fd 3 for bwrap's --json-status-fd). */
   extraPipes?: number;
   input?: string;
@@ -25,11 +31,12 @@ export interface OwnedResult {
   /** Why we ended it, when we did. */
   terminationReason?: 'timeout' | 'cancel';
   durationMs: number;
+  /** With `output.appendTo`: why the log could not be written (the output was drained regardless). */
+  logError?: string;
 }
 
-function outputTarget(output: RunOwnedOptions['output']): 'pipe' | 'ignore' | { file: string; append: true } {
-  if (output === undefined || typeof output === 'string') return output ?? 'pipe';
-  return { file: output.appendTo, append: true };
+function outputTarget(output: RunOwnedOptions['output']): 'pipe' | 'ignore' {
+  return output === 'ignore' ? 'ignore' : 'pipe';
 }
 
 /**
@@ -39,13 +46,18 @@ function outputTarget(output: RunOwnedOptions['output']): 'pipe' | 'ignore' | { 
  */
 export async function runOwned(file: string, args: string[], options: RunOwnedOptions = {}): Promise<OwnedResult> {
   const started = Date.now();
+  const logTo = typeof options.output === 'object' ? options.output : undefined;
+  const log: CappedLog | undefined = logTo === undefined ? undefined : await openCappedLog(logTo.appendTo, logTo.maxBytes ?? Infinity);
   const stdio: Options['stdio'] = [
     options.input === undefined ? 'ignore' : 'pipe',
     outputTarget(options.output),
-    outputTarget(options.output),
+    log === undefined ? outputTarget(options.output) : 'ignore',
     ...Array.from({ length: options.extraPipes ?? 0 }, () => 'pipe' as const),
   ];
-  const child = execa(file, args, {
+  // A log gets stdout and stderr as one pipe (stderr dup'ed onto stdout before the program
+  // starts), so their lines keep the order the program wrote them in.
+  const [program, argv] = log === undefined ? [file, args] : ['/bin/sh', ['-c', 'exec 2>&1; exec "$0" "$@"', file, ...args]];
+  const child = execa(program, argv, {
     cwd: options.cwd,
     env: options.env,
     extendEnv: options.env === undefined,
@@ -55,8 +67,10 @@ export async function runOwned(file: string, args: string[], options: RunOwnedOp
     reject: false,
     stripFinalNewline: false,
     encoding: 'utf8',
-    buffer: true,
+    // A log is streamed (and capped), never held in memory.
+    buffer: log === undefined,
   } as Options);
+  const logged = log === undefined ? Promise.resolve() : pipeline(child.stdout!, log).catch(() => {});
 
   let terminationReason: OwnedResult['terminationReason'];
   const pid = child.pid;
@@ -77,6 +91,8 @@ export async function runOwned(file: string, args: string[], options: RunOwnedOp
   options.onSpawn?.({ pid, pipes });
   try {
     const result = await child;
+    await logged;
+    const logError = log?.writeError;
     return {
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
@@ -84,6 +100,7 @@ export async function runOwned(file: string, args: string[], options: RunOwnedOp
       stderr: typeof result.stderr === 'string' ? result.stderr : '',
       ...(terminationReason === undefined ? {} : { terminationReason }),
       durationMs: Date.now() - started,
+      ...(logError === undefined ? {} : { logError: `could not write ${logTo!.appendTo}: ${logError}` }),
     };
   } finally {
     if (timer !== undefined) clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { firstLine } from './failedCases.ts';
@@ -17,7 +18,8 @@ export function xmlText(text: string): string {
 
 async function outputTail(result: TestResult, log: string): Promise<string> {
   try {
-    const text = await readFile(path.join(result.artifactsDir, log), 'utf8');
+    // Never through a link: the tail ends up in junit.xml.
+    const text = await readFile(path.join(result.artifactsDir, log), { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NOFOLLOW });
     return text.split('\n').slice(-OUTPUT_TAIL_LINES).join('\n');
   } catch {
     return '';

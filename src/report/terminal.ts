@@ -1,4 +1,4 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative } from 'node:path';
 import { caseLine, failedCases, firstLine } from './failedCases.ts';
 import type { RunSummary, TestResult, TestStatus } from './types.ts';
 
@@ -96,13 +96,12 @@ function overall(summary: RunSummary): [string, Color] {
   return statuses.has('cancelled') ? ['-', 'yellow'] : ['✓', 'green'];
 }
 
-/** `<into>/<runId>`, read off a test's `artifactsDir` (`<into>/<runId>/<testId>/`). */
+/** `<into>/<runId>`, read off a test's `artifactsDir` (`<into>/<runId>/tests/<folder>/`). */
 function findRunDir(summary: RunSummary): string | null {
   const dir = summary.tests[0]?.artifactsDir;
   if (dir === undefined) return null;
-  const marker = `${sep}${summary.runId}${sep}`;
-  const at = `${dir}${sep}`.lastIndexOf(marker);
-  return at < 0 ? null : dir.slice(0, at + marker.length - 1);
+  const runDir = dirname(dirname(dir));
+  return basename(runDir) === summary.runId ? runDir : null;
 }
 
 function displayPath(path: string, cwd: string): string {

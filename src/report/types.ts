@@ -16,8 +16,12 @@ export interface TestResult {
   /** Name of the machine it ran on (null when it never got one). */
   vm: string | null;
   reasons: string[];
-  /** Absolute host path of `<into>/<runId>/<testId>/`. */
+  /** Absolute host path of `<into>/<runId>/tests/<folder>/`, the folder named by schedule/runId.ts testFolderName. */
   artifactsDir: string;
+  /** Links in the machine's artifacts that pointed outside them: not copied, as `path -> target`. */
+  droppedLinks?: string[];
+  /** Why no artifacts were copied, when the artifacts folder itself was a symlink in the machine. */
+  artifactsNote?: string;
   /** Set when status is `error`: what went wrong outside the test itself. */
   error?: string;
   /** How many times it ran (more than 1 with `retry`); each earlier attempt's log is `output.attempt-N.log`. */
@@ -39,6 +43,8 @@ export interface RunSummary {
   failed: number;
   /** Passed only when rerun. */
   flaky?: number;
+  /** Set when the run's own files (summary.json, junit.xml) could not be written: why. */
+  error?: string;
   /** The pool's machines when the run ended, with their counters (boots, reverts, failures, busy time). */
   machines?: Array<{ name: string; state: string; boots: number; reverts: number; failures: number; busyMs: number }>;
 }

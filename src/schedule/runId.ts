@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -25,17 +26,71 @@ export async function createRunDir(into: string, now = new Date()): Promise<{ ru
   }
 }
 
-/** Host folder for one test's artifacts; test ids are paths, so they nest, but never escape. */
+/** Run-root entries vmwatch writes itself; tests live under TESTS_DIR, so no test folder can be one of them. */
+export const TESTS_DIR = 'tests';
+
+const LONGEST_NAME = 200;
+
+/**
+ * A test id as one folder name, reversibly and without collisions (testIdOfFolder undoes it):
+ * letters, digits, `_`, `-` and `.` (but not a leading one) stay; an upper-case letter gets a `^`
+ * before it, so two ids differing in case never share a folder on a case-insensitive disk;
+ * everything else, `/` included, is `%XX` per UTF-8 byte (`%uXXXX` for a lone surrogate), so `x`
+ * and `../x`, `ü` and `u` + combining diaeresis, `a` and `a/b` all get different folders, and
+ * `.`/`..` cannot occur. A name longer than 200 characters is cut and ends in `~` and a hash of
+ * the id (no longer reversible, still unique).
+ */
+export function testFolderName(testId: string): string {
+  if (testId === '') return '%';
+  let name = '';
+  for (const ch of testId) {
+    const code = ch.codePointAt(0)!;
+    if (/[a-z0-9_-]/.test(ch) || (ch === '.' && name !== '')) name += ch;
+    else if (/[A-Z]/.test(ch)) name += `^${ch}`;
+    else if (code >= 0xd800 && code <= 0xdfff) name += `%u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    else for (const byte of Buffer.from(ch, 'utf8')) name += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (name.length <= LONGEST_NAME) return name;
+  return `${name.slice(0, LONGEST_NAME - 34)}~${createHash('sha256').update(testId).digest('hex').slice(0, 32)}`;
+}
+
+/** The test id a folder name stands for (null for a hashed long name, or one testFolderName never makes). */
+export function testIdOfFolder(name: string): string | null {
+  if (name === '%') return '';
+  if (name.includes('~')) return null;
+  const units: number[] = [];
+  let bytes: number[] = [];
+  const flush = (): void => {
+    const text = Buffer.from(bytes).toString('utf8');
+    for (let j = 0; j < text.length; j++) units.push(text.charCodeAt(j));
+    bytes = [];
+  };
+  for (let i = 0; i < name.length; ) {
+    if (name.startsWith('%u', i)) {
+      flush();
+      units.push(Number.parseInt(name.slice(i + 2, i + 6), 16));
+      i += 6;
+    } else if (name[i] === '%') {
+      bytes.push(Number.parseInt(name.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      flush();
+      if (name[i] === '^') i++;
+      units.push(name.charCodeAt(i));
+      i++;
+    }
+  }
+  flush();
+  const id = String.fromCharCode(...units);
+  return testFolderName(id) === name ? id : null;
+}
+
+/** Host folder for one test's artifacts: `<runDir>/tests/<testFolderName(id)>`. */
 export function testArtifactsDir(runDir: string, testId: string): string {
-  const safe = testId
-    .split('/')
-    .filter((part) => part !== '' && part !== '.' && part !== '..')
-    .map((part) => part.replace(/[^A-Za-z0-9._ -]/g, '_'))
-    .join('/');
-  return path.join(runDir, safe === '' ? '_' : safe);
+  return path.join(runDir, TESTS_DIR, testFolderName(testId));
 }
 
 /** Host folder for one batch (files of one rule run by one runner process): its log, artifacts and runner results. */
 export function batchArtifactsDir(runDir: string, n: number): string {
-  return path.join(runDir, '.batches', String(n));
+  return path.join(runDir, 'batches', String(n));
 }

@@ -1,6 +1,7 @@
-import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
+import { ArtifactsError, errorMessage } from '../errors.ts';
+import { writeAtomic, writeJsonAtomic } from '../files/writeAtomic.ts';
 import { junitXml } from '../report/junit.ts';
 import type { RunSummary, TestResult } from '../report/types.ts';
 import { createRunDir } from './runId.ts';
@@ -33,17 +34,6 @@ export interface RunOutcome {
   results: TimedResult[];
 }
 
-/** Write beside, then rename: a reader never sees half a file. */
-export async function writeTextAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
-export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  return writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
-}
-
 export function summarize(runId: string, startedAt: Date, changedFiles: string[], results: TestResult[]): RunSummary {
   return {
     runId,
@@ -57,10 +47,17 @@ export function summarize(runId: string, startedAt: Date, changedFiles: string[]
   };
 }
 
-/** Run the jobs over the pool, at most `concurrency` machines at once, and write `<into>/<runId>/summary.json`. */
+/**
+ * Run the jobs over the pool, at most `concurrency` machines at once, and write
+ * `<into>/<runId>/summary.json` and `junit.xml` (each test's files are under `<runId>/tests/`, each
+ * batch's under `<runId>/batches/`). A run folder that cannot be made throws ArtifactsError before
+ * any test runs; a summary that cannot be written marks the run's `error`.
+ */
 export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
   const startedAt = new Date();
-  const { runId, runDir } = await createRunDir(options.into, startedAt);
+  const { runId, runDir } = await createRunDir(options.into, startedAt).catch((err: unknown) => {
+    throw new ArtifactsError(`cannot create a run folder in ${options.into} (artifacts.into): ${errorMessage(err)}`, { cause: err });
+  });
   const total = options.jobs.length;
   options.onStart?.({ runId, runDir, total });
   const concurrency = Math.max(1, options.concurrency);
@@ -81,7 +78,22 @@ export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
   });
   const summary = summarize(runId, startedAt, options.changedFiles, tests);
   summary.machines = options.pool.status().map(({ name, state, metrics }) => ({ name, state, ...metrics }));
-  await writeJsonAtomic(path.join(runDir, 'summary.json'), summary);
-  await writeTextAtomic(path.join(runDir, 'junit.xml'), await junitXml(summary));
+  await writeRunFiles(runDir, summary);
   return { summary, runDir, results };
+}
+
+/** summary.json and junit.xml; what cannot be written is the run's `error` (the summary is still returned). */
+async function writeRunFiles(runDir: string, summary: RunSummary): Promise<void> {
+  const summaryFile = path.join(runDir, 'summary.json');
+  const junitFile = path.join(runDir, 'junit.xml');
+  try {
+    await writeAtomic(junitFile, await junitXml(summary));
+  } catch (err) {
+    summary.error = `could not write ${junitFile}: ${errorMessage(err)}`;
+  }
+  try {
+    await writeJsonAtomic(summaryFile, summary);
+  } catch (err) {
+    summary.error = `could not write ${summaryFile}: ${errorMessage(err)}`;
+  }
 }

@@ -1,6 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
+import { dropEscapingLinks } from '../files/escapingLinks.ts';
+import { ensureRealDir } from '../files/realDirs.ts';
 import type { VM } from '../pool/VM.ts';
 import { adapterFor } from '../runners/index.ts';
 import type { FileResult } from '../runners/types.ts';
@@ -12,6 +14,9 @@ import { syncApp } from './syncApp.ts';
 /** Where runners write their result files, relative to the app folder in the machine (never synced in). */
 export const RESULTS_DIR = '.vmwatch-results';
 
+/** The logs vmwatch writes in a test's folder; never taken from the machine's artifacts. */
+export const OWN_LOGS = ['/output.log', '/output.attempt-*.log', `/${RESULTS_DIR}`];
+
 export interface UnitOutcome {
   /** Final results, one per job that got one. */
   results: TimedResult[];
@@ -20,6 +25,8 @@ export interface UnitOutcome {
 }
 
 type Outcome = Pick<TimedResult, 'status' | 'exitCode'> & Pick<Partial<TimedResult>, 'error' | 'cases' | 'durationMs'>;
+
+type Pulled = Pick<TimedResult, 'droppedLinks' | 'artifactsNote'>;
 
 /**
  * One work unit on one machine: acquire → sync the app → one process for all its files (a runner
@@ -31,7 +38,7 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
   const started = Date.now();
   const timings: TestTimings = { queuedAt: started, acquireMs: 0, syncMs: 0, execMs: 0, pullMs: 0 };
   const logFile = path.join(unitDir, 'output.log');
-  await mkdir(unitDir, { recursive: true });
+  const pulled: Pulled = {};
   let commandStarted = started;
   let vmName: string | null = null;
   const batchSize = unit.jobs.length > 1 ? { batchSize: unit.jobs.length } : {};
@@ -45,9 +52,18 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     reasons: job.reasons,
     artifactsDir: unitDir,
     ...batchSize,
+    ...pulled,
     timings: { ...timings },
   });
   const all = (partial: Outcome): UnitOutcome => ({ results: unit.jobs.map((job) => result(job, partial)), rerunAlone: [] });
+
+  try {
+    // Made component by component, never through a link; a stale log is removed, not written through.
+    await ensureRealDir(ctx.runDir, path.relative(ctx.runDir, unitDir));
+    await rm(logFile, { force: true });
+  } catch (err) {
+    return all({ status: 'error', exitCode: null, error: `cannot write the test's folder: ${errorMessage(err)}` });
+  }
 
   let vm: VM;
   try {
@@ -69,10 +85,11 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     commandStarted = Date.now();
     const first = unit.jobs[0]!;
     const header = unit.jobs.length > 1 ? `# batch of ${unit.jobs.length} files: ${unit.jobs.map((j) => j.test.id).join(' ')}` : `# reasons: ${first.reasons.join('; ')}`;
-    await writeFile(logFile, `$ ${invocation.command}\n# machine ${vm.name}\n${header}\n`);
+    await writeFile(logFile, `$ ${invocation.command}\n# machine ${vm.name}\n${header}\n`, { flag: 'wx' });
     const execCalled = Date.now();
     const exec = await vm.exec(invocation.command, {
       logFile,
+      ...(ctx.outputMaxBytes === undefined ? {} : { logMaxBytes: ctx.outputMaxBytes }),
       env: {
         ...ctx.env,
         ...invocation.env,
@@ -88,12 +105,21 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
       timings.commandStartedAt = execCalled + exec.startLatencyMs;
     }
     const t1 = Date.now();
-    await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir);
+    const report = await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS });
+    // rsync's --safe-links goes by the link's text; this pass also catches links that leave the
+    // folder through other links.
+    const droppedLinks = [...report.droppedLinks, ...(await dropEscapingLinks(unitDir))];
+    if (droppedLinks.length > 0) pulled.droppedLinks = droppedLinks;
+    if (report.sourceIsLink !== undefined) pulled.artifactsNote = report.sourceIsLink;
     let fileResults = new Map<string, FileResult>();
     let readError: string | undefined;
     if (unit.rule !== undefined) {
+      // The runner's own reports, read as data: links in them are dropped like the artifacts' (a test may plant one).
       const localResults = path.join(unitDir, RESULTS_DIR);
-      await vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults);
+      await ensureRealDir(ctx.runDir, path.relative(ctx.runDir, localResults));
+      const resultsReport = await vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults);
+      if (resultsReport.sourceIsLink !== undefined) readError = `the runner's results folder is a link: ${resultsReport.sourceIsLink}`;
+      await dropEscapingLinks(localResults);
       try {
         fileResults = await adapterFor(unit.rule.runner).readResults(unit.rule, files(unit), localResults);
       } catch (err) {
@@ -101,6 +127,7 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
       }
     }
     timings.pullMs = Date.now() - t1;
+    if (exec.logError !== undefined && exec.outcome === 'exited') return all({ status: 'error', exitCode: exec.exitCode, error: exec.logError });
     if (unit.rule === undefined) return all(byExit(exec));
     return mapResults(unit, exec, fileResults, readError, result);
   } catch (err) {

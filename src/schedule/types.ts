@@ -22,6 +22,8 @@ export interface RunContext {
   excludes: string[];
   env: Record<string, string>;
   defaultTimeoutMs: number;
+  /** Cap on a test's output.log (config `output.maxBytes`); unset: no cap. */
+  outputMaxBytes?: number;
   signal?: AbortSignal;
   /**
    * The files changed since `at` (root-relative, deleted ones included), when the caller knows them

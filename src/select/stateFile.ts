@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
+import { writeAtomic } from '../files/writeAtomic.ts';
 
 /** vmwatch's per-project state folder: `<root>/.vmwatch/` (never synced, never watched). */
 export function stateDir(root: string): string {
@@ -41,13 +42,5 @@ export async function writeState(root: string, name: string, value: unknown): Pr
   const dir = stateDir(root);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => {});
-  const file = path.join(dir, name);
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify(value));
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeAtomic(path.join(dir, name), JSON.stringify(value));
 }

@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { writeJsonAtomic } from '../files/writeAtomic.ts';
 import { vmwatchHome } from '../paths.ts';
 
 /** What a snapshot was built from, to tell when it is stale. Kept beside every provider's snapshot. */
@@ -31,7 +32,5 @@ export async function readSnapshotMeta(name: string): Promise<SnapshotMeta | nul
 export async function writeSnapshotMeta(meta: SnapshotMeta): Promise<void> {
   const file = snapshotMetaFile(meta.name);
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(meta, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeJsonAtomic(file, meta);
 }

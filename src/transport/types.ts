@@ -9,6 +9,8 @@ export interface ExecResult {
   startLatencyMs?: number;
   /** Set when outcome is `error`. */
   error?: string;
+  /** With `logFile`: why the log could not be written (the command's output was drained regardless). */
+  logError?: string;
 }
 
 export interface ExecOptions {
@@ -17,6 +19,8 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** stdout and stderr are appended here (host path); without it they are collected into `output`. */
   logFile?: string;
+  /** With `logFile`: keep at most about this many bytes of output, its head and tail (config `output.maxBytes`). */
+  logMaxBytes?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Let the command reach the network (snapshot setup); tests run without it on the sandbox. */
@@ -35,6 +39,14 @@ export interface CopyOptions {
   signal?: AbortSignal;
 }
 
+/** What a copy out of a machine left out for safety. */
+export interface PullReport {
+  /** Links in the copied folder pointing outside it (absolute, or `..` past its top): not copied, as `path -> target`. */
+  droppedLinks: string[];
+  /** Set when the folder itself (or a folder above it) is a symlink in the machine: nothing was copied. */
+  sourceIsLink?: string;
+}
+
 /** A machine's port reachable on the host (127.0.0.1:hostPort). */
 export interface PortForward {
   hostPort: number;
@@ -45,7 +57,12 @@ export interface PortForward {
 export interface Transport {
   exec(command: string, options?: ExecOptions): Promise<ExecResult & { output?: string }>;
   copyToVM(localDir: string, guestDir: string, options?: CopyOptions): Promise<void>;
-  copyFromVM(guestDir: string, localDir: string, options?: CopyOptions): Promise<void>;
+  /**
+   * Copy a machine folder to the host. Links are copied as links only when they stay inside the
+   * folder; a link out of it is never followed, on either side, and is reported instead; a folder
+   * that is itself a link is not copied at all.
+   */
+  copyFromVM(guestDir: string, localDir: string, options?: CopyOptions): Promise<PullReport>;
   close(): Promise<void>;
   /** Wait until the machine answers (VM transports: ssh is up), then connect. */
   ready?(signal?: AbortSignal): Promise<void>;

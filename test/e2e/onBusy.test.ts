@@ -5,6 +5,7 @@ import { startCli, type CliProcess } from '../helpers/cliProcess.ts';
 import { createDemoProject, summaries, type DemoProject } from '../helpers/demoProject.ts';
 import { processesMentioning, waitFor } from '../helpers/processes.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 const unavailable = sandboxUnavailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the onBusy e2e tests: ${unavailable}`);
@@ -59,7 +60,7 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
     const runDirs = (): string[] => (existsSync(demo.runs) ? readdirSync(demo.runs).sort() : []);
     await waitFor(() => {
       const second = runDirs()[1];
-      const log = second === undefined ? '' : path.join(demo.runs, second, 'slow', 'output.log');
+      const log = second === undefined ? '' : path.join(testArtifactsDir(path.join(demo.runs, second), 'slow'), 'output.log');
       return existsSync(log) && readFileSync(log, 'utf8').includes('slow started v1') ? true : null;
     }, 30_000, 'the rerun with v1').catch((err: unknown) => {
       console.error(`runs: ${runDirs().join(', ')}\nstdout:\n${cli.stdout()}\nstderr:\n${cli.stderr().slice(-3000)}`);

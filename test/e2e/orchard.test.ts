@@ -6,6 +6,7 @@ import type { RunSummary } from '../../src/report/types.ts';
 import { runCli } from '../helpers/cliProcess.ts';
 import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
 import { orchardAvailable, startOrchardDouble, type OrchardDouble } from '../helpers/orchardDouble.ts';
+import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 const skip = orchardAvailable();
 if (skip) console.warn(`[vmwatch tests] skipping the Orchard e2e test: ${skip}`);
@@ -70,7 +71,7 @@ describe.skipIf(skip !== null)(`vmwatch run on an Orchard fleet (the double)${sk
     expect(summary.tests.map((t) => t.id).sort()).toEqual(PY_TESTS);
     expect(summary.tests.every((t) => t.status === 'passed')).toBe(true);
     expect(summary.machines?.length).toBe(6);
-    expect(readFileSync(path.join(demo.runs, summary.runId, 'tests/test_prices.py', 'output.log'), 'utf8')).toMatch(/OK/);
+    expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'tests/test_prices.py'), 'output.log'), 'utf8')).toMatch(/OK/);
     expect((await double.request('GET', '/v1/vms')).json()).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { RunSummary } from '../../src/report/types.ts';
 import { runCli } from '../helpers/cliProcess.ts';
 import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 const ALL_TESTS = [
   'api-smoke',
@@ -43,9 +44,9 @@ describe.skipIf(sandboxUnavailable() !== null)('vmwatch run / select on the demo
     expect(a0! < p1! && p0! < a1!).toBe(true);
     // artifacts came back into <into>/<runId>/<testId>/, with the output log
     const runDir = path.join(demo.runs, summary.runId);
-    expect(JSON.parse(readFileSync(path.join(runDir, 'write-report', 'report.json'), 'utf8'))).toBeTypeOf('object');
-    expect(readFileSync(path.join(runDir, 'api-smoke', 'output.log'), 'utf8')).toMatch(/port 3030/);
-    expect(existsSync(path.join(runDir, 'src/money.test.ts/output.log'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(testArtifactsDir(runDir, 'write-report'), 'report.json'), 'utf8'))).toBeTypeOf('object');
+    expect(readFileSync(path.join(testArtifactsDir(runDir, 'api-smoke'), 'output.log'), 'utf8')).toMatch(/port 3030/);
+    expect(existsSync(path.join(testArtifactsDir(runDir, 'src/money.test.ts'), 'output.log'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8'))).toEqual(summary);
     // per-machine counters of the pool of 3, and a JUnit report beside the summary
     expect(summary.machines?.map((m) => m.name).sort()).toEqual([1, 2, 3].map((i) => `vmwatch-e2e-run-${i}`));

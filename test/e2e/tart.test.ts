@@ -6,6 +6,7 @@ import { runCli } from '../helpers/cliProcess.ts';
 import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
 import { processesMentioning } from '../helpers/processes.ts';
 import { BASE_IMAGE, startTartDouble, tartAvailable, type TartDouble } from '../helpers/tartDouble.ts';
+import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 const PY_TESTS = ['py-api-check', 'tests/test_cart.py', 'tests/test_prices.py', 'tests/test_receipt.py'];
 
@@ -54,7 +55,7 @@ describe.skipIf(tartAvailable() !== null)('vmwatch on Tart (the Tart double on P
     const summary = JSON.parse(r.stdout) as RunSummary;
     expect(summary.tests.map((t) => [t.id, t.status]).sort()).toEqual(PY_TESTS.map((id) => [id, 'passed']));
     expect(new Set(summary.tests.map((t) => t.vm))).toEqual(new Set(['vmwatch-e2e-tart-1', 'vmwatch-e2e-tart-2']));
-    expect(readFileSync(path.join(demo.runs, summary.runId, 'py-api-check', 'output.log'), 'utf8')).toMatch(/3030/);
+    expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'py-api-check'), 'output.log'), 'utf8')).toMatch(/3030/);
     expect(summary.machines?.map((m) => m.boots)).toEqual([1, 1]);
     // nothing left: no pool VM, no VM process, no sshd of this Tart home
     const list = JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string }>;
@@ -71,7 +72,7 @@ describe.skipIf(tartAvailable() !== null)('vmwatch on Tart (the Tart double on P
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout) as RunSummary;
     expect(summary.tests.every((t) => t.status === 'failed')).toBe(true);
-    expect(readFileSync(path.join(demo.runs, summary.runId, 'tests/test_prices.py', 'output.log'), 'utf8')).toMatch(/broken in tart/);
+    expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'tests/test_prices.py'), 'output.log'), 'utf8')).toMatch(/broken in tart/);
   });
 
   it('doctor checks tart, its VM, the 2-per-host limit and the DHCP lease; pool status has no machines left', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatusArea, type LiveState } from '../../src/report/statusArea.ts';
+import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 const base: LiveState = {
   machines: [
@@ -15,8 +16,8 @@ const base: LiveState = {
     finishedAt: '2026-01-01T00:00:02.000Z',
     changedFiles: [],
     tests: [
-      { id: 'a', status: 'passed', exitCode: 0, durationMs: 1, vm: 'v', reasons: [], artifactsDir: '/w/test-runs/r1/a' },
-      { id: 'b', status: 'failed', exitCode: 1, durationMs: 1, vm: 'v', reasons: [], artifactsDir: '/w/test-runs/r1/b' },
+      { id: 'a', status: 'passed', exitCode: 0, durationMs: 1, vm: 'v', reasons: [], artifactsDir: testArtifactsDir('/w/test-runs/r1', 'a') },
+      { id: 'b', status: 'failed', exitCode: 1, durationMs: 1, vm: 'v', reasons: [], artifactsDir: testArtifactsDir('/w/test-runs/r1', 'b') },
     ],
     passed: 1,
     failed: 1,
@@ -36,7 +37,7 @@ describe('renderStatusArea', () => {
       '  running src/money.test.ts  3.2s / ~4.0s  [vmwatch-demo-1]',
       'queue     1 waiting: tests/test_cart.py',
       'last run  ✗ 2 tests: 1 passed, 1 failed in 2.0s · details: test-runs/r1',
-      '  failed   b → test-runs/r1/b/output.log',
+      '  failed   b → test-runs/r1/tests/b/output.log',
       'filter    only tests matching "money" (p to change, p then Enter to clear)',
       'press w to show keys, q to quit',
     ]);

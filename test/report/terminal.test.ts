@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatRunSummary, formatTestLine } from '../../src/report/terminal.ts';
 import type { RunSummary, TestResult, TestStatus } from '../../src/report/types.ts';
+import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 function result(id: string, status: TestStatus, extra: Partial<TestResult> = {}): TestResult {
-  return { id, status, exitCode: 0, durationMs: 800, vm: 'vmwatch-demo-1', reasons: [], artifactsDir: `/app/test-runs/r7/${id}`, ...extra };
+  return { id, status, exitCode: 0, durationMs: 800, vm: 'vmwatch-demo-1', reasons: [], artifactsDir: testArtifactsDir('/app/test-runs/r7', id), ...extra };
 }
 
 function summary(tests: TestResult[], extra: Partial<RunSummary> = {}): RunSummary {
@@ -76,7 +77,7 @@ describe('formatRunSummary', () => {
   });
 
   it('finds the run folder when test ids are paths', () => {
-    const nested = result('src/deep/x.test.ts', 'cancelled', { artifactsDir: '/app/test-runs/r7/src/deep/x.test.ts/' });
+    const nested = result('src/deep/x.test.ts', 'cancelled', { artifactsDir: `${testArtifactsDir('/app/test-runs/r7', 'src/deep/x.test.ts')}/` });
     expect(formatRunSummary(summary([nested]), { cwd: '/app' })).toBe('- 1 test: 1 cancelled in 12.3s · details: test-runs/r7');
   });
 

@@ -97,10 +97,10 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
   it('a runner that dies mid-batch: every file without a result runs again alone on a fresh machine; none is guessed', async () => {
     // one machine: all three in one runner process, test_crash first
     const { byId, outcome } = await run(['tests/test_crash.py', 'tests/test_more.py', 'tests/test_ok.py'], { machines: 1 });
-    const batchLog = readFileSync(path.join(outcome.runDir, '.batches', '1', 'output.log'), 'utf8');
+    const batchLog = readFileSync(path.join(outcome.runDir, 'batches', '1', 'output.log'), 'utf8');
     expect(batchLog).toContain('# batch of 3 files: tests/test_crash.py tests/test_more.py tests/test_ok.py');
     for (const id of ['tests/test_more.py', 'tests/test_ok.py']) {
-      expect(byId[id]!.artifactsDir).not.toContain('.batches');
+      expect(byId[id]!.artifactsDir).not.toContain('/batches/');
       expect(readFileSync(path.join(byId[id]!.artifactsDir, 'output.log'), 'utf8')).toContain('# reasons: changed');
     }
     // test_crash kills the runner each time: alone, it is that file's failure, told as such
@@ -132,7 +132,7 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
     expect(byId['tests/test_ok.py']!.attempts).toBeUndefined();
     // the rerun ran alone, in the file's own folder
     expect(existsSync(path.join(byId['tests/test_flaky.py']!.artifactsDir, 'output.log'))).toBe(true);
-    expect(byId['tests/test_flaky.py']!.artifactsDir).not.toContain('.batches');
+    expect(byId['tests/test_flaky.py']!.artifactsDir).not.toContain('/batches/');
   });
 
   it('filters to named cases: only the failed case runs again', async () => {

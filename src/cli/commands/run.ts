@@ -1,4 +1,5 @@
 import { loadConfig } from '../../config/load.ts';
+import { checkWritable } from '../../files/checkWritable.ts';
 import { Notifier } from '../../report/notify.ts';
 import { Progress } from '../../report/progress.ts';
 import { ResultsStore } from '../../report/resultsStore.ts';
@@ -8,9 +9,13 @@ import { openPool } from '../openPool.ts';
 import { planSelection } from '../planSelection.ts';
 import { installShutdown } from '../shutdown.ts';
 
-/** `vmwatch run`: select, run and report once. Exit 0 all passed, 1 a test failed, 2 usage/config, 130 interrupted. */
+/**
+ * `vmwatch run`: select, run and report once. Exit 0 all passed, 1 a test failed, 2 usage/config
+ * or a results folder vmwatch cannot write, 130 interrupted.
+ */
 export async function runCommand(flags: CommonFlags): Promise<number> {
   const config = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
+  await checkWritable(config.artifactsInto, `artifacts.into (${config.configFile})`);
   const { plan, testCases } = await planSelection(config, {
     ...(flags.since === undefined ? {} : { since: flags.since }),
     all: flags.all,
@@ -42,6 +47,7 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
     });
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     if (shutdown.signal.aborted) return 130;
+    if (summary.error !== undefined) return 2;
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await opened.pool.destroy();

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../config/load.ts';
+import { checkWritable } from '../../files/checkWritable.ts';
 import type { CommonFlags } from '../args.ts';
 import { installShutdown } from '../shutdown.ts';
 import { WatchLoop } from '../watchLoop.ts';
@@ -6,6 +7,7 @@ import { WatchLoop } from '../watchLoop.ts';
 /** `vmwatch watch`: runs until SIGINT/SIGTERM, then cleans up everything it started. */
 export async function watchCommand(flags: CommonFlags): Promise<number> {
   const config = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
+  await checkWritable(config.artifactsInto, `artifacts.into (${config.configFile})`);
   const shutdown = installShutdown();
   const loop = new WatchLoop(config, shutdown.signal);
   try {

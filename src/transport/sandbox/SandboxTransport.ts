@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { TransportError } from '../../errors.ts';
 import type { SandboxEndpoint } from '../types.ts';
 import { runOwned } from '../../process/runOwned.ts';
-import { rsyncArgs } from '../rsyncArgs.ts';
-import type { CopyOptions, ExecOptions, ExecResult, Transport } from '../types.ts';
+import { PULL_ARGS, rsyncArgs, unsafeLinksIn } from '../rsyncArgs.ts';
+import type { CopyOptions, ExecOptions, ExecResult, PullReport, Transport } from '../types.ts';
 import { bwrapArgs } from './bwrapArgs.ts';
 import { GROUP_FD, PASSWD_FD, passwdFiles, sandboxRoot } from './sandboxRoot.ts';
 import { guestToMerged, MOUNT_FAILED_EXIT, namespaceCommand } from './namespaceCommand.ts';
@@ -24,6 +24,19 @@ export function sandboxEnv(hostname: string, extra: Record<string, string> = {},
   }
   return { ...env, HOME: '/tmp', TMPDIR: '/tmp', VMWATCH_MACHINE: hostname, ...extra };
 }
+
+/** sh: $1 the merged root, $2 the source below it, $3 the host folder, then rsync's flags. */
+const PULL_SCRIPT = [
+  'root="$1"; below="$2"; dst="$3"; shift 3; cur="$root"; rest="${below#/}"',
+  'while [ -n "$rest" ]; do',
+  '  part="${rest%%/*}"; case "$rest" in */*) rest="${rest#*/}" ;; *) rest="" ;; esac',
+  '  [ -z "$part" ] && continue',
+  '  cur="$cur/$part"',
+  '  if [ -L "$cur" ]; then printf "vmwatch-link %s\\t%s\\n" "${cur#"$root"}" "$(readlink "$cur")"; exit 0; fi',
+  '  [ -d "$cur" ] || exit 0',
+  'done',
+  'exec rsync "$@" "$cur/" "$dst/"',
+].join('\n');
 
 /**
  * exec and copies for a sandbox machine. Each call runs in its own mount namespace with the
@@ -61,7 +74,7 @@ export class SandboxTransport implements Transport {
     const { file, args } = namespaceCommand(this.#ep, argv);
     let status: Promise<{ childStarted: number | null }> = Promise.resolve({ childStarted: null });
     const result = await runOwned(file, args, {
-      output: options.logFile === undefined ? 'pipe' : { appendTo: options.logFile },
+      output: options.logFile === undefined ? 'pipe' : { appendTo: options.logFile, ...(options.logMaxBytes === undefined ? {} : { maxBytes: options.logMaxBytes }) },
       extraPipes: 1,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
@@ -75,6 +88,7 @@ export class SandboxTransport implements Transport {
       durationMs: result.durationMs,
       ...(childStarted === null ? {} : { startLatencyMs: childStarted - called }),
       ...(options.logFile === undefined ? { output: result.stdout + result.stderr } : {}),
+      ...(result.logError === undefined ? {} : { logError: result.logError }),
     };
     if (result.terminationReason === 'timeout') return { ...base, outcome: 'timedout' };
     if (result.terminationReason === 'cancel') return { ...base, outcome: 'cancelled' };
@@ -99,16 +113,21 @@ export class SandboxTransport implements Transport {
     await this.#runCopy(argv, `copy ${localDir} into the machine`, options.signal, files);
   }
 
-  async copyFromVM(guestDir: string, localDir: string, options: CopyOptions = {}): Promise<void> {
+  async copyFromVM(guestDir: string, localDir: string, options: CopyOptions = {}): Promise<PullReport> {
     const source = guestToMerged(this.#ep, guestDir);
     await mkdir(localDir, { recursive: true });
-    // A missing folder in the machine is nothing to copy, not an error; the host side is never deleted from.
-    const script = '[ -e "$1" ] || exit 0; src="$1"; dst="$2"; shift 2; exec rsync "$@" "$src/" "$dst/"';
-    const argv = ['/bin/sh', '-c', script, 'sh', source, localDir, ...rsyncArgs({ ...options, delete: false }, false)];
-    await this.#runCopy(argv, `copy ${guestDir} out of the machine`, options.signal);
+    const below = source.slice(this.#ep.mergedDir.length);
+    // The machine's tree is host files here: every folder from the machine's app folder down to
+    // the source is checked not to be a link (rsync would follow a link given as the source). A
+    // missing folder is nothing to copy, not an error; the host side is never deleted from.
+    const argv = ['/bin/sh', '-c', PULL_SCRIPT, 'sh', this.#ep.mergedDir, below, localDir, ...rsyncArgs({ ...options, delete: false }, false), ...PULL_ARGS];
+    const stdout = await this.#runCopy(argv, `copy ${guestDir} out of the machine`, options.signal);
+    const link = /^vmwatch-link (.*?)\t(.*)$/m.exec(stdout);
+    if (link) return { droppedLinks: [], sourceIsLink: `${guestDir} is a symlink in the machine (${this.#ep.guestPath}${link[1]} -> ${link[2]}): nothing was copied` };
+    return { droppedLinks: unsafeLinksIn(stdout) };
   }
 
-  async #runCopy(argv: string[], what: string, signal: AbortSignal | undefined, files?: string[]): Promise<void> {
+  async #runCopy(argv: string[], what: string, signal: AbortSignal | undefined, files?: string[]): Promise<string> {
     const { file, args } = namespaceCommand(this.#ep, argv);
     const result = await runOwned(file, args, {
       ...(signal ? { signal } : {}),
@@ -118,6 +137,7 @@ export class SandboxTransport implements Transport {
     if (result.exitCode !== 0) {
       throw new TransportError(`${what} failed (rsync exit ${result.exitCode}): ${result.stderr.trim().slice(0, 2000)}`);
     }
+    return result.stdout;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { TransportError } from '../../errors.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import type { SshEndpoint } from '../types.ts';
-import type { CopyOptions, ExecOptions, PortForward, Transport } from '../types.ts';
+import type { CopyOptions, ExecOptions, PortForward, PullReport, Transport } from '../types.ts';
 import { ControlMaster } from './ControlMaster.ts';
 import { newControlPath } from './controlPath.ts';
 import { closeForward, openForward } from './portForwards.ts';
@@ -53,8 +53,8 @@ export class SshTransport implements Transport {
     await copyToMachine({ master: await this.master(), endpoint: this.#endpoint }, localDir, guestDir, options);
   }
 
-  async copyFromVM(guestDir: string, localDir: string, options: CopyOptions = {}): Promise<void> {
-    await copyFromMachine({ master: await this.master(), endpoint: this.#endpoint }, guestDir, localDir, options);
+  async copyFromVM(guestDir: string, localDir: string, options: CopyOptions = {}): Promise<PullReport> {
+    return copyFromMachine({ master: await this.master(), endpoint: this.#endpoint }, guestDir, localDir, options);
   }
 
   /** Wait for ssh to answer (1 s apart), then open the master. */

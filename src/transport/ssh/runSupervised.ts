@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { openCappedLog } from '../../files/cappedLog.ts';
 import { MissingToolError } from '../../errors.ts';
 import { killGroup, registerGroup, unregisterGroup } from '../../process/childRegistry.ts';
 import { INSTALL_HINTS } from '../../process/tools.ts';
@@ -8,6 +9,8 @@ import { parseMark } from './remoteCommand.ts';
 export interface SupervisedOptions {
   /** Append the command's output here; without it the output is collected. */
   logFile?: string;
+  /** With `logFile`: keep its head and tail, at most about this many bytes (the output is still read to the end). */
+  logMaxBytes?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** After a cancel or timeout, how long the machine gets to end the command before ssh is killed here. */
@@ -25,6 +28,8 @@ export interface SupervisedRun {
   /** What ssh (or the login shell, before the supervisor ran) said on stderr. */
   sshStderr: string;
   output?: string;
+  /** With `logFile`: why it could not be written (the output was drained regardless). */
+  logError?: string;
   terminationReason?: 'timeout' | 'cancel';
   durationMs: number;
 }
@@ -41,15 +46,15 @@ const STDERR_KEEP = 8000;
  */
 export async function runSupervised(argv: string[], options: SupervisedOptions = {}): Promise<SupervisedRun> {
   const started = Date.now();
-  const log = options.logFile === undefined ? undefined : await open(options.logFile, 'a');
-  const child = spawn('ssh', argv, { detached: true, stdio: ['pipe', log?.fd ?? 'pipe', 'pipe'] });
-  await log?.close();
+  const log = options.logFile === undefined ? undefined : await openCappedLog(options.logFile, options.logMaxBytes ?? Infinity);
+  const child = spawn('ssh', argv, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const logged = log === undefined || child.stdout === null ? Promise.resolve() : pipeline(child.stdout, log).catch(() => {});
   const pid = child.pid;
   if (pid !== undefined) registerGroup(pid);
   const run: SupervisedRun = { sshExitCode: null, sshStderr: '', durationMs: 0 };
 
   const chunks: string[] = [];
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => chunks.push(d));
+  if (log === undefined) child.stdout?.setEncoding('utf8').on('data', (d: string) => chunks.push(d));
   let pending = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     pending += d;
@@ -90,8 +95,10 @@ export async function runSupervised(argv: string[], options: SupervisedOptions =
       unregisterGroup(pid);
     }
   }
+  await logged;
   if (pending !== '') onStderrLine(run, pending);
   if (options.logFile === undefined) run.output = chunks.join('');
+  if (log?.writeError !== undefined) run.logError = `could not write ${options.logFile}: ${log.writeError}`;
   run.durationMs = Date.now() - started;
   return run;
 }

@@ -3,8 +3,8 @@ import { errorMessage, TransportError } from '../../errors.ts';
 import type { OwnedResult } from '../../process/runOwned.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import type { SshEndpoint } from '../types.ts';
-import { rsyncArgs } from '../rsyncArgs.ts';
-import type { CopyOptions } from '../types.ts';
+import { PULL_ARGS, rsyncArgs, unsafeLinksIn } from '../rsyncArgs.ts';
+import type { CopyOptions, PullReport } from '../types.ts';
 import type { ControlMaster } from './ControlMaster.ts';
 import { excludeMatcher } from './excludeMatch.ts';
 import { normalizeRelative, planFileList } from './planFileList.ts';
@@ -53,26 +53,32 @@ export async function copyToMachine(ctx: CopyContext, localDir: string, guestDir
 
 /**
  * Bring `guestDir` back into `localDir`. Never deletes on the host; a folder that does not exist
- * in the machine is nothing to copy. With `files`, those paths (relative to guestDir) must exist.
+ * in the machine, or is a symlink there, is nothing to copy. Links inside stay links when they
+ * stay inside it; the others are left out and reported. With `files`, those paths (relative to
+ * guestDir) must exist.
  */
-export async function copyFromMachine(ctx: CopyContext, guestDir: string, localDir: string, options: CopyOptions = {}): Promise<void> {
+export async function copyFromMachine(ctx: CopyContext, guestDir: string, localDir: string, options: CopyOptions = {}): Promise<PullReport> {
   const what = `copy ${guestDir} out of the machine to ${localDir}`;
   await mkdir(localDir, { recursive: true });
   await ensureMaster(ctx, what, options.signal);
-  const probe = checked(await remoteShell(ctx.master, ctx.endpoint, 'if [ -d "$1" ]; then echo yes; else echo no; fi', [guestDir], withSignal(options.signal)), what, options.signal);
-  if (probe.stdout.trim() !== 'yes') return;
+  const script = 'd="${1%/}"; if [ -L "$d" ]; then printf "link\\t%s\\n" "$(readlink "$d")"; elif [ -d "$d" ]; then echo yes; else echo no; fi';
+  const probe = checked(await remoteShell(ctx.master, ctx.endpoint, script, [guestDir], withSignal(options.signal)), what, options.signal);
+  const answer = probe.stdout.trim();
+  if (answer.startsWith('link\t')) return { droppedLinks: [], sourceIsLink: `${guestDir} is a symlink in the machine (-> ${answer.slice(5)}): nothing was copied` };
+  if (answer !== 'yes') return { droppedLinks: [] };
   const source = `${rsyncHost(ctx.endpoint)}:${guestDir.replace(/\/+$/, '')}/`;
   let list: string | undefined;
   if (options.files !== undefined) {
     const excluded = excludeMatcher(options.exclude ?? []);
     const files = [...new Set(options.files.map(normalizeRelative))].filter((f) => !excluded(f, 'unknown'));
-    if (files.length === 0) return;
+    if (files.length === 0) return { droppedLinks: [] };
     list = files.join('\0');
   }
-  await rsync(ctx, [...rsyncArgs({ ...options, delete: false }, list !== undefined), source, `${localDir.replace(/\/+$/, '')}/`], what, options.signal, list);
+  const stdout = await rsync(ctx, [...rsyncArgs({ ...options, delete: false }, list !== undefined), ...PULL_ARGS, source, `${localDir.replace(/\/+$/, '')}/`], what, options.signal, list);
+  return { droppedLinks: unsafeLinksIn(stdout) };
 }
 
-async function rsync(ctx: CopyContext, args: string[], what: string, signal: AbortSignal | undefined, input?: string): Promise<void> {
+async function rsync(ctx: CopyContext, args: string[], what: string, signal: AbortSignal | undefined, input?: string): Promise<string> {
   const rsh = rshCommand(['ssh', ...ctx.master.clientOptions()]);
   const result = await runOwned('rsync', ['-e', rsh, ...args], {
     ...withSignal(signal),
@@ -85,6 +91,7 @@ async function rsync(ctx: CopyContext, args: string[], what: string, signal: Abo
     const hint = result.exitCode === 255 || result.exitCode === 12 ? ' (the ssh connection failed: is the machine up?)' : '';
     throw new TransportError(`${what} failed (rsync exit ${result.exitCode})${hint}: ${result.stderr.trim().slice(0, 2000)}`);
   }
+  return result.stdout;
 }
 
 async function ensureMaster(ctx: CopyContext, what: string, signal: AbortSignal | undefined): Promise<void> {

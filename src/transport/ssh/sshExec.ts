@@ -28,6 +28,7 @@ export async function execOverSsh(master: ControlMaster, endpoint: SshEndpoint, 
   const remote = supervisedCommand(command, options.cwd ?? endpoint.guestPath, env);
   const run = await runSupervised([...master.clientOptions(), sshHost(endpoint), remote], {
     ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
+    ...(options.logMaxBytes === undefined ? {} : { logMaxBytes: options.logMaxBytes }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -36,6 +37,7 @@ export async function execOverSsh(master: ControlMaster, endpoint: SshEndpoint, 
     durationMs: Date.now() - called,
     ...(run.startedAt === undefined ? {} : { startLatencyMs: run.startedAt - called }),
     ...(run.output === undefined ? {} : { output: run.output }),
+    ...(run.logError === undefined ? {} : { logError: run.logError }),
   };
   if (run.terminationReason === 'timeout') return { ...base, outcome: 'timedout' };
   if (run.terminationReason === 'cancel') return { ...base, outcome: 'cancelled' };
