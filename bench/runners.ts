@@ -60,7 +60,7 @@ export async function benchRunners(opts: { quick: boolean; repo: string | undefi
       process.stderr.write(`bench runners: cold vitest related ${row.file}\n`);
       row.vitestRelatedCold = await coldRelated(app, row.file, { eventsFile: path.join(tmp, 'related.jsonl'), args: VITEST_ARGS });
     }
-    Object.assign(vm, await measureVmwatch({ app, dir: tmp, home: `${repo}.vmwatch-home`, testPattern: TEST_PATTERN, setup: SETUP }, rows, edits, reps));
+    Object.assign(vm, await measureVmwatch({ app, dir: tmp, home: `${repo}.vmwatch-home`, rule: vmwatchRule(), setup: SETUP }, rows, edits, reps));
   } finally {
     edits.restore();
     rmSync(tmp, { recursive: true, force: true });
@@ -88,13 +88,21 @@ async function measureVitestWatch(app: string, tmp: string, rows: EditRow[], edi
   }
 }
 
+/**
+ * The discover rule vmwatch runs the tests with: the Vitest runner (batches, results per case), or,
+ * in a build without the Vitest adapter, a plain command per file (one file per machine).
+ */
+function vmwatchRule(): Record<string, unknown> {
+  const adapter = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/runners/vitest.ts');
+  if (existsSync(adapter)) return { pattern: TEST_PATTERN, runner: 'vitest' };
+  return { pattern: TEST_PATTERN, command: `npx --no-install vitest run ${VITEST_ARGS.join(' ')} {file}` };
+}
+
 /** Lets background work of the previous run (a pool's reverts, Vitest's bookkeeping) finish, as after a pause in typing. */
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 1500));
 
 async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits, reps: number): Promise<Record<string, unknown>> {
-  const adapter = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/runners/vitest.ts');
-  if (!existsSync(adapter)) return { skipped: 'this build has no Vitest runner adapter (src/runners/vitest.ts) yet' };
-  const figures: Record<string, unknown> = {};
+  const figures: Record<string, unknown> = { rule: setup.rule };
   const snapshotMs = await updateSnapshot(setup, writeVmwatchConfig(setup, POOL_SIZES[0]!));
   figures.snapshotUpdateMs = round(snapshotMs);
   for (const size of POOL_SIZES) {
@@ -128,7 +136,7 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
       await watch.stop();
       edits.restore();
     }
-    figures[key] = batchFigures(watched, watch.lines());
+    figures[key] = batchFigures(watched);
   }
   return figures;
 }

@@ -13,17 +13,18 @@ export interface VmwatchSetup {
   dir: string;
   /** VMWATCH_HOME: snapshot and pool state, kept between benchmark runs. */
   home: string;
-  testPattern: string;
+  /** The discover rule for the app's tests. */
+  rule: Record<string, unknown>;
   setup: string[];
 }
 
-/** A sandbox pool of `size` over the app, every test file of the pattern run by vitest in batches. */
+/** A sandbox pool of `size` over the app, its tests found by `rule`. */
 export function writeVmwatchConfig(s: VmwatchSetup, size: number): string {
   const file = path.join(s.dir, `vmwatch-${size}.config.json`);
   const config = {
     root: s.app,
     setup: s.setup,
-    discover: [{ pattern: s.testPattern, runner: 'vitest' }],
+    discover: [s.rule],
     watch: { ignore: ['node_modules/**', 'dist/**'] },
     pool: { provider: 'sandbox', size, name: 'bench-runners', snapshot: 'bench-runners-ready' },
     notify: false,
@@ -64,11 +65,12 @@ export interface WatchedRun {
 
 /** `vmwatch watch` with its debug log parsed; `timeEdit` saves and waits for that run's summary.json. */
 export class VmwatchWatch {
-  readonly #s: VmwatchSetup;
+  /** Where runs write summary.json: artifacts' `into` is relative to the config file. */
+  readonly #runs: string;
   readonly #cli: LoggedCli;
 
   constructor(s: VmwatchSetup, configFile: string) {
-    this.#s = s;
+    this.#runs = path.join(path.dirname(configFile), 'test-runs');
     this.#cli = startLoggedCli(['watch', '--config', configFile], { VMWATCH_HOME: s.home });
   }
 
@@ -81,7 +83,7 @@ export class VmwatchWatch {
     const savedAt = save();
     const start = await this.#cli.waitLine(from, isRunStart, timeoutMs);
     const runId = String(start.line.runId);
-    const file = path.join(this.#s.app, 'test-runs', runId, 'summary.json');
+    const file = path.join(this.#runs, runId, 'summary.json');
     const deadline = Date.now() + timeoutMs;
     while (!existsSync(file)) {
       if (this.#cli.cli.child.exitCode !== null) throw new Error(`vmwatch watch exited:\n${this.#cli.cli.stderr().slice(-3000)}`);
@@ -98,11 +100,6 @@ export class VmwatchWatch {
     }
     const finished = this.#cli.lines.slice(start.index).filter((l) => l.msg === 'test finished') as WatchedRun['finished'];
     return { ms: Date.parse(summary.finishedAt) - savedAt, summary, finished };
-  }
-
-  /** The debug log lines so far (for counters the benchmark reads). */
-  lines(): LogLine[] {
-    return this.#cli.lines;
   }
 
   async stop(): Promise<void> {
