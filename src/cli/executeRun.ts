@@ -11,6 +11,7 @@ import type { TestJob } from '../schedule/types.ts';
 import { orderTests, type OrderHistory } from '../select/orderTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 import type { OpenPool } from './openPool.ts';
+import { testEnv } from '../config/testEnv.ts';
 
 const log = logger('run');
 
@@ -41,7 +42,7 @@ export interface ExecuteRunOptions {
 export function orderJobs(plan: Plan, testCases: Map<string, TestCase>, history: OrderHistory): TestJob[] {
   const jobs = plan.tests.flatMap((t) => {
     const test = testCases.get(t.id);
-    return test ? [{ test, reasons: t.reasons }] : [];
+    return test ? [{ test, reasons: t.reasons, ...(t.cases ? { cases: t.cases } : {}) }] : [];
   });
   return orderTests(jobs, (job) => job.test.id, history);
 }
@@ -58,7 +59,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     artifactsDir: config.artifacts.dir,
     into: config.artifactsInto,
     excludes: opened.excludes,
-    env: config.pool.env,
+    env: testEnv(config.pool),
     defaultTimeoutMs: 10 * 60_000,
     jobs,
     changedFiles: plan.changedFiles,
@@ -83,7 +84,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   });
   progress.clear();
   options.out.write(`${formatRunSummary(outcome.summary, { color: options.color })}\n`);
-  options.store.record(outcome.summary);
+  for (const flip of options.store.record(outcome.summary)) {
+    options.out.write(`~ flaky case: ${flip.id} › ${flip.name} (${flip.from}, now ${flip.to}, with no change in between)\n`);
+  }
   options.onSummary?.(outcome.summary);
   await options.notifier.notifyRun(outcome.summary, previous, outcome.runDir);
   return outcome;

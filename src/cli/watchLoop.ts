@@ -162,7 +162,7 @@ export class WatchLoop {
       case 'rerunFailed': {
         const failing = this.#store.failing().filter((id) => this.#testCases.some((t) => t.id === id));
         if (failing.length === 0) this.#out.write('no failing tests to rerun\n');
-        else this.#submit(tests(failing, 'rerun failed (f)'), 'user');
+        else this.#submit(this.#onlyFailedCases(tests(failing, 'rerun failed (f)')), 'user');
         break;
       }
       case 'rerunLast':
@@ -179,6 +179,18 @@ export class WatchLoop {
       default:
         break;
     }
+  }
+
+  /** `f` on a runner that can filter: only the cases that failed last time (a file that failed outside any case runs whole). */
+  #onlyFailedCases(plan: Plan): Plan {
+    const tests = plan.tests.map((t) => {
+      const test = this.#testCases.find((c) => c.id === t.id);
+      const cases = this.#store.failedCases(t.id);
+      const rule = test?.rule === undefined ? undefined : this.#config.discover[test.rule];
+      const canFilter = rule?.runner !== undefined && rule.runner !== 'command';
+      return canFilter && cases.length > 0 ? { ...t, cases } : t;
+    });
+    return { ...plan, tests };
   }
 
   /** Apply the `p` filter, then hand the plan to the scheduler and say what became of it. */

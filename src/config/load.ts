@@ -7,6 +7,7 @@ import { logger } from '../log.ts';
 import { formatIssues } from './formatIssues.ts';
 import { TART_VMS_PER_HOST, tartHostLimitProblem } from './hostLimit.ts';
 import { parseMemoryMb } from './parseMemory.ts';
+import { portMapProblem } from './portMap.ts';
 import { applyProviderShares } from './providerShares.ts';
 import { fromReferenceConfig, isReferenceConfig, referenceConfigSchema } from './referenceConfig.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
@@ -71,6 +72,8 @@ function parseOrThrow(file: string, raw: unknown): ParsedConfig {
   if (!parsed.success) throw invalid(file, formatIssues(parsed.error.issues));
   const shareProblems = applyProviderShares((raw as { pool?: unknown }).pool, parsed.data.pool);
   if (shareProblems.length > 0) throw invalid(file, shareProblems);
+  const ports = portMapProblem(parsed.data.pool.size, parsed.data.pool.ports);
+  if (ports !== null) throw invalid(file, [ports]);
   return parsed.data;
 }
 

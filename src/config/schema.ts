@@ -64,6 +64,10 @@ const discoverSchema = z
     junit: z.string().min(1).optional(),
     /** Vitest: typecheck is on, so a type-only change can change the result. */
     typecheck: z.boolean().optional(),
+    /** Known runners: extra arguments for the runner, before the files (e.g. ["--import", "tsx"] for node-test). */
+    args: z.array(z.string()).optional(),
+    /** pytest and unittest: the Python interpreter (default "python3"). */
+    python: z.string().min(1, 'a Python interpreter, e.g. "python3" or ".venv/bin/python"').optional(),
     /** Run the selected files of this rule in batches, one runner process per machine (false: one file per machine). */
     batch: z.boolean().default(true),
     ignore: globList.default([]),
@@ -127,6 +131,8 @@ const poolSchema = z
     keepWarm: z.boolean().default(false),
     /** Env passed to every test command. */
     env: z.record(z.string(), z.string()).default({}),
+    /** Names of vmwatch's own environment variables passed on to every test command (nothing else of it is). */
+    passEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits and _, not starting with a digit)')).default([]),
     /** Orchard: the controller and service account (see orchardSchema.ts). */
     orchard: orchardSchema.optional(),
     /** A hybrid pool: [{ provider, size }], slots handed out in this order (replaces provider and size). */
@@ -163,7 +169,7 @@ export const configSchema = z
     discover: z.array(discoverSchema).default([]),
     triggers: triggersSchema.default({ runAll: DEFAULT_RUN_ALL, map: [] }),
     select: selectSchema.default({ persistGraph: true }),
-    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000, keepWarm: false }),
+    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, passEnv: [], password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000, keepWarm: false }),
     artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
     notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5_000 }),
     /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */

@@ -1,5 +1,6 @@
 import { PoolError, errorMessage } from '../errors.ts';
 import { logger } from '../log.ts';
+import { portMap } from '../transport/portMap.ts';
 import type { Endpoint } from '../transport/types.ts';
 import { isPoolMachine, machineName, machinePrefix } from './machineNames.ts';
 import { PoolLock } from './poolLock.ts';
@@ -194,8 +195,8 @@ export class VMPool {
 
   /** Open the leased machine's port forwards; when a host port is taken, give the machine back and say which. */
   async #forward(vm: VM): Promise<VM> {
-    const pairs = this.#opts.ports.map((guestPort) => ({ hostPort: vm.index * 10_000 + guestPort, guestPort }));
     try {
+      const pairs = portMap(vm.index, this.#opts.ports);
       await vm.transport.forwardPorts?.(pairs);
       return vm;
     } catch (err) {

@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.ts';
 import { logger as moduleLogger, type Logger } from '../log.ts';
 import { CommandSink } from './commandSink.ts';
 import { DesktopSink } from './desktopSink.ts';
+import { failureLabels } from './failedCases.ts';
 import type { Notification, NotificationSink, RunSummary, TestStatus } from './types.ts';
 
 const FAILING: ReadonlySet<TestStatus> = new Set(['failed', 'error', 'timedout']);
@@ -18,11 +19,13 @@ export function buildNotification(summary: RunSummary, previous: ReadonlyMap<str
     const status = previous.get(id);
     return status !== undefined && FAILING.has(status);
   };
-  const failing = summary.tests.filter((test) => FAILING.has(test.status)).map((test) => test.id);
+  const failingTests = summary.tests.filter((test) => FAILING.has(test.status));
+  const failing = failingTests.map((test) => test.id);
   const flaky = summary.tests.filter((test) => test.status === 'flaky').map((test) => test.id);
   if (failing.length > 0) {
-    const fresh = failing.filter((id) => !wasFailing(id));
-    const still = failing.filter(wasFailing);
+    // Named by their failing cases where the runner reported them: `a.test.ts › parses url — expected 1 to be 2`.
+    const fresh = failingTests.filter((test) => !wasFailing(test.id)).flatMap(failureLabels);
+    const still = failingTests.filter((test) => wasFailing(test.id)).flatMap(failureLabels);
     const noun = failing.length === 1 ? 'test' : 'tests';
     return { kind: 'failure', title: `vmwatch: ${failing.length} ${noun} failed`, body: listGroups([['new', fresh], ['still failing', still], ['flaky', flaky]]) };
   }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { logger } from '../log.ts';
 import type { OrderHistory } from '../select/orderTests.ts';
-import { TestHistory } from '../select/testHistory.ts';
+import { TestHistory, type FlippedCase } from '../select/testHistory.ts';
 import type { RunSummary, TestStatus } from './types.ts';
 
 const log = logger('results');
@@ -15,6 +15,8 @@ const log = logger('results');
 export class ResultsStore implements OrderHistory {
   readonly #into: string;
   readonly #last = new Map<string, TestStatus>();
+  /** Per test, the cases that failed in its last run (runners that report cases). */
+  readonly #failedCases = new Map<string, string[]>();
   readonly #history: TestHistory | undefined;
 
   constructor(into: string, options: { root?: string } = {}) {
@@ -51,14 +53,23 @@ export class ResultsStore implements OrderHistory {
     return new Map(this.#last);
   }
 
-  record(summary: RunSummary): void {
+  /** Adds a run; returns the cases that flipped although no file had changed (flaky). */
+  record(summary: RunSummary): FlippedCase[] {
     for (const test of summary.tests) {
-      if (test.status !== 'cancelled') this.#last.set(test.id, test.status);
+      if (test.status === 'cancelled') continue;
+      this.#last.set(test.id, test.status);
+      // A run filtered to some cases says nothing of the others: those it ran replace theirs.
+      const failed = (test.cases ?? []).filter((c) => c.status === 'failed').map((c) => c.name);
+      const ran = new Set((test.cases ?? []).map((c) => c.name));
+      const before = (this.#failedCases.get(test.id) ?? []).filter((name) => !ran.has(name));
+      this.#failedCases.set(test.id, test.status === 'passed' ? [] : [...before, ...failed]);
     }
     if (this.#history !== undefined) {
-      this.#history.record(summary.tests);
+      const flipped = this.#history.record(summary.tests, { unchanged: summary.changedFiles.length === 0 });
       this.#history.save().catch((err: unknown) => log.warn({ err }, 'could not save the test history'));
+      return flipped;
     }
+    return [];
   }
 
   isFailing(id: string): boolean {
@@ -68,6 +79,11 @@ export class ResultsStore implements OrderHistory {
 
   expectedMs(id: string): number | undefined {
     return this.#history?.expectedMs(id);
+  }
+
+  /** The cases of `id` that failed last time (empty when none is known: rerun the whole file). */
+  failedCases(id: string): string[] {
+    return this.#failedCases.get(id) ?? [];
   }
 
   failing(): string[] {

@@ -1,4 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
+import { caseLine, failedCases, firstLine } from './failedCases.ts';
 import type { RunSummary, TestResult, TestStatus } from './types.ts';
 
 export interface FormatOptions {
@@ -41,7 +42,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** One line per finished test: `✓ passed  src/money.test.ts  0.8s  [vmwatch-demo-1]`. */
+/**
+ * One line per finished test: `✓ passed  src/money.test.ts  0.8s  [vmwatch-demo-1]`, and under a
+ * failed one, a line per failing case with the first line of its message.
+ */
 export function formatTestLine(result: TestResult, options: FormatOptions = {}): string {
   const status = STATUS[result.status];
   const parts = [
@@ -51,12 +55,16 @@ export function formatTestLine(result: TestResult, options: FormatOptions = {}):
   ];
   if (result.vm !== null) parts.push(paint(`[${result.vm}]`, 'dim', options));
   if (result.status === 'error' && result.error) parts.push(paint(firstLine(result.error), 'red', options));
-  return parts.join('  ');
+  const lines = [parts.join('  ')];
+  const cases = failedCases(result);
+  for (const c of cases.slice(0, MAX_CASE_LINES)) lines.push(`    ${paint('✗', 'red', options)} ${caseLine(c)}`);
+  if (cases.length > MAX_CASE_LINES) lines.push(paint(`    and ${cases.length - MAX_CASE_LINES} more failing case(s)`, 'dim', options));
+  if (result.status === 'failed' && cases.length === 0 && result.error) lines.push(`    ${paint(firstLine(result.error), 'red', options)}`);
+  return lines.join('\n');
 }
 
-function firstLine(text: string): string {
-  return text.trim().split('\n', 1)[0] ?? '';
-}
+/** Failing cases listed under a failed test's line; the rest are counted. */
+const MAX_CASE_LINES = 5;
 
 export interface SummaryFormatOptions extends FormatOptions {
   /** Paths in the hint are shown relative to this when inside it (default: process.cwd()). */

@@ -64,6 +64,10 @@ export interface RunnerRule {
   junit?: string;
   /** Vitest: typecheck enabled (a type change can change the result). */
   typecheck?: boolean;
+  /** Known runners: extra arguments for the runner, before the files (e.g. `['--import', 'tsx']` for `node --test`). */
+  args?: string[];
+  /** pytest and unittest: the Python interpreter to run (default `python3`). */
+  python?: string;
 }
 
 export interface RunnerAdapter {
@@ -72,6 +76,11 @@ export interface RunnerAdapter {
   typechecks(rule: RunnerRule): boolean;
   /** Whether `cases` in BatchOptions is honoured (rerun only the failed cases). */
   canFilterCases(rule: RunnerRule): boolean;
+  /**
+   * Whether this rule's files must run one per batch: its results cannot be told apart per file
+   * (a `command` without `{files}`, or without a JUnit file, has only one exit code).
+   */
+  needsOneFilePerBatch(rule: RunnerRule): boolean;
   /** The command that runs `files` (root-relative) in one process. */
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand;
   /**

@@ -117,8 +117,11 @@ function files(unit: WorkUnit): string[] {
 
 function commandFor(unit: WorkUnit, ctx: RunContext): { command: string; env?: Record<string, string> } {
   if (unit.rule === undefined) return { command: unit.jobs[0]!.test.command };
-  const cases = unit.jobs.length === 1 ? unit.jobs[0]!.cases : undefined;
-  return adapterFor(unit.rule.runner).batchCommand(unit.rule, files(unit), { resultsDir: RESULTS_DIR, ...(cases ? { cases } : {}) });
+  // Filter to cases only when every file asks for some (the runner may then run a same-named case elsewhere too).
+  const adapter = adapterFor(unit.rule.runner);
+  const filtered = adapter.canFilterCases(unit.rule) && unit.jobs.every((job) => job.cases !== undefined && job.cases.length > 0);
+  const cases = filtered ? [...new Set(unit.jobs.flatMap((job) => job.cases ?? []))] : undefined;
+  return adapter.batchCommand(unit.rule, files(unit), { resultsDir: RESULTS_DIR, ...(cases ? { cases } : {}) });
 }
 
 /** A plain command: its exit code is its result. */

@@ -5,6 +5,15 @@ export interface HistoryEntry {
   id: string;
   status: string;
   durationMs: number;
+  /** Its cases, when its runner reported them. */
+  cases?: ReadonlyArray<{ name: string; status: string; durationMs: number }>;
+}
+
+interface CaseRecord {
+  status: string;
+  durations: number[];
+  /** Times it went from passed to failed or back in a run where no file had changed. */
+  flips?: number;
 }
 
 interface TestRecord {
@@ -12,6 +21,15 @@ interface TestRecord {
   status: string;
   /** The latest durations, newest last (at most KEEP). */
   durations: number[];
+  cases?: Record<string, CaseRecord>;
+}
+
+/** A case that changed between passed and failed although nothing had changed: flaky. */
+export interface FlippedCase {
+  id: string;
+  name: string;
+  from: string;
+  to: string;
 }
 
 interface HistoryFile {
@@ -70,12 +88,34 @@ export class TestHistory {
     return durations.length % 2 === 1 ? durations[mid] : ((durations[mid - 1] as number) + (durations[mid] as number)) / 2;
   }
 
-  record(entries: readonly HistoryEntry[]): void {
+  /**
+   * Adds a run's results. `unchanged`: no file changed before this run (a rerun asked for by the
+   * user), so a case that flips between passed and failed is flaky; those cases are returned.
+   */
+  record(entries: readonly HistoryEntry[], options: { unchanged?: boolean } = {}): FlippedCase[] {
+    const flipped: FlippedCase[] = [];
     for (const entry of entries) {
       if (entry.status === 'cancelled') continue;
-      const durations = [...(this.#tests.get(entry.id)?.durations ?? []), Math.max(0, Math.round(entry.durationMs))].slice(-KEEP);
-      this.#tests.set(entry.id, { status: entry.status, durations });
+      const before = this.#tests.get(entry.id);
+      const durations = [...(before?.durations ?? []), Math.max(0, Math.round(entry.durationMs))].slice(-KEEP);
+      const cases: Record<string, CaseRecord> = { ...before?.cases };
+      for (const c of entry.cases ?? []) {
+        const old = cases[c.name];
+        const flip = options.unchanged === true && old !== undefined && isVerdict(old.status) && isVerdict(c.status) && old.status !== c.status;
+        if (flip) flipped.push({ id: entry.id, name: c.name, from: old.status, to: c.status });
+        const flips = (old?.flips ?? 0) + (flip ? 1 : 0);
+        cases[c.name] = { status: c.status, durations: [...(old?.durations ?? []), Math.max(0, Math.round(c.durationMs))].slice(-KEEP), ...(flips > 0 ? { flips } : {}) };
+      }
+      this.#tests.set(entry.id, { status: entry.status, durations, ...(Object.keys(cases).length > 0 ? { cases } : {}) });
     }
+    return flipped;
+  }
+
+  /** Cases seen flipping without a change, with how often. */
+  flakyCases(): Array<{ id: string; name: string; flips: number }> {
+    return [...this.#tests].flatMap(([id, record]) =>
+      Object.entries(record.cases ?? {}).flatMap(([name, c]) => (c.flips ? [{ id, name, flips: c.flips }] : [])),
+    );
   }
 
   /** Writes the file (one save at a time, each atomic). */
@@ -84,6 +124,10 @@ export class TestHistory {
     this.#saving = this.#saving.catch(() => {}).then(() => writeState(this.#root, FILE, snapshot));
     return this.#saving;
   }
+}
+
+function isVerdict(status: string): boolean {
+  return status === 'passed' || status === 'failed';
 }
 
 function isRecord(value: unknown): value is TestRecord {

@@ -20,6 +20,8 @@ export interface SelectedTest {
   id: string;
   /** Why it runs, shortest first, e.g. `imports src/money.ts via src/ledger.ts`, `changed`, `runAll trigger package.json`. */
   reasons: string[];
+  /** Only these cases (full names), where the runner can filter: `f` reruns the failed cases alone. */
+  cases?: string[];
 }
 
 /** What `select --json` prints (DESIGN.md §2) plus the files no rule covered. */

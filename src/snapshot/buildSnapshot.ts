@@ -13,6 +13,7 @@ import { writeSnapshotMeta, type SnapshotMeta } from './meta.ts';
 import { snapshotStatus } from './status.ts';
 import { installKeyWhenUp } from './installKeyWhenUp.ts';
 import { ensurePoolKey } from '../transport/ssh/poolKey.ts';
+import { testEnv } from '../config/testEnv.ts';
 
 export interface BuildSnapshotOptions {
   config: ResolvedConfig;
@@ -94,7 +95,8 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
         const result = await transport.exec(command, {
           logFile,
           network: true,
-          env: { ...(sandbox ? { npm_config_cache: cache } : {}), npm_config_update_notifier: 'false', CI: 'true' },
+          // pool.env and pool.passEnv (e.g. HTTPS_PROXY) reach setup too: nothing else of vmwatch's environment does.
+          env: { ...testEnv(config.pool), ...(sandbox ? { npm_config_cache: cache } : {}), npm_config_update_notifier: 'false', CI: 'true' },
           ...(sandbox ? { writableHostDirs: [cache] } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });

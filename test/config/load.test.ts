@@ -73,6 +73,16 @@ describe('loadConfig', () => {
     expect(message).toMatch(/pool\.size: .*expected number/);
   });
 
+  it('refuses, at load, a pool whose last machine would forward a port past 65535, naming pool.size and pool.ports', async () => {
+    const file = write('watch.config.json', JSON.stringify({ root: './app', pool: { provider: 'sandbox', size: 7, ports: [3030, 5173] } }));
+    const message = await failure(file);
+    expect(message).toContain(file);
+    expect(message).toMatch(/pool\.size \/ pool\.ports: machine 7's port 5173 would be forwarded to host port 75173/);
+    expect(message).toContain('pool.size ≤ 6');
+    const fits = write('ok.config.json', JSON.stringify({ root: './app', pool: { provider: 'sandbox', size: 6, ports: [3030, 5173] } }));
+    await expect(loadConfig({ file: fits })).resolves.toMatchObject({ pool: { size: 6 } });
+  });
+
   it('names the allowed values for an unknown provider', async () => {
     const file = write('watch.config.json', JSON.stringify({ root: './app', pool: { provider: 'docker' } }));
     expect(await failure(file)).toMatch(/pool\.provider: expected one of "auto", "sandbox", "tart", "orchard"/);
@@ -87,6 +97,14 @@ describe('loadConfig', () => {
     const message = await failure(write('c.json', JSON.stringify({ root: './app', tests: [{ id: 'x' }], poool: 1 })));
     expect(message).toMatch(/tests\[0\]\.command: /);
     expect(message).toMatch(/poool: unknown field/);
+  });
+
+  it('pool.passEnv: a list of variable names, [] by default; a bad name is named with its index', async () => {
+    write('watch.config.json', JSON.stringify({ root: './app' }));
+    expect((await loadConfig({ cwd: dir })).pool.passEnv).toEqual([]);
+    const message = await failure(write('d.json', JSON.stringify({ root: './app', pool: { passEnv: ['CI', 'NOT-A-NAME'] } })));
+    expect(message).toMatch(/pool\.passEnv\[1\]: an environment variable name/);
+    expect(await failure(write('e.json', JSON.stringify({ root: './app', pool: { passEnv: 'CI' } })))).toMatch(/pool\.passEnv: .*expected array/);
   });
 
   it('reports a config file that throws', async () => {

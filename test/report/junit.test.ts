@@ -56,3 +56,41 @@ describe('junitXml', () => {
     expect(byName['gone']!.out).toContain(path.join(dir, 'gone', 'output.log'));
   });
 });
+
+describe('junitXml with cases', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes one testcase per case the runner reported, named within its file, and counts cases', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'vmwatch-junit-'));
+    const base = { exitCode: 1, durationMs: 900, vm: 'm-1', reasons: ['changed'], artifactsDir: dir };
+    const summary: RunSummary = {
+      runId: 'r1',
+      startedAt: '2026-11-26T12:00:00.000Z',
+      finishedAt: '2026-11-26T12:00:01.000Z',
+      changedFiles: [],
+      passed: 0,
+      failed: 1,
+      tests: [
+        {
+          ...base,
+          id: 'src/utils.test.ts',
+          status: 'failed',
+          cases: [
+            { name: 'url › parses url', status: 'failed', durationMs: 12, failure: { message: 'expected 1 to be 2\n\n- Expected\n+ Received', stack: 'AssertionError: expected 1 to be 2\n    at src/utils.test.ts:7:5', location: { file: 'src/utils.test.ts', line: 7 } } },
+            { name: 'url › keeps <query> & hash', status: 'passed', durationMs: 3 },
+            { name: 'later', status: 'todo', durationMs: 0 },
+          ],
+        },
+      ],
+    };
+    const { suites, cases } = parse(await junitXml(summary));
+    expect(suites).toMatchObject({ tests: '3', failures: '1', errors: '0', skipped: '1' });
+    expect(cases.map((c) => [c.attrs['classname'], c.attrs['name'], c.outcome, c.message])).toEqual([
+      ['src/utils.test.ts', 'url › parses url', 'failure', 'expected 1 to be 2'],
+      ['src/utils.test.ts', 'url › keeps <query> & hash', null, null],
+      ['src/utils.test.ts', 'later', 'skipped', 'todo'],
+    ]);
+    expect(cases[0]!.text).toContain('at src/utils.test.ts:7');
+  });
+});

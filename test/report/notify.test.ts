@@ -78,6 +78,16 @@ describe('buildNotification', () => {
     expect(notification?.body).toBe('fixed: t0, t1, t2, t3, t4, t5, t6, t7 · and 2 more');
   });
 
+  it('names failing tests by their failing cases and messages where the runner reported them', () => {
+    const summary = run([['src/utils.test.ts', 'failed'], ['suite', 'failed']]);
+    summary.tests[0]!.cases = [
+      { name: 'url › parses url', status: 'failed', durationMs: 3, failure: { message: 'expected 1 to be 2\n- Expected' } },
+      { name: 'url › other', status: 'passed', durationMs: 1 },
+    ];
+    const n = buildNotification(summary, before([['suite', 'failed']]));
+    expect(n?.body).toBe('new: src/utils.test.ts › url › parses url — expected 1 to be 2 · still failing: suite');
+  });
+
   it('says nothing when all pass and nothing was failing, or nothing ran', () => {
     expect(buildNotification(run([['a', 'passed'], ['b', 'cancelled']]), before([['a', 'passed']]))).toBeNull();
     expect(buildNotification(run([['a', 'passed']]), before([['other', 'failed']]))).toBeNull();

@@ -89,4 +89,24 @@ describe('formatRunSummary', () => {
     const colored = formatRunSummary(summary([result('a', 'passed')]), { cwd: '/app', color: true });
     expect(colored).toBe('\x1b[32m✓\x1b[39m 1 test: \x1b[32m1 passed\x1b[39m in 12.3s\x1b[2m · details: test-runs/r7\x1b[22m');
   });
+
+  it('lists the failing cases under a failed file with the first line of each message, at most five', () => {
+    const cases = Array.from({ length: 7 }, (_, i) => ({ name: `url › case ${i}`, status: 'failed' as const, durationMs: 1, failure: { message: `\nexpected ${i} to be 2\nmore` } }));
+    const line = formatTestLine(result('src/utils.test.ts', 'failed', { exitCode: 1, cases: [{ name: 'ok', status: 'passed', durationMs: 1 }, ...cases] }));
+    expect(line.split('\n')).toEqual([
+      '✗ failed  src/utils.test.ts  0.8s  [vmwatch-demo-1]',
+      '    ✗ url › case 0 — expected 0 to be 2',
+      '    ✗ url › case 1 — expected 1 to be 2',
+      '    ✗ url › case 2 — expected 2 to be 2',
+      '    ✗ url › case 3 — expected 3 to be 2',
+      '    ✗ url › case 4 — expected 4 to be 2',
+      '    and 2 more failing case(s)',
+    ]);
+  });
+
+  it('tells why a file failed without a failing case (its runner could not load it)', () => {
+    const line = formatTestLine(result('src/broken.test.ts', 'failed', { exitCode: 1, cases: [], error: 'SyntaxError: Unexpected token\n  at x' }));
+    expect(line.split('\n')).toEqual(['✗ failed  src/broken.test.ts  0.8s  [vmwatch-demo-1]', '    SyntaxError: Unexpected token']);
+  });
 });
+

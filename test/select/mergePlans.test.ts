@@ -17,4 +17,16 @@ describe('mergePlans', () => {
       uncovered: ['x.md'],
     });
   });
+
+  it('keeps a case filter only when every plan asks for cases of that test, and then unions them', () => {
+    const plan = (tests: Array<{ id: string; reasons: string[]; cases?: string[] }>) => ({ changedFiles: [], all: false, tests, uncovered: [] });
+    const merged = mergePlans(
+      plan([{ id: 'a', reasons: ['f'], cases: ['x'] }, { id: 'b', reasons: ['f'], cases: ['y'] }]),
+      plan([{ id: 'a', reasons: ['f'], cases: ['z', 'x'] }, { id: 'b', reasons: ['changed'] }]),
+    );
+    expect(merged.tests).toEqual([
+      { id: 'a', reasons: ['f'], cases: ['x', 'z'] },
+      { id: 'b', reasons: ['f', 'changed'] },
+    ]);
+  });
 });

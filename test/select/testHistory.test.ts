@@ -61,3 +61,33 @@ describe('TestHistory', () => {
     expect(JSON.parse(readFileSync(path.join(dir.dir, '.vmwatch/history.json'), 'utf8'))).toEqual({ format: 'history-v1', tests: { a: { status: 'passed', durations: [1] } } });
   });
 });
+
+describe('TestHistory per case', () => {
+  it('keeps per-case statuses and durations, and calls a case flaky when it flips in a run with no change', async () => {
+    const dir = tempDir();
+    const history = new TestHistory(dir.dir);
+    const entry = (one: string, two: string) => ({
+      id: 'a.test.ts',
+      status: one === 'failed' || two === 'failed' ? 'failed' : 'passed',
+      durationMs: 30,
+      cases: [
+        { name: 'one', status: one, durationMs: 10 },
+        { name: 'two', status: two, durationMs: 20 },
+      ],
+    });
+    expect(history.record([entry('passed', 'passed')])).toEqual([]);
+    // a file changed: a new failure is the change's doing, not flakiness
+    expect(history.record([entry('failed', 'passed')], { unchanged: false })).toEqual([]);
+    // nothing changed, and 'one' passes again: flaky
+    expect(history.record([entry('passed', 'passed')], { unchanged: true })).toEqual([{ id: 'a.test.ts', name: 'one', from: 'failed', to: 'passed' }]);
+    // skipped is no verdict: no flip
+    expect(history.record([entry('skipped', 'passed')], { unchanged: true })).toEqual([]);
+    expect(history.flakyCases()).toEqual([{ id: 'a.test.ts', name: 'one', flips: 1 }]);
+    await history.save();
+    const saved = JSON.parse(readFileSync(path.join(dir.dir, '.vmwatch', 'history.json'), 'utf8'));
+    expect(saved.tests['a.test.ts'].cases.two).toEqual({ status: 'passed', durations: [20, 20, 20, 20] });
+    const reloaded = new TestHistory(dir.dir);
+    await reloaded.load();
+    expect(reloaded.flakyCases()).toEqual([{ id: 'a.test.ts', name: 'one', flips: 1 }]);
+  });
+});

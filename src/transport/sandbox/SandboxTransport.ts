@@ -4,28 +4,45 @@ import type { SandboxEndpoint } from '../types.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { rsyncArgs } from '../rsyncArgs.ts';
 import type { CopyOptions, ExecOptions, ExecResult, Transport } from '../types.ts';
-import { bwrapArgs, hostViewWithHole } from './bwrapArgs.ts';
+import { bwrapArgs } from './bwrapArgs.ts';
+import { GROUP_FD, PASSWD_FD, passwdFiles, sandboxRoot } from './sandboxRoot.ts';
 import { guestToMerged, MOUNT_FAILED_EXIT, namespaceCommand } from './namespaceCommand.ts';
 import { readBwrapStatus } from './bwrapStatus.ts';
 
+/** Host variables a command gets besides what the caller passes (pool.env, pool.passEnv, VMWATCH_*). */
+const HOST_ENV = ['PATH', 'LANG', 'TERM'];
+
+/** Feeds the machine's /etc/passwd and /etc/group to bwrap on their fds, then runs bwrap. */
+const WITH_PASSWD = `p="$1"; g="$2"; shift 2; exec "$@" ${PASSWD_FD}<<P ${GROUP_FD}<<G\n$p\nP\n$g\nG\n`;
+
+/** The whole environment of a command in the machine: nothing of the host's but HOST_ENV. */
+export function sandboxEnv(hostname: string, extra: Record<string, string> = {}, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin' };
+  for (const name of HOST_ENV) {
+    const value = hostEnv[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, HOME: '/tmp', TMPDIR: '/tmp', VMWATCH_MACHINE: hostname, ...extra };
+}
+
 /**
  * exec and copies for a sandbox machine. Each call runs in its own mount namespace with the
- * machine's overlay mounted; exec adds bubblewrap (own pid, net, ipc and uts namespaces, host
- * root read-only). Killing the call's process group ends everything it started: the pid
- * namespace dies with bwrap, the mount with the namespace.
+ * machine's overlay mounted; exec adds bubblewrap (bwrapArgs.ts: an unprivileged user in its own
+ * namespaces, over a minimal read-only root, sandboxRoot.ts). Killing the call's process group
+ * ends everything it started: the pid namespace dies with bwrap, the mount with the namespace.
  */
 export class SandboxTransport implements Transport {
   readonly #ep: SandboxEndpoint;
-  readonly #hostView: string[];
+  readonly #root: string[];
 
   constructor(endpoint: SandboxEndpoint) {
     this.#ep = endpoint;
-    this.#hostView = hostViewWithHole(endpoint.guestPath);
+    this.#root = sandboxRoot(endpoint.guestPath, process.env.PATH);
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult & { output?: string }> {
     const called = Date.now();
-    const env = { HOME: '/tmp', TMPDIR: '/tmp', VMWATCH_MACHINE: this.#ep.hostname, ...options.env };
+    const env = sandboxEnv(this.#ep.hostname, options.env);
     const bwrap = bwrapArgs(
       {
         guestPath: this.#ep.guestPath,
@@ -37,9 +54,11 @@ export class SandboxTransport implements Transport {
         writableHostDirs: options.writableHostDirs ?? [],
         statusFd: 3,
       },
-      this.#hostView,
+      this.#root,
     );
-    const { file, args } = namespaceCommand(this.#ep, ['bwrap', ...bwrap, '/bin/sh', '-c', command]);
+    const { passwd, group } = passwdFiles();
+    const argv = ['/bin/sh', '-c', WITH_PASSWD, 'sh', passwd.trimEnd(), group.trimEnd(), 'bwrap', ...bwrap, '/bin/sh', '-c', command];
+    const { file, args } = namespaceCommand(this.#ep, argv);
     let status: Promise<{ childStarted: number | null }> = Promise.resolve({ childStarted: null });
     const result = await runOwned(file, args, {
       output: options.logFile === undefined ? 'pipe' : { appendTo: options.logFile },

@@ -1,58 +1,5 @@
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import path from 'node:path';
-
-/** Host folders the sandbox never sees as they are: it gets fresh ones. */
-const FRESH: Record<string, string[]> = {
-  '/proc': ['--proc', '/proc'],
-  '/dev': ['--dev', '/dev', '--tmpfs', '/dev/shm'],
-  '/tmp': ['--tmpfs', '/tmp'],
-  '/var/tmp': ['--tmpfs', '/var/tmp'],
-};
-
-function mirrorEntry(hostPath: string): string[] {
-  const fresh = FRESH[hostPath];
-  if (fresh) return fresh;
-  let st;
-  try {
-    st = lstatSync(hostPath);
-  } catch {
-    return [];
-  }
-  if (st.isSymbolicLink()) return ['--symlink', readlinkSync(hostPath), hostPath];
-  if (st.isDirectory() || st.isFile()) return ['--ro-bind', hostPath, hostPath];
-  return [];
-}
-
-/**
- * The host's file system, read-only, with a hole at `guestPath`: every ancestor of guestPath that
- * exists on the host is rebuilt entry by entry (so nothing of the host is hidden), and guestPath
- * itself is left for the machine's tree. Works whether or not guestPath exists on the host, with
- * no change to the host.
- */
-export function hostViewWithHole(guestPath: string): string[] {
-  const parts = path.resolve(guestPath).split('/').filter(Boolean);
-  const args: string[] = [];
-  let dir = '/';
-  for (const part of parts) {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      break; // this level does not exist on the host: bwrap creates it in the sandbox's tmpfs
-    }
-    if (dir !== '/') args.push('--dir', dir);
-    for (const entry of entries.sort()) {
-      if (entry === part) continue;
-      args.push(...mirrorEntry(path.join(dir, entry)));
-    }
-    if (FRESH[path.join(dir, part)]) break;
-    dir = path.join(dir, part);
-  }
-  for (const fresh of Object.keys(FRESH)) {
-    if (!args.includes(fresh) && !path.resolve(guestPath).startsWith(`${fresh}/`)) args.push(...FRESH[fresh]!);
-  }
-  return args;
-}
+import { bwrapSupports } from './bwrapFeatures.ts';
+import { SANDBOX_GID, SANDBOX_UID } from './sandboxRoot.ts';
 
 export interface BwrapOptions {
   guestPath: string;
@@ -60,19 +7,31 @@ export interface BwrapOptions {
   mergedDir: string;
   hostname: string;
   cwd: string;
+  /** The command's whole environment: nothing else of the host's reaches it. */
   env: Record<string, string>;
   network: boolean;
   writableHostDirs: string[];
   statusFd?: number;
 }
 
-/** Full bwrap argv prefix (up to and including `--`) for running a command in the machine. */
-export function bwrapArgs(opts: BwrapOptions, hostView: string[]): string[] {
-  const args = [...hostView, '--bind', opts.mergedDir, opts.guestPath];
+/**
+ * Full bwrap argv prefix (up to and including `--`) for running a command in the machine, over
+ * `root` (sandboxRoot.ts). The command runs in its own user namespace as an unprivileged uid with
+ * no capabilities and no_new_privs (bwrap always sets it), cannot make further user namespaces
+ * (so it cannot regain capabilities to remount anything), and gets only `env`. Its own pid, ipc,
+ * uts and cgroup namespaces, and no network unless asked. Writable: the app tree, /tmp, /var/tmp,
+ * /dev/shm and `writableHostDirs`; the root itself is made read-only last.
+ */
+export function bwrapArgs(opts: BwrapOptions, root: string[]): string[] {
+  const args = [...root, '--bind', opts.mergedDir, opts.guestPath];
   for (const dir of opts.writableHostDirs) args.push('--bind', dir, dir);
-  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', opts.hostname);
+  args.push('--remount-ro', '/');
+  args.push('--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--cap-drop', 'ALL');
+  // bubblewrap 0.8+; without it a nested user namespace still finds every mount locked as it is.
+  if (bwrapSupports('--disable-userns')) args.push('--disable-userns');
+  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', opts.hostname);
   if (!opts.network) args.push('--unshare-net');
-  args.push('--die-with-parent', '--new-session', '--chdir', opts.cwd);
+  args.push('--die-with-parent', '--new-session', '--chdir', opts.cwd, '--clearenv');
   for (const [key, value] of Object.entries(opts.env)) args.push('--setenv', key, value);
   if (opts.statusFd !== undefined) args.push('--json-status-fd', String(opts.statusFd));
   args.push('--');

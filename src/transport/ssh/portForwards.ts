@@ -1,32 +1,16 @@
 import net from 'node:net';
-import { ConfigError, TransportError } from '../../errors.ts';
+import { TransportError } from '../../errors.ts';
 import type { ControlMaster } from './ControlMaster.ts';
 import type { PortForward } from '../types.ts';
 import { PortInUseError } from './PortInUseError.ts';
 
-export type PortPair = PortForward;
-
-/** The reference's port map: VM i's guest port p is on the host at i·10000 + p (VM 1: 13030, 15173, 13031). */
-export function portMap(vmIndex: number, ports: readonly number[]): PortPair[] {
-  return ports.map((guestPort) => {
-    const hostPort = vmIndex * 10_000 + guestPort;
-    if (!Number.isInteger(vmIndex) || vmIndex < 1 || guestPort < 1 || guestPort > 9999 || hostPort > 65_535) {
-      throw new ConfigError(
-        `pool.ports: port ${guestPort} of VM ${vmIndex} would be forwarded to host port ${hostPort}, which does not exist; ` +
-          'VM i\'s port p is forwarded to i·10000 + p, so ports must be below 10000 and that sum at most 65535 (fewer VMs or lower ports)',
-      );
-    }
-    return { hostPort, guestPort };
-  });
-}
-
 /** The `-L` spec: the host side on loopback only; `localhost` in the machine reaches IPv4 and IPv6 servers. */
-export function forwardSpec(pair: PortPair): string {
+export function forwardSpec(pair: PortForward): string {
   return `127.0.0.1:${pair.hostPort}:localhost:${pair.guestPort}`;
 }
 
 /** Throws PortInUseError when 127.0.0.1:hostPort cannot be bound (what ssh is about to do). */
-export async function assertPortFree(pair: PortPair): Promise<void> {
+export async function assertPortFree(pair: PortForward): Promise<void> {
   const server = net.createServer();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -42,7 +26,7 @@ export async function assertPortFree(pair: PortPair): Promise<void> {
 }
 
 /** Add one forward to the running master (`ssh -O forward -L …`). */
-export async function openForward(master: ControlMaster, pair: PortPair): Promise<void> {
+export async function openForward(master: ControlMaster, pair: PortForward): Promise<void> {
   await assertPortFree(pair);
   const result = await master.control('forward', ['-L', forwardSpec(pair)]);
   if (result.exitCode === 0) return;
@@ -53,7 +37,7 @@ export async function openForward(master: ControlMaster, pair: PortPair): Promis
 }
 
 /** Remove one forward (`ssh -O cancel -L …`); a master that is gone has none left. */
-export async function closeForward(master: ControlMaster, pair: PortPair): Promise<void> {
+export async function closeForward(master: ControlMaster, pair: PortForward): Promise<void> {
   if (master.pid === undefined) return;
   await master.control('cancel', ['-L', forwardSpec(pair)]);
 }

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { batchFileFor, fileResultOf, firstLine } from './results.ts';
+import { fileArg, resultsPath, shellQuote } from './shell.ts';
+import type { BatchCommand, BatchOptions, CaseResult, CaseStatus, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
+
+const REPORT = 'unittest.jsonl';
+
+/** The stdlib runner the machine runs with `python -c`: kept as a .py file beside this one. */
+const RUNNER_SCRIPT = readFileSync(new URL('./unittestRunner.py', import.meta.url), 'utf8');
+
+/** One line of the runner's results file. */
+interface UnittestRecord {
+  file: string;
+  durationMs: number;
+  error?: string;
+  cases: Array<{ name: string; status: CaseStatus; durationMs: number; failure?: { message: string; stack: string; line: number | null } }>;
+}
+
+/**
+ * unittest (stdlib): a small runner script imports each file as a module from the app folder
+ * (`tests/test_x.py` → `tests.test_x`, as `python -m unittest tests/test_x.py` does), runs its
+ * tests, and appends one JSON line per finished file, so files finished before a crash keep
+ * their results.
+ */
+export const unittestAdapter: RunnerAdapter = {
+  kind: 'unittest',
+  typechecks: () => false,
+  canFilterCases: () => true,
+  needsOneFilePerBatch: () => false,
+
+  batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
+    const words = [
+      shellQuote(rule.python ?? 'python3'),
+      ...(rule.args ?? []).map(shellQuote),
+      '-c',
+      shellQuote(RUNNER_SCRIPT),
+      shellQuote(resultsPath(options.resultsDir, REPORT)),
+      shellQuote(JSON.stringify(options.cases ?? [])),
+      ...files.map(fileArg),
+    ];
+    return { command: words.join(' ') };
+  },
+
+  async readResults(_rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>> {
+    let text: string;
+    try {
+      text = await readFile(path.join(localResultsDir, REPORT), 'utf8');
+    } catch {
+      return new Map();
+    }
+    const results = new Map<string, FileResult>();
+    for (const line of text.split('\n')) {
+      let record: UnittestRecord;
+      try {
+        record = JSON.parse(line) as UnittestRecord;
+      } catch {
+        continue; // empty, or cut off by a crash
+      }
+      const file = batchFileFor(record.file, files);
+      if (file === undefined) continue;
+      const cases = record.cases.map(
+        (c): CaseResult => ({
+          name: c.name,
+          status: c.status,
+          durationMs: c.durationMs,
+          ...(c.failure
+            ? { failure: { message: c.failure.message, stack: c.failure.stack, ...(c.failure.line === null ? {} : { location: { file, line: c.failure.line } }) } }
+            : {}),
+        }),
+      );
+      results.set(file, fileResultOf(file, cases, record.durationMs, record.error === undefined ? undefined : lastErrorLine(record.error)));
+    }
+    return results;
+  },
+};
+
+/** A traceback's exception line first (what a user acts on), then the traceback. */
+function lastErrorLine(traceback: string): string {
+  const lines = traceback.trimEnd().split('\n');
+  return `${lines.at(-1) ?? firstLine(traceback)}\n${traceback.trimEnd()}`;
+}
