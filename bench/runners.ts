@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Edits, pickEdits, type EditTarget } from './lib/pickEdits.ts';
 import { round, stats } from './lib/stats.ts';
+import type { RunSummary } from '../src/report/types.ts';
 import { batchFigures } from './lib/batchFigures.ts';
 import { coldRelated, VitestWatch } from './lib/vitestProcesses.ts';
 import { timeRun, updateSnapshot, VmwatchWatch, writeVmwatchConfig, type VmwatchSetup, type WatchedRun } from './lib/vmwatchProcesses.ts';
@@ -22,7 +23,7 @@ interface EditRow {
   importedBy: number;
   vitestWatch: { ms: number[]; files: string[] };
   vitestRelatedCold: { ms: number; files: string[] };
-  vmwatch: Record<string, { watchMs: number[]; watchFiles: string[]; runMs: number; runFiles: string[] }>;
+  vmwatch: Record<string, { watchMs: number[]; watchFiles: string[]; runMs: number; runFiles: string[]; notPassed: string[] }>;
 }
 
 /**
@@ -60,7 +61,12 @@ export async function benchRunners(opts: { quick: boolean; repo: string | undefi
       process.stderr.write(`bench runners: cold vitest related ${row.file}\n`);
       row.vitestRelatedCold = await coldRelated(app, row.file, { eventsFile: path.join(tmp, 'related.jsonl'), args: VITEST_ARGS });
     }
-    Object.assign(vm, await measureVmwatch({ app, dir: tmp, home: `${repo}.vmwatch-home`, rule: vmwatchRule(), setup: SETUP }, rows, edits, reps));
+    try {
+      Object.assign(vm, await measureVmwatch({ app, dir: tmp, home: `${repo}.vmwatch-home`, rule: vmwatchRule(), setup: SETUP }, rows, edits, reps));
+    } catch (err) {
+      // Keep the Vitest figures: the vmwatch side reports what failed instead.
+      vm.error = (err as Error).message.slice(0, 2000);
+    }
   } finally {
     edits.restore();
     rmSync(tmp, { recursive: true, force: true });
@@ -94,7 +100,7 @@ async function measureVitestWatch(app: string, tmp: string, rows: EditRow[], edi
  */
 function vmwatchRule(): Record<string, unknown> {
   const adapter = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/runners/vitest.ts');
-  if (existsSync(adapter)) return { pattern: TEST_PATTERN, runner: 'vitest' };
+  if (existsSync(adapter)) return { pattern: TEST_PATTERN, runner: 'vitest', args: VITEST_ARGS };
   return { pattern: TEST_PATTERN, command: `npx --no-install vitest run ${VITEST_ARGS.join(' ')} {file}` };
 }
 
@@ -113,7 +119,7 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
       try {
         process.stderr.write(`bench runners: vmwatch run (pool ${size}) ${row.file}\n`);
         const run = await timeRun(setup, configFile);
-        row.vmwatch[key] = { watchMs: [], watchFiles: [], runMs: run.ms, runFiles: run.summary.tests.map((t) => t.id).sort() };
+        row.vmwatch[key] = { watchMs: [], watchFiles: [], runMs: run.ms, runFiles: run.summary.tests.map((t) => t.id).sort(), notPassed: notPassed(run.summary) };
       } finally {
         edits.restore(row.file);
       }
@@ -129,6 +135,7 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
           watched.push(run);
           row.vmwatch[key]!.watchMs.push(run.ms);
           row.vmwatch[key]!.watchFiles = run.summary.tests.map((t) => t.id).sort();
+          row.vmwatch[key]!.notPassed.push(...notPassed(run.summary));
           process.stderr.write(`bench runners: vmwatch watch (pool ${size}) ${row.file}: ${round(run.ms)} ms, ${run.summary.tests.length} file(s)\n`);
         }
       }
@@ -160,7 +167,8 @@ function summarize(input: { repo: string; commit: string; picked: { candidates: 
       vitestWatchFiles: r.vitestWatch.files.length,
       vitestRelatedColdMs: round(r.vitestRelatedCold.ms),
       vitestRelatedFiles: r.vitestRelatedCold.files.length,
-      vmwatch: Object.fromEntries(Object.entries(r.vmwatch).map(([k, v]) => [k, { watchMs: stats(v.watchMs), runMs: round(v.runMs), files: v.watchFiles.length, runFiles: v.runFiles.length, sameFilesAsVitest: sameFiles(v.runFiles, r.vitestRelatedCold.files) }])),
+      vitestWatchSameFilesAsRelated: sameFiles(r.vitestWatch.files, r.vitestRelatedCold.files),
+      vmwatch: Object.fromEntries(Object.entries(r.vmwatch).map(([k, v]) => [k, { watchMs: stats(v.watchMs), runMs: round(v.runMs), files: v.watchFiles.length, runFiles: v.runFiles.length, notPassed: v.notPassed, sameFilesAsVitest: sameFiles(v.runFiles, r.vitestRelatedCold.files) }])),
     })),
     vitestWatchMs: vitestWatch,
     vitestRelatedColdMs: cold,
@@ -183,6 +191,11 @@ function summarize(input: { repo: string; commit: string; picked: { candidates: 
     };
   }
   return out;
+}
+
+/** Tests of a run that did not pass (remeda's tests all pass at the pinned commit: these are vmwatch errors). */
+function notPassed(summary: RunSummary): string[] {
+  return summary.tests.filter((t) => t.status !== 'passed').map((t) => `${t.id}: ${t.status}${t.error ? ` (${t.error.slice(0, 200)})` : ''}`);
 }
 
 function sameFiles(a: string[], b: string[]): boolean {
