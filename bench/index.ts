@@ -1,13 +1,18 @@
 import { benchLoop } from './loop.ts';
 import { benchOrchard } from './orchard.ts';
 import { benchPool } from './pool.ts';
+import { benchRunners } from './runners.ts';
 import { benchSelect } from './select.ts';
 import { benchTart } from './tart.ts';
 import { benchWatcher } from './watcher.ts';
 
+const args = process.argv.slice(2);
+const valueOf = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+
 /**
- * `npm run bench [-- --only NAME[,NAME]] [--quick]`: every benchmark, printed as one JSON object
- * on stdout (progress on stderr). Medians are the figures to quote.
+ * `npm run bench [-- --only NAME[,NAME]] [--quick] [--repo DIR]`: every benchmark, printed as one JSON object
+ * on stdout (progress on stderr). Medians are the figures to quote. `--repo DIR`: the checkout the
+ * `runners` benchmark measures (bench/repos/remeda.sh makes it).
  */
 const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown>>> = {
   pool: (quick) => benchPool({ cycles: quick ? 5 : 20 }),
@@ -16,9 +21,9 @@ const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown
   watcher: (quick) => benchWatcher({ quick }),
   tart: (quick) => benchTart({ quick }),
   orchard: (quick) => benchOrchard({ quick }),
+  runners: (quick) => benchRunners({ quick, repo: valueOf('--repo') }),
 };
 
-const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : Object.keys(BENCHES);
