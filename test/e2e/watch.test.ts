@@ -71,7 +71,7 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     const third = await nextSummary(3);
     expect(third.tests.map((t) => t.id)).toEqual(['write-report']);
     expect(third.tests[0]!.status).toBe('passed');
-    const artifacts = path.join(demo.runs, third.runId, 'write-report');
+    const artifacts = third.tests[0]!.artifactsDir;
     expect(readdirSync(artifacts).sort()).toEqual(['output.log', 'report.json', 'report.txt']);
   });
 
