@@ -10,8 +10,9 @@ export default defineConfig({
   setup: ['npm ci --no-audit --no-fund'],
   watch: { ignore: ['node_modules/**', '**/__pycache__/**'] },
   discover: [
-    { pattern: 'src/**/*.test.ts', command: 'node --import tsx --test {file}' },
-    { pattern: 'tests/test_*.py', command: 'python3 -m unittest {file}' },
+    // Runner adapters: each machine runs a batch of files in one runner process, with results per test case.
+    { pattern: 'src/**/*.test.ts', runner: 'node-test', args: ['--import', 'tsx'] },
+    { pattern: 'tests/test_*.py', runner: 'unittest' },
   ],
   tests: [
     {

@@ -36,4 +36,3 @@ export const providersSchema = z
   .min(1, 'at least one { provider, size }');
 
 export type OrchardSettings = z.output<typeof orchardSchema>;
-export type ProviderShare = z.output<typeof providersSchema>[number];

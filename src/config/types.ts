@@ -2,7 +2,6 @@ import type { ParsedConfig } from './schema.ts';
 
 export type SuiteConfig = ParsedConfig['tests'][number];
 export type DiscoverRule = ParsedConfig['discover'][number];
-export type TriggerMap = ParsedConfig['triggers']['map'][number];
 
 /**
  * A loaded, validated config with every path made absolute. `root`, `artifacts.into` and

@@ -4,7 +4,7 @@ import { logger as moduleLogger, type Logger } from '../log.ts';
 import { CommandSink } from './commandSink.ts';
 import { DesktopSink } from './desktopSink.ts';
 import { failureLabels } from './failedCases.ts';
-import type { Notification, NotificationSink, RunSummary, TestStatus } from './types.ts';
+import type { Notification, NotificationSink, RunNotification, RunSummary, TestStatus } from './types.ts';
 
 const FAILING: ReadonlySet<TestStatus> = new Set(['failed', 'error', 'timedout']);
 const MAX_NAMES = 8;
@@ -14,7 +14,7 @@ const MAX_NAMES = 8;
  * before this run. A run with failures gives a `failure`; a run without failures in which some test
  * that was failing now passed gives a `recovery`.
  */
-export function buildNotification(summary: RunSummary, previous: ReadonlyMap<string, TestStatus>): Notification | null {
+export function buildNotification(summary: RunSummary, previous: ReadonlyMap<string, TestStatus>): RunNotification | null {
   const wasFailing = (id: string): boolean => {
     const status = previous.get(id);
     return status !== undefined && FAILING.has(status);
@@ -90,7 +90,7 @@ export class Notifier {
   async notifyRun(summary: RunSummary, previous: ReadonlyMap<string, TestStatus>, runDir?: string): Promise<Notification | null> {
     if (this.#config === false) return null;
     const decided = buildNotification(summary, previous);
-    if (decided === null || decided.kind === 'problem' || !this.#config.on.includes(decided.kind)) return null;
+    if (decided === null || !this.#config.on.includes(decided.kind)) return null;
     const notification = runDir === undefined ? decided : { ...decided, open: runDir };
     const wait = this.#lastSentAt + this.#config.minIntervalMs - Date.now();
     if (wait <= 0 && this.#held === null) {

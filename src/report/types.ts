@@ -59,6 +59,9 @@ export interface Notification {
   open?: string;
 }
 
+/** What a run can notify about (`problem` comes from the pool, never from a run). */
+export type RunNotification = Notification & { kind: Exclude<Notification['kind'], 'problem'> };
+
 /** Where notifications go. The default is the desktop (node-notifier); a `notify.command` sink can follow. */
 export interface NotificationSink {
   /** Resolves once delivered; rejects when it could not be. */

@@ -53,6 +53,8 @@ export interface BatchCommand {
   command: string;
   /** Extra environment for the command. */
   env?: Record<string, string>;
+  /** How the command is shown in output.log when it embeds a script (the script left out). */
+  display?: string;
 }
 
 /** The per-rule settings an adapter reads. */

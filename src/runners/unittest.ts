@@ -40,7 +40,7 @@ export const unittestAdapter: RunnerAdapter = {
       shellQuote(JSON.stringify(options.cases ?? [])),
       ...files.map(fileArg),
     ];
-    return { command: words.join(' ') };
+    return { command: words.join(' '), display: words.join(' ').replace(shellQuote(RUNNER_SCRIPT), '<vmwatch unittest runner>') };
   },
 
   async readResults(_rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>> {

@@ -98,6 +98,7 @@ def run_file(path, names):
         suite = unittest.defaultTestLoader.loadTestsFromModule(module)
     except Exception:
         record.update(cases=[], error=traceback.format_exc())
+        sys.stderr.write('ERROR: %s could not be loaded\n%s\n' % (path, record['error']))
     else:
         if names:
             suite = unittest.TestSuite([t for t in flatten(suite) if case_name(t) in names])

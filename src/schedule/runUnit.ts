@@ -85,7 +85,7 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     commandStarted = Date.now();
     const first = unit.jobs[0]!;
     const header = unit.jobs.length > 1 ? `# batch of ${unit.jobs.length} files: ${unit.jobs.map((j) => j.test.id).join(' ')}` : `# reasons: ${first.reasons.join('; ')}`;
-    await writeFile(logFile, `$ ${invocation.command}\n# machine ${vm.name}\n${header}\n`, { flag: 'wx' });
+    await writeFile(logFile, `$ ${invocation.display ?? invocation.command}\n# machine ${vm.name}\n${header}\n`, { flag: 'wx' });
     const execCalled = Date.now();
     const exec = await vm.exec(invocation.command, {
       logFile,
@@ -142,7 +142,7 @@ function files(unit: WorkUnit): string[] {
   return unit.jobs.map((job) => job.test.file ?? job.test.id);
 }
 
-function commandFor(unit: WorkUnit, ctx: RunContext): { command: string; env?: Record<string, string> } {
+function commandFor(unit: WorkUnit, ctx: RunContext): { command: string; env?: Record<string, string>; display?: string } {
   if (unit.rule === undefined) return { command: unit.jobs[0]!.test.command };
   // Filter to cases only when every file asks for some (the runner may then run a same-named case elsewhere too).
   const adapter = adapterFor(unit.rule.runner);

@@ -46,15 +46,22 @@ describe.skipIf(sandboxUnavailable() !== null)('vmwatch run / select on the demo
     const runDir = path.join(demo.runs, summary.runId);
     expect(JSON.parse(readFileSync(path.join(testArtifactsDir(runDir, 'write-report'), 'report.json'), 'utf8'))).toBeTypeOf('object');
     expect(readFileSync(path.join(testArtifactsDir(runDir, 'api-smoke'), 'output.log'), 'utf8')).toMatch(/port 3030/);
-    expect(existsSync(path.join(testArtifactsDir(runDir, 'src/money.test.ts'), 'output.log'))).toBe(true);
+    // discovered files ran in batches (one runner per machine), each reporting its cases
+    const money = summary.tests.find((t) => t.id === 'src/money.test.ts')!;
+    expect(existsSync(path.join(money.artifactsDir, 'output.log'))).toBe(true);
+    expect(money.cases!.every((c) => c.status === 'passed')).toBe(true);
+    expect(summary.tests.some((t) => (t.batchSize ?? 1) > 1)).toBe(true);
     expect(JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8'))).toEqual(summary);
     // per-machine counters of the pool of 3, and a JUnit report beside the summary
     expect(summary.machines?.map((m) => m.name).sort()).toEqual([1, 2, 3].map((i) => `vmwatch-e2e-run-${i}`));
     expect(summary.machines!.reduce((n, m) => n + m.boots, 0)).toBe(3);
     expect(summary.machines!.every((m) => m.busyMs > 0)).toBe(true);
     const junit = readFileSync(path.join(runDir, 'junit.xml'), 'utf8');
-    expect(junit.match(/<testcase /g)?.length).toBe(10);
-    expect(junit).toContain('tests="10" failures="0" errors="0"');
+    // one testcase per case where the runner reported cases, else one per test
+    const testcases = summary.tests.reduce((sum, t) => sum + (t.cases?.length || 1), 0);
+    expect(summary.tests.filter((t) => (t.cases?.length ?? 0) > 0).length).toBe(7);
+    expect(junit.match(/<testcase /g)?.length).toBe(testcases);
+    expect(junit).toContain(`tests="${testcases}" failures="0" errors="0"`);
   });
 
   it('select --json: a Python leaf change selects exactly its importers, with reasons', async () => {

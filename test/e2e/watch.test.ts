@@ -7,7 +7,6 @@ import { createDemoProject, summaries, type DemoProject } from '../helpers/demoP
 import { notificationDaemonAvailable, startNotificationDaemon, type NotificationDaemon } from '../helpers/notificationDaemon.ts';
 import { mountsUnder, processesMentioning, waitFor } from '../helpers/processes.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
-import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 const unavailable = sandboxUnavailable() ?? notificationDaemonAvailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the watch e2e test: ${unavailable}`);
@@ -49,8 +48,11 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     expect(summary.tests.map((t) => t.id).sort()).toEqual(['py-api-check', 'tests/test_cart.py', 'tests/test_prices.py', 'tests/test_receipt.py']);
     expect(summary.tests.every((t) => t.status === 'failed')).toBe(true);
     expect(summary.failed).toBe(4);
-    const log = readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'tests/test_prices.py'), 'output.log'), 'utf8');
+    const pricesTest = summary.tests.find((t) => t.id === 'tests/test_prices.py')!;
+    const log = readFileSync(path.join(pricesTest.artifactsDir, 'output.log'), 'utf8');
     expect(log).toMatch(/prices broken/);
+    expect(log).toContain('<vmwatch unittest runner>');
+    expect(pricesTest.error).toMatch(/prices broken/);
     const notes = await waitForHistory(daemon, 1);
     expect(notes.at(-1)).toMatchObject({
       appname: 'vmwatch',

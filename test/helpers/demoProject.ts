@@ -40,8 +40,8 @@ export function createDemoProject(options: { pool: string; overrides?: Record<st
     setup: options.setup ?? ['npm ci --no-audit --no-fund'],
     watch: { debounceMs: 100, ignore: ['node_modules/**', '**/__pycache__/**'] },
     discover: [
-      { pattern: 'src/**/*.test.ts', command: 'node --import tsx --test {file}' },
-      { pattern: 'tests/test_*.py', command: 'python3 -m unittest {file}' },
+      { pattern: 'src/**/*.test.ts', runner: 'node-test', args: ['--import', 'tsx'] },
+      { pattern: 'tests/test_*.py', runner: 'unittest' },
     ],
     tests: [
       { id: 'api-smoke', command: 'node --import tsx scripts/api-smoke.ts', files: ['scripts/api-smoke.ts'], covers: ['src/server.ts'] },
