@@ -119,6 +119,8 @@ export class WatchLoop {
       },
       isKnown: (file) => this.#files.has(file),
       knownUnder: (dir) => [...this.#files].filter((f) => f.startsWith(`${dir}/`)),
+      // The folder itself too: files the project does not know (untracked) went with it.
+      onDirRemoved: (dir) => this.#journal?.record(dir),
       onError: (err) => log.warn({ err }, 'file watcher error'),
     });
     // From now on the watcher sees every change: machines synced after this get partial syncs.
