@@ -42,6 +42,23 @@ export class MachineError extends VmwatchError {
   }
 }
 
+/**
+ * sshd answered and refused the login (a wrong pool.user, password or key): final, never retried,
+ * since asking again gets the same answer. `attempts` is how many logins were tried (1).
+ */
+export class LoginRefusedError extends MachineError {
+  readonly attempts: number;
+  constructor(message: string, attempts: number, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.attempts = attempts;
+  }
+}
+
+/** Whether ssh's stderr says the server refused the login (it answered: the machine is up). */
+export function isLoginRefused(stderr: string): boolean {
+  return /Permission denied \(|Too many authentication failures/.test(stderr);
+}
+
 /** The pool cannot serve (destroyed, every slot failed, already in use). */
 export class PoolError extends VmwatchError {
   constructor(message: string, options: { cause?: unknown } = {}) {

@@ -8,6 +8,7 @@ import { collectGarbage } from '../process/collectGarbage.ts';
 import { writePoolStatus } from '../pool/poolStatusFile.ts';
 import { Notifier } from '../report/notify.ts';
 import { Progress } from '../report/progress.ts';
+import { shownText } from '../report/shownText.ts';
 import { ResultsStore } from '../report/resultsStore.ts';
 import { discoverTests } from '../select/discover.ts';
 import { filterIgnored } from '../select/git/gitFilter.ts';
@@ -119,6 +120,8 @@ export class WatchLoop {
       },
       isKnown: (file) => this.#files.has(file),
       knownUnder: (dir) => [...this.#files].filter((f) => f.startsWith(`${dir}/`)),
+      // The folder itself too: files the project does not know (untracked) went with it.
+      onDirRemoved: (dir) => this.#journal?.record(dir),
       onError: (err) => log.warn({ err }, 'file watcher error'),
     });
     // From now on the watcher sees every change: machines synced after this get partial syncs.
@@ -203,7 +206,7 @@ export class WatchLoop {
     const what = this.#scheduler.submit(kept, origin);
     if (what.kind === 'ignored') this.#out.write(`tests are running: change ignored (watch.onBusy: 'ignore')\n`);
     else if (what.kind === 'queued') this.#out.write(`queued ${what.tests} test(s) after the current run${what.skipped ? ` (${what.skipped} already waiting in it)` : ''}\n`);
-    else if (what.kind === 'restarted' && what.cancelled.length > 0) this.#out.write(`restarting ${what.cancelled.join(', ')}: changed again while running\n`);
+    else if (what.kind === 'restarted' && what.cancelled.length > 0) this.#out.write(`restarting ${what.cancelled.map(shownText).join(', ')}: changed again while running\n`);
   }
 
   async #execute(plan: Plan, control: RunControl): Promise<void> {
@@ -262,9 +265,9 @@ export class WatchLoop {
     log.debug({ selectionStartAt: selecting, planAt: Date.now(), tests: plan.tests.length }, 'plan');
     for (const file of files) if (!this.#files.has(file)) this.#graph.remove(file);
     this.#scheduleGraphSave();
-    const head = `change: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
+    const head = `change: ${files.slice(0, 5).map(shownText).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
     if (plan.tests.length === 0) {
-      this.#out.write(`${head} → no test affected${plan.uncovered.length ? ` (not covered by any test or rule: ${plan.uncovered.join(', ')})` : ''}\n`);
+      this.#out.write(`${head} → no test affected${plan.uncovered.length ? ` (not covered by any test or rule: ${plan.uncovered.map(shownText).join(', ')})` : ''}\n`);
       return;
     }
     this.#out.write(`${head} → ${plan.tests.length} test(s)\n`);

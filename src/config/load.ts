@@ -5,6 +5,7 @@ import { createJiti } from 'jiti';
 import { ConfigError, errorMessage } from '../errors.ts';
 import { logger } from '../log.ts';
 import { formatIssues } from './formatIssues.ts';
+import { parseJsoncOrProblem } from './jsonc.ts';
 import { TART_VMS_PER_HOST, tartHostLimitProblem } from './hostLimit.ts';
 import { parseMemoryMb } from './parseMemory.ts';
 import { portMapProblem } from './portMap.ts';
@@ -35,12 +36,13 @@ export function findConfigFile(cwd: string, explicit?: string): string {
 
 async function importConfigModule(file: string): Promise<unknown> {
   if (file.endsWith('.json')) {
-    const text = await readFile(file, 'utf8');
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      throw new ConfigError(`${file}: not valid JSON: ${errorMessage(err)}`, { cause: err });
+    // JSONC: comments and trailing commas are fine, as in tsconfig.json.
+    const parsed = parseJsoncOrProblem(await readFile(file, 'utf8'));
+    if ('problem' in parsed) {
+      const { line, column, message } = parsed.problem;
+      throw new ConfigError(`${file}:${line}:${column}: not valid JSON (comments and trailing commas are allowed): ${message} at line ${line}, column ${column}`);
     }
+    return parsed.value;
   }
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true });
   let mod: unknown;

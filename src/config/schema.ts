@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { orchardSchema, providersSchema } from './orchardSchema.ts';
+import { guestPathProblem } from './guestPath.ts';
 
 /** Default globs that make every test run: manifests, lockfiles, compiler settings. */
 export const DEFAULT_RUN_ALL = [
@@ -175,7 +176,14 @@ const notifySchema = z.union([
 export const configSchema = z
   .object({
     root: z.string({ error: (issue) => (issue.input === undefined ? 'required: the app folder, relative to the config file' : 'a path (string)') }).min(1),
-    guestPath: z.string().startsWith('/', 'an absolute path inside the machine').default('/mnt/app'),
+    /** The app's folder in the machine: absolute, not / nor a system folder (guestPath.ts). */
+    guestPath: z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem = guestPathProblem(value);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default('/mnt/app'),
     watch: watchSchema.default({ include: ['**/*'], ignore: [], debounceMs: 150, onBusy: 'queue' }),
     tests: z.array(suiteSchema).default([]),
     discover: z.array(discoverSchema).default([]),

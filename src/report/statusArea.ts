@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { formatDuration, formatRunSummary } from './terminal.ts';
 import type { RunSummary } from './types.ts';
+import { shownText } from './shownText.ts';
 
 export interface RunningTest {
   id: string;
@@ -46,13 +47,13 @@ export function renderStatusArea(s: LiveState, options: { color?: boolean } = {}
   lines.push(`machines  ${s.machines.map((m) => `${SYMBOL[m.state] ?? '?'} ${m.name} ${m.state}${m.error ? ` (${m.error})` : ''}`).join('  ') || 'none'}`);
   for (const t of s.running) {
     const elapsed = formatDuration(s.now - t.startedAt);
-    lines.push(`  running ${t.id}  ${elapsed}${t.expectedMs === undefined ? '' : ` / ~${formatDuration(t.expectedMs)}`}${t.vm ? dim(`  [${t.vm}]`) : ''}`);
+    lines.push(`  running ${shownText(t.id)}  ${elapsed}${t.expectedMs === undefined ? '' : ` / ~${formatDuration(t.expectedMs)}`}${t.vm ? dim(`  [${t.vm}]`) : ''}`);
   }
   if (s.queued.length > 0) lines.push(`queue     ${s.queued.length} waiting: ${list(s.queued)}`);
   if (s.lastRun) {
     lines.push(`last run  ${formatRunSummary(s.lastRun, { cwd: s.cwd, ...(options.color === undefined ? {} : { color: options.color }) })}`);
     const bad = s.lastRun.tests.filter((t) => t.status !== 'passed' && t.status !== 'cancelled');
-    for (const t of bad.slice(0, MAX_LISTED)) lines.push(`  ${t.status.padEnd(8)} ${t.id} → ${rel(path.join(t.artifactsDir, 'output.log'), s.cwd)}`);
+    for (const t of bad.slice(0, MAX_LISTED)) lines.push(`  ${t.status.padEnd(8)} ${shownText(t.id)} → ${rel(path.join(t.artifactsDir, 'output.log'), s.cwd)}`);
     if (bad.length > MAX_LISTED) lines.push(`  and ${bad.length - MAX_LISTED} more in summary.json`);
   }
   if (s.filter) lines.push(`filter    only tests matching "${s.filter}" (p to change, p then Enter to clear)`);

@@ -1,5 +1,6 @@
 import { basename, dirname, isAbsolute, relative } from 'node:path';
 import { caseLine, failedCases, firstLine } from './failedCases.ts';
+import { shownText } from './shownText.ts';
 import type { RunSummary, TestResult, TestStatus } from './types.ts';
 
 export interface FormatOptions {
@@ -50,16 +51,16 @@ export function formatTestLine(result: TestResult, options: FormatOptions = {}):
   const status = STATUS[result.status];
   const parts = [
     paint(`${status.symbol} ${status.word}`, status.color, options),
-    result.id,
+    shownText(result.id),
     paint(formatDuration(result.durationMs), 'dim', options),
   ];
   if (result.vm !== null) parts.push(paint(`[${result.vm}]`, 'dim', options));
-  if (result.status === 'error' && result.error) parts.push(paint(firstLine(result.error), 'red', options));
+  if (result.status === 'error' && result.error) parts.push(paint(shownText(firstLine(result.error)), 'red', options));
   const lines = [parts.join('  ')];
   const cases = failedCases(result);
-  for (const c of cases.slice(0, MAX_CASE_LINES)) lines.push(`    ${paint('✗', 'red', options)} ${caseLine(c)}`);
+  for (const c of cases.slice(0, MAX_CASE_LINES)) lines.push(`    ${paint('✗', 'red', options)} ${shownText(caseLine(c))}`);
   if (cases.length > MAX_CASE_LINES) lines.push(paint(`    and ${cases.length - MAX_CASE_LINES} more failing case(s)`, 'dim', options));
-  if (result.status === 'failed' && cases.length === 0 && result.error) lines.push(`    ${paint(firstLine(result.error), 'red', options)}`);
+  if (result.status === 'failed' && cases.length === 0 && result.error) lines.push(`    ${paint(shownText(firstLine(result.error)), 'red', options)}`);
   return lines.join('\n');
 }
 

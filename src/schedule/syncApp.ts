@@ -1,17 +1,31 @@
+import { errorMessage } from '../errors.ts';
+import { logger } from '../log.ts';
 import type { VM } from '../pool/VM.ts';
 import type { RunContext } from './types.ts';
+
+const log = logger('sync');
 
 /**
  * Bring the app in the machine up to date before a test: after sync-ahead the machine already has
  * the tree, so only the files changed since are sent (none: no rsync at all); otherwise a full
- * sync. Returns how many files a partial sync sent (-1 for a full one).
+ * sync. A partial sync that fails is not the test's failure: it falls back to a full sync, once.
+ * Returns how many files a partial sync sent (-1 for a full one).
  */
 export async function syncApp(vm: VM, ctx: Pick<RunContext, 'root' | 'guestPath' | 'excludes' | 'changesSince' | 'signal'>): Promise<number> {
   const startedAt = Date.now();
+  const signal = ctx.signal ? { signal: ctx.signal } : {};
   const files = vm.syncedAt === undefined ? null : (ctx.changesSince?.(vm.syncedAt) ?? null);
-  if (files === null || files.length > 0) {
-    await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, ...(files ? { files } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  if (files !== null) {
+    if (files.length === 0) return 0;
+    try {
+      await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, files, ...signal });
+      return files.length;
+    } catch (err) {
+      if (ctx.signal?.aborted) throw err;
+      log.warn({ machine: vm.name, files: files.length }, `partial sync into ${vm.name} failed, syncing the whole tree instead: ${errorMessage(err)}`);
+    }
   }
-  if (files === null) vm.syncedAt = startedAt;
-  return files?.length ?? -1;
+  await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, ...signal });
+  vm.syncedAt = startedAt;
+  return -1;
 }

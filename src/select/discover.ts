@@ -53,9 +53,12 @@ function withTypecheck(test: TestCase, typecheck: boolean | undefined): TestCase
   return typecheck === undefined ? test : { ...test, typechecks: typecheck };
 }
 
-/** Replaces every `{file}` in `command` with the file, shell-quoted when it needs to be. */
+/**
+ * Replaces every `{file}` in `command` with the file, shell-quoted when it needs to be; a name
+ * starting with `-` gets `./` so no command reads it as an option (`./-x.test.js`).
+ */
 export function fillCommand(command: string, file: string): string {
-  return command.split('{file}').join(shellQuote(file));
+  return command.split('{file}').join(shellQuote(file.startsWith('-') ? `./${file}` : file));
 }
 
 /** POSIX single-quoting for anything beyond `[A-Za-z0-9_./-]`. */

@@ -17,6 +17,8 @@ export interface WatchFilesOptions {
   isKnown?: (file: string) => boolean;
   /** Known files under a folder that was removed (each is reported as changed). */
   knownUnder?: (dir: string) => string[];
+  /** A folder (root-relative) that was removed or renamed away: a sync deletes it as a whole. */
+  onDirRemoved?: (dir: string) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -24,8 +26,8 @@ export interface WatchFilesOptions {
  * chokidar on `root`, filtered with picomatch (chokidar 5 has no globs), watching folders only:
  * a file's changes come from its folder's own watch events (chokidar's `raw` events), so a
  * 10,000-file tree costs a few hundred watches instead of one per file (measured: ~30 MB less).
- * Reports root-relative posix paths of files added, changed or removed. Resolves once the initial
- * scan is done.
+ * Reports root-relative posix paths of files added, changed or removed. Symlinks are never
+ * followed. Resolves once the initial scan is done.
  */
 export async function watchFiles(options: WatchFilesOptions): Promise<FSWatcher> {
   const include = picomatch(options.include, { dot: true });
@@ -42,6 +44,9 @@ export async function watchFiles(options: WatchFilesOptions): Promise<FSWatcher>
   const watcher = watch(options.root, {
     ignoreInitial: true,
     persistent: true,
+    // A link is never entered: one out of the root (-> /usr) would watch the whole system, and
+    // one to a folder inside it would report each change twice. The folder is watched where it is.
+    followSymlinks: false,
     // Folders only: files are followed through their folder's events.
     ignored: (abs: string, stats?: { isFile(): boolean }) => {
       const rel = relOf(abs);
@@ -70,6 +75,8 @@ export async function watchFiles(options: WatchFilesOptions): Promise<FSWatcher>
     if (ready) for (const rel of filesUnder(abs, relOf)) if (wanted(rel)) options.onChange(rel);
   });
   watcher.on('unlinkDir', (abs) => {
+    const rel = relOf(abs);
+    if (rel !== '' && !ignoredDir(rel) && !ignore(rel)) options.onDirRemoved?.(rel);
     for (const rel of options.knownUnder?.(relOf(abs)) ?? []) options.onChange(rel);
   });
   watcher.on('error', (err) => options.onError?.(err));

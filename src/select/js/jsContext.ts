@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseJsonc } from './jsonc.ts';
+import { parseJsonc } from '../../config/jsonc.ts';
 import { DEFAULT_JSX_IMPORT_SOURCE, isViteConfigFile, viteJsxImportSource } from './jsxRuntime.ts';
 import { isRecord, loadPathsConfig, type PathsConfig, type ReadText } from './tsconfigPaths.ts';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseJsonc } from './jsonc.ts';
+import { parseJsonc } from '../../config/jsonc.ts';
 
 /** Reads a file by absolute path; undefined when it cannot be read. */
 export type ReadText = (absolute: string) => Promise<string | undefined>;

@@ -3,6 +3,7 @@ import { TransportError } from '../../errors.ts';
 import type { SandboxEndpoint } from '../types.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { PULL_ARGS, rsyncArgs, unsafeLinksIn } from '../rsyncArgs.ts';
+import { planFileList } from '../planFileList.ts';
 import type { CopyOptions, ExecOptions, ExecResult, PullReport, Transport } from '../types.ts';
 import { bwrapArgs } from './bwrapArgs.ts';
 import { GROUP_FD, PASSWD_FD, passwdFiles, sandboxRoot } from './sandboxRoot.ts';
@@ -108,8 +109,19 @@ export class SandboxTransport implements Transport {
 
   async copyToVM(localDir: string, guestDir: string, options: CopyOptions = {}): Promise<void> {
     const target = guestToMerged(this.#ep, guestDir);
-    const files = options.files;
-    const argv = ['rsync', ...rsyncArgs(options, files !== undefined), '--mkpath', `${localDir.replace(/\/+$/, '')}/`, `${target}/`];
+    let files: string[] | undefined;
+    const listArgs: string[] = [];
+    if (options.files !== undefined) {
+      // The host's rsync runs both ends here: a listed path gone from the host (deleted, or the old
+      // name of a renamed file or folder) is deleted in the machine (--delete-missing-args; --force
+      // for a folder that still holds files), never a link_stat failure. -I: the caller knows
+      // these changed, and the quick check misses a same-size edit within the second.
+      const plan = await planFileList(localDir, options.files, options.exclude ?? []);
+      files = [...plan.send, ...plan.remove].sort();
+      if (files.length === 0) return;
+      listArgs.push('--delete-missing-args', '--force', '-I');
+    }
+    const argv = ['rsync', ...rsyncArgs(options, files !== undefined), ...listArgs, '--mkpath', `${localDir.replace(/\/+$/, '')}/`, `${target}/`];
     await this.#runCopy(argv, `copy ${localDir} into the machine`, options.signal, files);
   }
 

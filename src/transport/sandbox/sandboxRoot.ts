@@ -1,5 +1,6 @@
 import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { guestPathProblem } from '../../config/guestPath.ts';
 import { TransportError } from '../../errors.ts';
 import { credentialFiles, SYSTEM_ROOTS, toolchainDirs } from './toolchainDirs.ts';
 
@@ -59,10 +60,12 @@ function systemRoot(dir: string): string[] {
  * /root, no /run (no host sockets), no /sys. The app folder is added by the caller at guestPath.
  */
 export function sandboxRoot(guestPath: string, hostPath: string | undefined): string[] {
+  // The system folders are refused once, by the config's check; here only what this host adds.
+  const problem = guestPathProblem(guestPath);
+  if (problem !== null) throw new TransportError(`guestPath ${problem}`);
   const guest = path.resolve(guestPath);
   const toolchains = toolchainDirs(hostPath, guest);
-  const shown = [...SYSTEM_ROOTS, '/etc', '/proc', '/dev', '/tmp', '/var/tmp', ...toolchains];
-  const clash = shown.find((dir) => guest === dir || guest.startsWith(`${dir}/`) || dir.startsWith(`${guest}/`));
+  const clash = toolchains.find((dir) => guest === dir || guest.startsWith(`${dir}/`) || dir.startsWith(`${guest}/`));
   if (clash !== undefined) {
     throw new TransportError(`guestPath ${guestPath} is inside (or holds) ${clash}, which the sandbox takes from the host; choose a path of its own such as /mnt/app`);
   }

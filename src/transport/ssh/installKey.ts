@@ -1,6 +1,6 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MachineError } from '../../errors.ts';
+import { isLoginRefused, LoginRefusedError, MachineError } from '../../errors.ts';
 import { vmwatchHome } from '../../paths.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { shellQuote } from './remoteCommand.ts';
@@ -73,6 +73,9 @@ export async function installKey(target: InstallKeyTarget, password: string, opt
     });
     if (result.exitCode === 0) return;
     const said = result.stderr.trim() || (result.terminationReason === 'timeout' ? 'no answer' : `ssh exit ${result.exitCode}`);
+    if (result.exitCode === 255 && isLoginRefused(result.stderr)) {
+      throw new LoginRefusedError(`could not log in to ${who} with a password to install the pool key: the login was refused (${said}). Check pool.user and pool.password (Cirrus images: admin/admin) and that password login is enabled.`, 1);
+    }
     if (result.exitCode === 255 || result.terminationReason !== undefined) {
       throw new MachineError(`could not log in to ${who} with a password to install the pool key: ${said}. Check the user and password (Cirrus images: admin/admin) and that password login is enabled.`);
     }

@@ -7,7 +7,7 @@ import { PULL_ARGS, rsyncArgs, unsafeLinksIn } from '../rsyncArgs.ts';
 import type { CopyOptions, PullReport } from '../types.ts';
 import type { ControlMaster } from './ControlMaster.ts';
 import { excludeMatcher } from './excludeMatch.ts';
-import { normalizeRelative, planFileList } from './planFileList.ts';
+import { normalizeRelative, planFileList } from '../planFileList.ts';
 import { remoteShell } from './remoteShell.ts';
 import { rshCommand, rsyncHost } from './sshOptions.ts';
 

@@ -1,4 +1,4 @@
-import { MachineError } from '../../errors.ts';
+import { isLoginRefused, LoginRefusedError, MachineError } from '../../errors.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import type { SshEndpoint } from '../types.ts';
 import { sshHost, sshOptions } from './sshOptions.ts';
@@ -14,7 +14,8 @@ export interface WaitForSshOptions {
 /**
  * Wait until the machine answers `ssh … true` with the pool key: one attempt each second, each
  * with a 1 s connect timeout, until one succeeds or `timeoutMs` passes. The error then says what
- * was tried and the last thing ssh said. No master: this is before a machine is handed out.
+ * was tried and the last thing ssh said. A refused login (sshd answered "Permission denied") ends
+ * the wait at once with a LoginRefusedError. No master: this is before a machine is handed out.
  */
 export async function waitForSsh(endpoint: SshEndpoint, options: WaitForSshOptions = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -32,6 +33,14 @@ export async function waitForSsh(endpoint: SshEndpoint, options: WaitForSshOptio
     });
     if (result.exitCode === 0) return;
     options.signal?.throwIfAborted();
+    if (isLoginRefused(result.stderr)) {
+      // sshd answered: the machine is up and says no to this key. Asking again gets the same answer.
+      throw new LoginRefusedError(
+        `ssh to ${endpoint.user}@${endpoint.host} port ${endpoint.port} was refused with key ${endpoint.identityFile}: ${lastLine(result.stderr)}. ` +
+          `Check pool.user, and that the pool key is in ~${endpoint.user}/.ssh/authorized_keys in the machine (run 'vmwatch snapshot build' to install it again).`,
+        attempts,
+      );
+    }
     lastSaid = lastLine(result.stderr) ?? (result.terminationReason === 'timeout' ? 'ssh did not finish logging in' : `ssh exit ${result.exitCode}`);
     const wait = Math.max(0, (options.intervalMs ?? 1000) - (Date.now() - attemptStarted));
     if (Date.now() + wait >= deadline) break;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MachineError } from '../../../src/errors.ts';
+import { LoginRefusedError, MachineError } from '../../../src/errors.ts';
 import { SshTransport } from '../../../src/transport/ssh/SshTransport.ts';
 import { waitForSsh } from '../../../src/transport/ssh/waitForSsh.ts';
 import { freePort, sshdUnavailable } from '../../helpers/sshd.ts';
@@ -40,6 +40,15 @@ describe.skipIf(sshdUnavailable() !== null)('waitForSsh', () => {
     const wrongKey = { ...bed.endpoint, identityFile: `${bed.sshd.dir}/host_key` };
     const err = await waitForSsh(wrongKey, { timeoutMs: 1500 }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/Permission denied/);
+  });
+
+  it('a refused key is final: one attempt, a LoginRefusedError, long before the timeout', async () => {
+    const wrongKey = { ...bed.endpoint, identityFile: `${bed.sshd.dir}/host_key` };
+    const err = await waitForSsh(wrongKey, { timeoutMs: 240_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LoginRefusedError);
+    expect((err as LoginRefusedError).attempts).toBe(1);
+    expect((err as Error).message).toMatch(/was refused with key .*host_key: .*Permission denied/);
+    expect((err as Error).message).toContain('authorized_keys');
   });
 
   it('stops when aborted', async () => {

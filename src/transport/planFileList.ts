@@ -1,12 +1,12 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { TransportError } from '../../errors.ts';
-import { excludeMatcher } from './excludeMatch.ts';
+import { TransportError } from '../errors.ts';
+import { excludeMatcher } from './ssh/excludeMatch.ts';
 
 export interface FileListPlan {
   /** Paths (relative to the source folder) that exist: sent with `--files-from`. */
   send: string[];
-  /** Listed paths that no longer exist in the source: deleted in the destination. */
+  /** Listed paths that no longer exist in the source, each as its topmost missing folder: deleted in the destination. */
   remove: string[];
 }
 
@@ -18,18 +18,36 @@ export interface FileListPlan {
 export async function planFileList(sourceDir: string, files: readonly string[], exclude: readonly string[]): Promise<FileListPlan> {
   const excluded = excludeMatcher(exclude);
   const plan: FileListPlan = { send: [], remove: [] };
+  const removed = new Set<string>();
   for (const rel of new Set(files.map(normalizeRelative))) {
-    const stat = await lstat(path.join(sourceDir, rel)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
-      throw err;
-    });
+    const stat = await lstatOrNull(path.join(sourceDir, rel));
     if (stat === null) {
-      if (!excluded(rel, 'unknown')) plan.remove.push(rel);
+      // A path in a removed folder is the folder's removal: rsync cannot list a path whose folder is gone.
+      const gone = await topmostMissing(sourceDir, rel);
+      if (!excluded(gone, 'unknown')) removed.add(gone);
     } else if (!excluded(rel, stat.isDirectory())) {
       plan.send.push(rel);
     }
   }
+  plan.remove = [...removed].sort();
   return plan;
+}
+
+async function lstatOrNull(file: string): Promise<Awaited<ReturnType<typeof lstat>> | null> {
+  return lstat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
+    throw err;
+  });
+}
+
+/** The shortest leading part of `rel` (a missing path) that is missing in `sourceDir`. */
+async function topmostMissing(sourceDir: string, rel: string): Promise<string> {
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const prefix = parts.slice(0, i).join('/');
+    if ((await lstatOrNull(path.join(sourceDir, prefix))) === null) return prefix;
+  }
+  return rel;
 }
 
 export function normalizeRelative(file: string): string {
