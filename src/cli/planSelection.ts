@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
 import { logger } from '../log.ts';
-import { discoverTests } from '../select/discover.ts';
+import { discoverTests, unmatchedRules } from '../select/discover.ts';
 import { listChangedFiles } from '../select/git/gitChanges.ts';
 import type { ImportGraph } from '../select/graph/importGraph.ts';
 import { listProjectFiles } from '../select/git/listFiles.ts';
@@ -34,6 +34,7 @@ const log = logger('select');
 /** Every test the project has, and its import graph (warm from `.vmwatch/graph.json` when it can be). */
 export async function loadProject(config: ResolvedConfig): Promise<{ testCases: TestCase[]; graph: ImportGraph; files: string[] }> {
   const files = await listProjectFiles(config.root);
+  for (const warning of unmatchedRules(config, files)) log.warn(warning);
   const graph = await openGraph({ config, files, onWarning: (message) => log.warn(message) });
   return { testCases: discoverTests(config, files), graph, files };
 }

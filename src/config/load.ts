@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -83,6 +84,11 @@ function invalid(file: string, lines: string[]): ConfigError {
   return new ConfigError(`${file}: invalid config:\n${lines.map((l) => `  ${l}`).join('\n')}`);
 }
 
+/** 6 hex digits of the path's SHA-256. */
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 6);
+}
+
 function slug(text: string): string {
   const s = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return s === '' ? 'app' : s.slice(0, 24);
@@ -115,7 +121,9 @@ export function resolveConfig(file: string, parsed: ParsedConfig): ResolvedConfi
     pool: {
       ...pool,
       name: poolName,
-      snapshot: snapshot ?? `${poolName}-ready`,
+      // The root's own: two apps in folders of the same name never share a snapshot by accident.
+      snapshot: snapshot ?? `${poolName}-${shortHash(root)}-ready`,
+      snapshotNamed: snapshot !== undefined,
       ...(memory === undefined ? {} : { memoryMb: parseMemoryMb(memory) }),
     },
   };

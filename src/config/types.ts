@@ -15,6 +15,8 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'pool' | 'notify'> {
   pool: Omit<ParsedConfig['pool'], 'memory' | 'name' | 'snapshot'> & {
     name: string;
     snapshot: string;
+    /** pool.snapshot was set in the config (shared on purpose), not derived from the root. */
+    snapshotNamed: boolean;
     /** Memory in MB. */
     memoryMb?: number;
   };

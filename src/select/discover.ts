@@ -66,3 +66,13 @@ export function shellQuote(value: string): string {
   if (/^[A-Za-z0-9_./-]+$/.test(value)) return value;
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
+
+/** A warning for each discover rule that matches no file of the project (a typo, or a moved folder). */
+export function unmatchedRules(config: Pick<DiscoverConfig, 'discover'>, files: readonly string[]): string[] {
+  return config.discover.flatMap((rule, i) => {
+    const matches = compileRule(rule);
+    if (files.some((file) => matches(file))) return [];
+    const pattern = Array.isArray(rule.pattern) ? rule.pattern.join('", "') : rule.pattern;
+    return [`discover[${i}].pattern "${pattern}" matches no file under the root: no test comes from this rule`];
+  });
+}

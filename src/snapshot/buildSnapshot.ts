@@ -122,6 +122,7 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
     setupHash: setupHash(config.setup),
     lockfiles: await lockfileHashes(config.root),
     provides,
+    root: config.root,
   };
   await writeSnapshotMeta(meta);
   progress(`snapshot ${config.pool.snapshot} ready`);

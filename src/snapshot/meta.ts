@@ -15,6 +15,8 @@ export interface SnapshotMeta {
   lockfiles: Record<string, string>;
   /** Top-level entries the setup made (node_modules, .venv, build output): not synced, not deleted by a sync. */
   provides: string[];
+  /** The app folder (host path) it was built for; absent in snapshots built before it was recorded. */
+  root?: string;
 }
 
 export function snapshotMetaFile(name: string): string {

@@ -34,7 +34,9 @@ describe('loadConfig', () => {
     expect(config.root).toBe(path.join(dir, 'app'));
     expect(config.configFile).toBe(path.join(dir, 'watch.config.ts'));
     expect(config.artifactsInto).toBe(path.join(dir, 'test-runs'));
-    expect(config.pool).toMatchObject({ provider: 'auto', size: 2, memoryMb: 8192, name: 'app', snapshot: 'app-ready' });
+    expect(config.pool).toMatchObject({ provider: 'auto', size: 2, memoryMb: 8192, name: 'app', snapshotNamed: false });
+    // the root's own snapshot: its folder name and a hash of its path
+    expect(config.pool.snapshot).toMatch(/^app-[0-9a-f]{6}-ready$/);
     expect(config.watch.debounceMs).toBe(150);
     expect(config.triggers.runAll).toContain('package-lock.json');
     expect(config.notify).toEqual({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5000 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
-import { discoverTests, fillCommand, shellQuote } from '../../src/select/discover.ts';
+import { discoverTests, fillCommand, shellQuote, unmatchedRules } from '../../src/select/discover.ts';
 
 function config(input: { tests?: unknown[]; discover?: unknown[] }) {
   return configSchema.parse({ root: '.', ...input });
@@ -77,6 +77,12 @@ describe('shellQuote / fillCommand', () => {
     });
     const found = discoverTests(parsed, ['v/a.ts', 't/a.ts', 'n/a.ts', 'p/a.py', 'c/a.ts']);
     expect(Object.fromEntries(found.map((t) => [t.id, t.typechecks]))).toEqual({ 'v/a.ts': false, 't/a.ts': true, 'n/a.ts': false, 'p/a.py': false, 'c/a.ts': undefined });
+  });
+
+  it('names each discover rule that matches no file', () => {
+    const parsed = config({ discover: [{ pattern: 'src/**/*.test.ts', runner: 'vitest' }, { pattern: ['tset/*.py', 'x/*.py'], runner: 'pytest' }] });
+    expect(unmatchedRules(parsed, ['src/a.test.ts', 'test/b.py'])).toEqual(['discover[1].pattern "tset/*.py", "x/*.py" matches no file under the root: no test comes from this rule']);
+    expect(unmatchedRules(parsed, ['src/a.test.ts', 'x/c.py'])).toEqual([]);
   });
 });
 
