@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     expect(config.pool).toMatchObject({ provider: 'auto', size: 2, memoryMb: 8192, name: 'app', snapshot: 'app-ready' });
     expect(config.watch.debounceMs).toBe(150);
     expect(config.triggers.runAll).toContain('package-lock.json');
-    expect(config.notify).toEqual({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5000 });
+    expect(config.notify).toEqual({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5000, terminal: 'auto' });
   });
 
   it('accepts the reference config.json as is', async () => {
