@@ -28,10 +28,13 @@ const NEEDS = {
     '/usr/sbin/sshd': 'openssh-server',
     tmux: 'tmux',
     perl: 'perl',
+    // not a file: the pytest runner's tests import pytest in the system interpreter
+    'python3 -c import pytest': 'python3-pytest',
   },
 };
 
 function found(tool) {
+  if (tool === 'python3 -c import pytest') return spawnSync('/usr/bin/python3', ['-c', 'import pytest'], { stdio: 'ignore' }).status === 0;
   const candidates = tool.startsWith('/') ? [tool] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, tool));
   return candidates.some((file) => {
     try {

@@ -8,6 +8,8 @@ export interface CommonFlags {
   all: boolean;
   tests?: string[];
   help: boolean;
+  /** `doctor --notify`: send a test notification. */
+  notify: boolean;
 }
 
 /** Flags shared by the commands; an unknown flag is a usage error (exit 2). */
@@ -24,6 +26,7 @@ export function parseFlags(argv: string[]): { flags: CommonFlags; positionals: s
         all: { type: 'boolean', default: false },
         tests: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        notify: { type: 'boolean', default: false },
       },
     });
     return {
@@ -34,6 +37,7 @@ export function parseFlags(argv: string[]): { flags: CommonFlags; positionals: s
         json: values.json ?? false,
         all: values.all ?? false,
         help: values.help ?? false,
+        notify: values.notify ?? false,
       },
       positionals,
     };
@@ -53,7 +57,8 @@ Usage:
                                                       why the current changes run a test (the shortest import chain), or why not
   vmwatch snapshot build|update|status [--config F]   make or check the machines' snapshot
   vmwatch pool     status|destroy [--config F]         show or remove the pool's machines
-  vmwatch doctor   [--config F]                       check tools, snapshot and disk
+  vmwatch doctor   [--config F] [--notify]            check tools, snapshot, disk and notifications
+                                                      (--notify sends a test notification)
 
 In a terminal, watch takes keys: a run all, f rerun failed, Enter rerun the last selection, p filter, w keys, q quit.
 Config: watch.config.ts (or .mts/.mjs/.js/.json, or the reference's config.json) in the current folder.

@@ -169,6 +169,8 @@ const notifySchema = z.union([
       command: z.string().min(1).optional(),
       /** Runs that finish faster than this after a notification are summed up in one, sent when it has passed. */
       minIntervalMs: z.number().int().min(0).default(5_000),
+      /** Also show it in the terminal (OSC 9/777/99): 'auto' in ssh and tmux sessions, true whenever the terminal is known. */
+      terminal: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     })
     .strict(),
 ]);
@@ -192,7 +194,7 @@ export const configSchema = z
     pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, passEnv: [], password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000, keepWarm: false }),
     artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
     output: outputSchema.default({ maxBytes: DEFAULT_OUTPUT_MAX_BYTES }),
-    notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5_000 }),
+    notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5_000, terminal: 'auto' }),
     /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */
     retry: z.number().int().min(0).max(5).default(0),
     setup: z.array(z.string().min(1)).default([]),

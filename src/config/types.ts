@@ -20,5 +20,5 @@ export interface ResolvedConfig extends Omit<ParsedConfig, 'pool' | 'notify'> {
     /** Memory in MB. */
     memoryMb?: number;
   };
-  notify: false | { on: Array<'failure' | 'recovery' | 'flaky'>; command?: string; minIntervalMs: number };
+  notify: false | { on: Array<'failure' | 'recovery' | 'flaky'>; command?: string; minIntervalMs: number; terminal?: 'auto' | boolean };
 }

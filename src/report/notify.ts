@@ -1,9 +1,7 @@
-import type { ResolvedConfig } from '../config/types.ts';
 import { errorMessage } from '../errors.ts';
 import { logger as moduleLogger, type Logger } from '../log.ts';
-import { CommandSink } from './commandSink.ts';
-import { DesktopSink } from './desktopSink.ts';
 import { failureLabels } from './failedCases.ts';
+import { sinkFor, type NotifyConfig } from './notificationSinks.ts';
 import type { Notification, NotificationSink, RunNotification, RunSummary, TestStatus } from './types.ts';
 
 const FAILING: ReadonlySet<TestStatus> = new Set(['failed', 'error', 'timedout']);
@@ -52,17 +50,13 @@ function listGroups(groups: Array<[label: string, ids: string[]]>): string {
   return parts.join(' · ');
 }
 
-export type NotifyConfig = ResolvedConfig['notify'];
+export type { NotifyConfig };
+export { sinkFor };
 
 export interface NotifierOptions {
   config: NotifyConfig;
   sink?: NotificationSink;
   logger?: Logger;
-}
-
-/** The sink a config asks for: `notify.command` when set, else the desktop. */
-export function sinkFor(config: NotifyConfig): NotificationSink {
-  return config !== false && config.command !== undefined ? new CommandSink(config.command) : new DesktopSink();
 }
 
 /**

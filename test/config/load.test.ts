@@ -39,7 +39,7 @@ describe('loadConfig', () => {
     expect(config.pool.snapshot).toMatch(/^app-[0-9a-f]{6}-ready$/);
     expect(config.watch.debounceMs).toBe(150);
     expect(config.triggers.runAll).toContain('package-lock.json');
-    expect(config.notify).toEqual({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5000 });
+    expect(config.notify).toEqual({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5000, terminal: 'auto' });
   });
 
   it('accepts the reference config.json as is', async () => {

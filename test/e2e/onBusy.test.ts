@@ -11,8 +11,18 @@ const unavailable = sandboxUnavailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the onBusy e2e tests: ${unavailable}`);
 
 
+/**
+ * This file's own marker in its sleeps (`sleep 30.0<MARK>`), so a look at the machine's processes
+ * finds only this test's, never another run's on the same machine.
+ */
+const MARK = `${process.pid}${Date.now() % 100_000}`;
+/** The slow test's sleep for a content of slow.txt (`v1` → `sleep 30.0<MARK>1`). */
+const slowSleep = (version: number): string => `sleep 30.0${MARK}${version}`;
+const ourSleeps = (prefix: string): string[] => processesMentioning(prefix).map((p) => p.cmdline).filter((cmdline) => cmdline.startsWith(prefix));
 /** A suite that runs until killed, and says when it started, so a test can change its input mid-run. */
-const SLOW = 'echo "slow started $(cat slow.txt)"; sleep 30 & wait; echo finished';
+const SLOW = `echo "slow started $(cat slow.txt)"; sleep 30.0${MARK}$(tr -dc 0-9 < slow.txt) & wait; echo finished`;
+/** A short test, with this file's marker. */
+const SHORT = `echo "got $(cat slow.txt)"; sleep 2.0${MARK}`;
 
 describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () => {
   let demo: DemoProject;
@@ -43,7 +53,7 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
     await cli.waitFor(/vmwatch: watching/, { timeoutMs: 120_000 });
   }
 
-  const runningSlow = (): Promise<unknown> => waitFor(() => processesMentioning('sleep 30').length > 0 || null, 30_000, 'the slow test running');
+  const runningSlow = (): Promise<unknown> => waitFor(() => ourSleeps(slowSleep(0)).length > 0 || null, 30_000, 'the slow test running');
 
   it('restart: the running test is cancelled (not failed) within a second or so, its process tree is gone, and it runs again', async () => {
     await start('restart', 'e2e-busy-restart');
@@ -66,12 +76,15 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
       console.error(`runs: ${runDirs().join(', ')}\nstdout:\n${cli.stdout()}\nstderr:\n${cli.stderr().slice(-3000)}`);
       throw err;
     });
-    expect(processesMentioning('sleep 30').filter((p) => p.cmdline === 'sleep 30')).toHaveLength(1);
+    // the rerun's sleep starts a moment after its echo: wait for it, and for the cancelled one to be gone
+    await waitFor(() => (ourSleeps(`sleep 30.0${MARK}`).join() === slowSleep(1) ? true : null), 10_000, `only ${slowSleep(1)} left`).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}; running: ${ourSleeps(`sleep 30.0${MARK}`).join(', ') || 'none'}`);
+    });
   });
 
   it('queue: a change during the run runs the test again after it, as one more run', async () => {
-    await start('queue', 'e2e-busy-queue', 'echo "got $(cat slow.txt)"; sleep 2');
-    await waitFor(() => processesMentioning('sleep 2').length > 0 || null, 30_000, 'first run going');
+    await start('queue', 'e2e-busy-queue', SHORT);
+    await waitFor(() => ourSleeps(`sleep 2.0${MARK}`).length > 0 || null, 30_000, 'first run going');
     writeFileSync(path.join(demo.app, 'slow.txt'), 'v1\n');
     writeFileSync(path.join(demo.app, 'slow.txt'), 'v2\n');
     const list = await waitFor(() => (summaries(demo.runs).length >= 2 ? summaries(demo.runs) : null), 60_000, 'two runs');
@@ -82,8 +95,8 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
   });
 
   it('ignore: a change during the run is dropped', async () => {
-    await start('ignore', 'e2e-busy-ignore', 'echo "got $(cat slow.txt)"; sleep 2');
-    await waitFor(() => processesMentioning('sleep 2').length > 0 || null, 30_000, 'first run going');
+    await start('ignore', 'e2e-busy-ignore', SHORT);
+    await waitFor(() => ourSleeps(`sleep 2.0${MARK}`).length > 0 || null, 30_000, 'first run going');
     writeFileSync(path.join(demo.app, 'slow.txt'), 'v1\n');
     await cli.waitFor(/change ignored \(watch\.onBusy: 'ignore'\)/, { timeoutMs: 10_000 });
     await waitFor(() => summaries(demo.runs)[0] ?? null, 30_000, 'the first run');

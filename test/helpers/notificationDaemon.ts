@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
+import { requireOrSkip } from './requireOrSkip.ts';
 
 /**
  * A real, private notification daemon for tests: Xvfb on a free display, a session bus of our
@@ -40,6 +41,10 @@ const TOOLS = [
 
 /** Null when the daemon can be started, otherwise why not (print it: never skip silently). */
 export function notificationDaemonAvailable(): string | null {
+  return requireOrSkip('notification daemon tests', notificationDaemonProbe());
+}
+
+function notificationDaemonProbe(): string | null {
   if (process.platform !== 'linux') return `notification daemon tests need Linux (this is ${process.platform})`;
   const missing = TOOLS.filter((tool) => !isOnPath(tool.bin));
   if (missing.length === 0) return null;

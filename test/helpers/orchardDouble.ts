@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { tartAvailable } from './tartDouble.ts';
+import { requireOrSkip } from './requireOrSkip.ts';
 
 export const ORCHARD_SERVE = fileURLToPath(new URL('../fixtures/orchard/serve.mjs', import.meta.url));
 
@@ -48,7 +49,7 @@ export interface OrchardDouble {
 
 /** Why the Orchard double's machines cannot run here (same needs as the Tart double's), or null. */
 export function orchardAvailable(): string | null {
-  return tartAvailable();
+  return requireOrSkip('Orchard double tests', tartAvailable());
 }
 
 export function basicAuth(name: string, token: string): string {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Processes whose command line mentions `needle` (from /proc; no `ps` needed). */
 export function processesMentioning(needle: string): Array<{ pid: number; cmdline: string }> {
@@ -13,6 +13,21 @@ export function processesMentioning(needle: string): Array<{ pid: number; cmdlin
     }
   }
   return out;
+}
+
+/** What the process's open file descriptors point at (paths, `socket:[…]`, …); [] once it is gone. */
+export function openFiles(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      try {
+        return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
+  }
 }
 
 /** Processes whose command line is exactly `cmdline` (e.g. `sleep 32.5`). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { whichTool } from '../../src/process/tools.ts';
+import { requireOrSkip } from './requireOrSkip.ts';
 
 let cached: string | null | undefined;
 
@@ -11,10 +12,10 @@ let cached: string | null | undefined;
  * overlayfs in a private mount namespace. Tests that need it skip with this reason, printed.
  */
 export function sandboxUnavailable(): string | null {
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return requireOrSkip('sandbox tests', cached);
   cached = probe();
   if (cached !== null) console.warn(`[vmwatch tests] skipping sandbox tests: ${cached}`);
-  return cached;
+  return requireOrSkip('sandbox tests', cached);
 }
 
 function probe(): string | null {

@@ -5,6 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { whichTool } from '../../src/process/tools.ts';
 import { processTree } from './processes.ts';
+import { requireOrSkip } from './requireOrSkip.ts';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -30,14 +31,18 @@ let cached: string | null | undefined;
 
 /** Why a real sshd cannot run here (null when it can). Tests skip with this reason, printed. */
 export function sshdUnavailable(): string | null {
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return requireOrSkip('ssh tests', cached);
   cached = probe();
   if (cached !== null) console.warn(`[vmwatch tests] skipping ssh tests: ${cached}`);
-  return cached;
+  return requireOrSkip('ssh tests', cached);
 }
 
 /** Why a password-login sshd (for installKey) cannot run (it needs root and bubblewrap to fake /etc/shadow). */
 export function passwordSshdUnavailable(): string | null {
+  return requireOrSkip('password-login ssh tests', passwordSshdProbe());
+}
+
+function passwordSshdProbe(): string | null {
   const base = sshdUnavailable();
   if (base !== null) return base;
   if (process.getuid?.() !== 0) return 'a password-login sshd needs root (it runs sshd with a fake /etc/shadow under bubblewrap)';

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { machineUnavailable } from '../fixtures/machine/machineAvailable.mjs';
 import { DEFAULT_SETTINGS, type TartDoubleSettings } from '../fixtures/tart/lib/settings.mjs';
 import { seedImage as seed } from '../fixtures/tart/seedImage.mjs';
+import { requireOrSkip } from './requireOrSkip.ts';
 
 /** The image Cirrus Labs publishes and vmwatch's Tart provider starts from. */
 export const BASE_IMAGE = 'ghcr.io/cirruslabs/macos-sequoia-base:latest';
@@ -53,12 +54,12 @@ let cachedReason: string | null | undefined;
 
 /** Why the Tart double (and tests that ssh/rsync into its VMs) cannot run here: not Linux or root, no sshd, bwrap, nsenter, ssh or rsync; or null. */
 export function tartAvailable(): string | null {
-  if (cachedReason !== undefined) return cachedReason;
+  if (cachedReason !== undefined) return requireOrSkip('Tart double tests', cachedReason);
   cachedReason = machineUnavailable();
   if (cachedReason === null && spawnSync('ssh', ['-V']).error) cachedReason = 'no ssh client (apt-get install openssh-client)';
   if (cachedReason === null && spawnSync('rsync', ['--version']).error) cachedReason = 'no rsync (apt-get install rsync)';
   if (cachedReason !== null) console.warn(`[vmwatch tests] skipping Tart double tests: ${cachedReason}`);
-  return cachedReason;
+  return requireOrSkip('Tart double tests', cachedReason);
 }
 
 function runTart(env: NodeJS.ProcessEnv, args: string[], timeoutMs = 60_000): Promise<TartResult> {

@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { requireOrSkip } from './requireOrSkip.ts';
 
 /** Null when tmux can drive a pseudo-terminal here, else why not (print it; never skip silently). */
 export function tmuxUnavailable(): string | null {
   const r = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  return r.status === 0 ? null : 'tmux is not installed (apt-get install tmux): the pseudo-terminal tests need it';
+  return requireOrSkip('pseudo-terminal tests', r.status === 0 ? null : 'tmux is not installed (apt-get install tmux): the pseudo-terminal tests need it');
 }
 
 export interface TmuxTerminal {

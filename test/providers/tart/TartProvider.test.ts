@@ -10,7 +10,7 @@ import { createProvider } from '../../../src/providers/createProvider.ts';
 import { buildSnapshot } from '../../../src/snapshot/buildSnapshot.ts';
 import { connect } from '../../../src/transport/connect.ts';
 import { ensurePoolKey } from '../../../src/transport/ssh/poolKey.ts';
-import { processesMentioning, waitFor } from '../../helpers/processes.ts';
+import { openFiles, processesMentioning, waitFor } from '../../helpers/processes.ts';
 import { BASE_IMAGE, startTartDouble, tartAvailable, type TartDouble } from '../../helpers/tartDouble.ts';
 
 const unavailable = tartAvailable();
@@ -228,8 +228,10 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
     try {
       await pool.init();
       const vm = await pool.acquire();
-      const running = vm.exec('echo started; sleep 30', { timeoutMs: 60_000 });
-      await waitFor(() => processesMentioning('sleep 30').some((p) => p.cmdline === 'sleep 30') || null, 10_000, 'the test running');
+      // A sleep with a marker of this test run, never another run's.
+      const marked = `sleep 30.0${process.pid}${Math.floor(Math.random() * 1e6)}`;
+      const running = vm.exec(`echo started; ${marked}`, { timeoutMs: 60_000 });
+      await waitFor(() => processesMentioning(marked).some((p) => p.cmdline === marked) || null, 10_000, 'the test running');
       const record = JSON.parse(readFileSync(path.join(tart.home, 'vms', 'vmwatch-tartunit-1', '.double-run.json'), 'utf8')) as { pid: number };
       process.kill(record.pid, 'SIGKILL');
       const result = await running;
@@ -274,6 +276,7 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
     }
     expect(await poolVMs()).toEqual([]);
     expect(processesMentioning(tart.home)).toEqual([]);
-    expect(processesMentioning('sshd').filter((p) => p.cmdline.includes('vmwatch-tartunit'))).toEqual([]);
+    // This test's guest sshds: their stderr is a machine log under this test's Tart home.
+    expect(processesMentioning('sshd').filter((p) => openFiles(p.pid).some((file) => file.startsWith(`${tart.home}/`)))).toEqual([]);
   }, 240_000);
 });

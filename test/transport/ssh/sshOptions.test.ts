@@ -7,6 +7,7 @@ import { TransportError } from '../../../src/errors.ts';
 import { whichTool } from '../../../src/process/tools.ts';
 import type { SshEndpoint } from '../../../src/transport/types.ts';
 import { proxyCommandOption, rshCommand, rsyncHost, sshHost, sshOptions } from '../../../src/transport/ssh/sshOptions.ts';
+import { requireOrSkip } from '../../helpers/requireOrSkip.ts';
 
 const endpoint: SshEndpoint = {
   kind: 'ssh',
@@ -100,7 +101,7 @@ describe('proxyCommandOption', () => {
     expect(() => sshHost({ ...endpoint, host: '-oProxyCommand=x' })).toThrow(/not a valid host name/);
   });
 
-  it.skipIf(whichTool('ssh') === null)('reaches the real ssh intact: each argument, blanks and % included, arrives as one word', () => {
+  it.skipIf(requireOrSkip('ssh client test', whichTool('ssh') === null ? 'no ssh client (apt-get install openssh-client)' : null) !== null)('reaches the real ssh intact: each argument, blanks and % included, arrives as one word', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vmwatch proxy 100%-'));
     try {
       const bin = path.join(dir, 'my bin');
