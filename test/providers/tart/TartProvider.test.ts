@@ -38,7 +38,7 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
         root: './app',
         guestPath: '/mnt/chatstats/app',
         setup: ['echo built > setup-marker.txt'],
-        pool: { provider: 'tart', name: 'tartunit', size: 2, base: BASE_IMAGE, ports: [3030], cpu: 2, memory: '4GB' },
+        pool: { provider: 'tart', name: 'tartunit', snapshot: 'tartunit-ready', size: 2, base: BASE_IMAGE, ports: [3030], cpu: 2, memory: '4GB' },
       }),
     );
     config = await loadConfig({ file: path.join(dir, 'watch.config.json') });
