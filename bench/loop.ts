@@ -7,7 +7,7 @@ import type { TestTimings as Timings } from '../src/schedule/types.ts';
 
 
 const DEBOUNCE_MS = 150;
-/** The reference's figure: create 5 s + start 15 s + revert 3 s + sync and ssh ≈ 25 s per test. */
+/** A Tart VM's stated per-test overhead: create 5 s + start 15 s + revert 3 s + sync and ssh ≈ 25 s. */
 const REFERENCE_OVERHEAD_MS = 25_000;
 
 /**

@@ -62,7 +62,7 @@ function parseOrThrow(file: string, raw: unknown): ParsedConfig {
     if (!ref.success) throw invalid(file, formatIssues(ref.error.issues));
     const config = configSchema.parse(fromReferenceConfig(ref.data));
     if (config.pool.provider === 'tart' && tartHostLimitProblem(config.pool)) {
-      // The reference's own config asks for 3 Tart VMs on one Mac; accept it as is, but run 2.
+      // A short-form config may ask for 3 Tart VMs on one Mac; accept it as is, but run 2.
       log.warn(`${file}: poolSize ${config.pool.size} with Tart: macOS runs at most ${TART_VMS_PER_HOST} VMs per host, so the pool runs ${TART_VMS_PER_HOST} (use provider "orchard" for more)`);
       config.pool.size = TART_VMS_PER_HOST;
     }

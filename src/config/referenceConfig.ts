@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { UserConfig } from './schema.ts';
 
-/** The reference design's `config.json` (vm-infrastructure README), accepted as is. */
+/** The short `config.json` form, `{ provider, snapshot, poolSize, cpu, memory }`, accepted as is. */
 export const referenceConfigSchema = z
   .object({
     provider: z.enum(['auto', 'sandbox', 'tart', 'orchard']).default('tart'),
@@ -12,14 +12,14 @@ export const referenceConfigSchema = z
   })
   .strict();
 
-/** A JSON document is in the reference's shape when it has `poolSize` and no `root`. */
+/** A JSON document is in the short form when it has `poolSize` and no `root`. */
 export function isReferenceConfig(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'poolSize' in value && !('root' in value);
 }
 
 /**
- * Maps the reference's pool settings onto a vmwatch config for the app in the config's folder.
- * Tests are discovered by the common file conventions, since the reference names none.
+ * Maps the short form's pool settings onto a vmwatch config for the app in the config's folder.
+ * Tests are discovered by the common file conventions, since the short form names none.
  */
 export function fromReferenceConfig(ref: z.output<typeof referenceConfigSchema>): UserConfig {
   return {

@@ -122,7 +122,7 @@ const poolSchema = z
     user: z.string().min(1).default('admin'),
     /** The base image's login, used once by `snapshot build` to install the pool key (Cirrus images: admin/admin). */
     password: z.string().default('admin'),
-    /** Tart: keep one suspended golden per slot, so a revert resumes instead of booting (DESIGN.md §4). */
+    /** Tart: keep one suspended golden per slot, so a revert resumes instead of booting. */
     suspend: z.boolean().default(false),
     /** Tart: allow more than 2 VMs on this host (macOS refuses a third unless the host is special). */
     overrideHostLimit: z.boolean().default(false),

@@ -11,7 +11,7 @@ export interface VMMetrics {
   busyMs: number;
 }
 
-/** A leased machine, as the reference's `VM`: exec and copies go through its transport. */
+/** A leased machine: exec and copies go through its transport. */
 export class VM {
   readonly id: string;
   readonly name: string;

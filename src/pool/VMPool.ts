@@ -16,7 +16,7 @@ const log = logger('pool');
 export type { SlotState, SlotStatus, VMPoolOptions } from './types.ts';
 
 /**
- * The reference's VMPool: a warm set of machines. `acquire` hands out a ready one or waits in FIFO
+ * The pool: a warm set of machines. `acquire` hands out a ready one or waits in FIFO
  * order; `release` returns at once and reverts in the background. Provider-agnostic.
  */
 export class VMPool {

@@ -1,7 +1,7 @@
 import type { Endpoint } from '../transport/types.ts';
 
 /**
- * Machine lifecycle only (the reference's TartAdapter): create, start, stop, revert, destroy, and
+ * Machine lifecycle only: create, start, stop, revert, destroy, and
  * list what exists. It knows nothing of pools, tests or transports.
  */
 export interface Provider {

@@ -1,6 +1,6 @@
 import type { CaseResult } from '../runners/types.ts';
 
-/** The result of one test in one run (DESIGN.md §2). */
+/** The result of one test in one run. */
 /** `flaky`: failed, then passed when rerun on a fresh machine (`retry`). Neither green nor red. */
 export type TestStatus = 'passed' | 'failed' | 'error' | 'cancelled' | 'timedout' | 'flaky';
 

@@ -32,7 +32,7 @@ export interface SelectedTest {
   cases?: string[];
 }
 
-/** What `select --json` prints (DESIGN.md §2) plus the files no rule covered. */
+/** What `select --json` prints: the selected tests and why, plus the files no rule covered. */
 export interface Plan {
   changedFiles: string[];
   all: boolean;

@@ -43,7 +43,7 @@ async function madeBySetup(transport: Transport, config: ResolvedConfig): Promis
 }
 
 /**
- * The reference's setup-vm.sh: a builder machine, the app synced in, `setup` run with the network
+ * Builds the pool's snapshot: a builder machine, the app synced in, `setup` run with the network
  * on, then saved as the pool's snapshot. With no `setup`, the snapshot is empty and every test
  * gets a full sync.
  */

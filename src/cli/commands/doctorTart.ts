@@ -17,7 +17,7 @@ export interface Check {
 export const BOOTPD_PLIST = '/Library/Preferences/SystemConfiguration/com.apple.InternetSharing.default.plist';
 const LEASE_FIX = `sudo defaults write ${BOOTPD_PLIST} bootpd -dict DHCPLeaseTimeSecs -int 600`;
 
-/** Tart-specific checks: version, snapshot VM, VMs per host, DHCP lease time (DESIGN.md §4). */
+/** Tart-specific checks: version, snapshot VM, VMs per host, DHCP lease time. */
 export async function tartChecks(config: ResolvedConfig): Promise<Check[]> {
   if (whichTool('tart') === null) return [];
   const checks: Check[] = [];

@@ -29,7 +29,7 @@ export interface TartProviderOptions {
   user: string;
   identityFile: string;
   knownHostsFile: string;
-  /** DESIGN.md §4: one suspended golden per slot, so a revert resumes instead of booting. */
+  /** pool.suspend: one suspended golden per slot, so a revert resumes instead of booting. */
   suspend: boolean;
   /** How long `tart ip --wait` may take, in seconds. */
   ipWaitS?: number;
@@ -47,7 +47,7 @@ export function goldenName(name: string): string {
 }
 
 /**
- * The reference's TartAdapter, on the real `tart` CLI: clone from the snapshot, `set`, `run`
+ * The Tart provider, on the real `tart` CLI: clone from the snapshot, `set`, `run`
  * detached, `ip --wait`; revert = stop + delete + clone. Lifecycle only: SSH readiness and
  * everything else that talks to a running VM is the transport's.
  */

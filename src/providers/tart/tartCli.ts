@@ -15,7 +15,7 @@ export class TartCommandError extends VmwatchError {
   }
 }
 
-/** Environment for every tart call: clones must never prune the image cache (DESIGN.md §4). */
+/** Environment for every tart call: `TART_NO_AUTO_PRUNE`, so a clone never prunes the image cache. */
 export function tartEnv(): Record<string, string | undefined> {
   return { ...process.env, TART_NO_AUTO_PRUNE: '1' };
 }
