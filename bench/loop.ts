@@ -70,7 +70,7 @@ export async function benchLoop(options: { saves: number }): Promise<Record<stri
     splitMs: split,
     target: { saveToStartMs: DEBOUNCE_MS + 500, met: saveToStart.median <= DEBOUNCE_MS + 500 },
     perTestOverheadMs: overhead,
-    reference: { perTestOverheadMs: REFERENCE_OVERHEAD_MS, source: 'vm-infrastructure-README.md (stated, Tart cannot run here)' },
+    reference: { perTestOverheadMs: REFERENCE_OVERHEAD_MS, source: 'stated Tart figures (Tart cannot run here)' },
     speedupVsReference: round(REFERENCE_OVERHEAD_MS / overhead.median),
   };
 }

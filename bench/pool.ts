@@ -93,7 +93,7 @@ export async function benchPool(options: { cycles: number }): Promise<Record<str
       acquireReadyMs: { target: 50, met: acquireStats.median <= 50 },
       revertMs: { target: 500, met: revertStats.median <= 500 },
     },
-    reference: { acquireMs: 1000, revertMs: 3000, createAndStartMs: 20_000, source: 'vm-infrastructure-README.md (stated)' },
+    reference: { acquireMs: 1000, revertMs: 3000, createAndStartMs: 20_000, source: 'stated Tart figures' },
     revertSpeedupVsReference: round(3000 / revertStats.median),
   };
 }

@@ -61,5 +61,5 @@ Usage:
                                                       (--notify sends a test notification)
 
 In a terminal, watch takes keys: a run all, f rerun failed, Enter rerun the last selection, p filter, w keys, q quit.
-Config: watch.config.ts (or .mts/.mjs/.js/.json, or the reference's config.json) in the current folder.
+Config: watch.config.ts (or .mts/.mjs/.js/.json, or a short-form config.json) in the current folder.
 Logs go to stderr (VMWATCH_LOG=debug for more); --json prints one JSON document on stdout.`;

@@ -42,7 +42,7 @@ describe('loadConfig', () => {
     expect(config.notify).toEqual({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5000, terminal: 'auto' });
   });
 
-  it('accepts the reference config.json as is', async () => {
+  it('accepts a short-form config.json as is', async () => {
     write('config.json', JSON.stringify({ provider: 'tart', snapshot: 'chatstats-ready', poolSize: 3, cpu: 4, memory: '8GB' }));
     const config = await loadConfig({ cwd: dir });
     expect(config.root).toBe(dir);
