@@ -186,15 +186,15 @@ export const configSchema = z
         if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
       })
       .default('/mnt/app'),
-    watch: watchSchema.default({ include: ['**/*'], ignore: [], debounceMs: 150, onBusy: 'queue' }),
+    watch: watchSchema.prefault({}),
     tests: z.array(suiteSchema).default([]),
     discover: z.array(discoverSchema).default([]),
-    triggers: triggersSchema.default({ runAll: DEFAULT_RUN_ALL, map: [] }),
-    select: selectSchema.default({ persistGraph: true }),
-    pool: poolSchema.default({ provider: 'auto', size: 2, ports: [], user: 'admin', env: {}, passEnv: [], password: 'admin', suspend: false, overrideHostLimit: false, bootTimeoutMs: 180_000, healthCheckMs: 30_000, keepWarm: false }),
-    artifacts: artifactsSchema.default({ dir: 'test-runs', into: 'test-runs' }),
-    output: outputSchema.default({ maxBytes: DEFAULT_OUTPUT_MAX_BYTES }),
-    notify: notifySchema.default({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5_000, terminal: 'auto' }),
+    triggers: triggersSchema.prefault({}),
+    select: selectSchema.prefault({}),
+    pool: poolSchema.prefault({}),
+    artifacts: artifactsSchema.prefault({}),
+    output: outputSchema.prefault({}),
+    notify: notifySchema.prefault({}),
     /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */
     retry: z.number().int().min(0).max(5).default(0),
     setup: z.array(z.string().min(1)).default([]),
