@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino, { type Logger, type StreamEntry } from 'pino';
 import pretty from 'pino-pretty';
-import { vmwatchHome } from './paths.ts';
+import { homePaths } from './paths.ts';
 
 export type { Logger };
 
@@ -13,7 +13,7 @@ const LOG_KEEP = 3;
 
 /** `~/.vmwatch/logs/vmwatch.log`, rotated at start when it has grown past LOG_MAX_BYTES. */
 export function logFilePath(): string {
-  return path.join(vmwatchHome(), 'logs', 'vmwatch.log');
+  return homePaths.log();
 }
 
 function rotate(file: string): void {

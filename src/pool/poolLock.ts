@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PoolError } from '../errors.ts';
 import { isAlive } from '../process/childRegistry.ts';
-import { vmwatchHome } from '../paths.ts';
+import { homePaths } from '../paths.ts';
 
 /**
  * One vmwatch process per pool name: a pid file under VMWATCH_HOME/pools. A lock whose process is
@@ -13,7 +13,7 @@ export class PoolLock {
   #held = false;
 
   constructor(pool: string) {
-    this.file = path.join(vmwatchHome(), 'pools', `${pool}.pid`);
+    this.file = homePaths.poolLock(pool);
   }
 
   /** Take the lock; returns true when a crashed run's lock was found (its machines are orphans). */

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeAtomicSync } from '../files/writeAtomic.ts';
-import { vmwatchHome } from '../paths.ts';
+import { homePaths } from '../paths.ts';
 import type { SlotStatus } from './VMPool.ts';
 
 export function poolStatusFile(pool: string): string {
-  return path.join(vmwatchHome(), 'pools', `${pool}.status.json`);
+  return homePaths.poolStatus(pool);
 }
 
 /** The running pool's state for `vmwatch pool status` in another terminal (atomic write). */

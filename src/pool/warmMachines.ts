@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeAtomicSync } from '../files/writeAtomic.ts';
-import { vmwatchHome } from '../paths.ts';
+import { homePaths } from '../paths.ts';
 
 /**
  * `pool.keepWarm`: the machines a clean shutdown left running, clean and ready, for the next start
@@ -9,7 +9,7 @@ import { vmwatchHome } from '../paths.ts';
  * are stale and get rebuilt. Taking the list deletes it, so a crash never adopts twice.
  */
 function warmFile(pool: string): string {
-  return path.join(vmwatchHome(), 'pools', `${pool}.warm.json`);
+  return homePaths.poolWarm(pool);
 }
 
 export function saveWarm(pool: string, key: string, machines: string[]): void {

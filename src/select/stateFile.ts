@@ -2,11 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { writeAtomic } from '../files/writeAtomic.ts';
+import { projectStateDir } from '../paths.ts';
 
 /** vmwatch's per-project state folder: `<root>/.vmwatch/` (never synced, never watched). */
-export function stateDir(root: string): string {
-  return path.join(root, '.vmwatch');
-}
+export const stateDir = projectStateDir;
 
 /** The state file's content, or why it could not be used (a fresh start follows). */
 export type StateRead<T> = { value: T; warning?: undefined } | { value: undefined; warning?: string };

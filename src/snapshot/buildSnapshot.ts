@@ -2,7 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.ts';
 import { MachineError } from '../errors.ts';
-import { vmwatchHome } from '../paths.ts';
+import { homePaths } from '../paths.ts';
 import { builderName } from '../pool/machineNames.ts';
 import type { Provider } from '../providers/types.ts';
 import type { Endpoint } from '../transport/types.ts';
@@ -84,9 +84,9 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
       });
     }
     if (config.setup.length > 0 && runSetup) {
-      const cache = path.join(vmwatchHome(), 'cache', 'npm');
+      const cache = homePaths.npmCache();
       await mkdir(cache, { recursive: true });
-      const logFile = path.join(vmwatchHome(), 'logs', `${config.pool.snapshot}-build.log`);
+      const logFile = homePaths.buildLog(config.pool.snapshot);
       await mkdir(path.dirname(logFile), { recursive: true });
       for (const [i, command] of config.setup.entries()) {
         progress(`setup ${i + 1}/${config.setup.length}: ${command}`);

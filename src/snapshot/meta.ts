@@ -1,7 +1,7 @@
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomic } from '../files/writeAtomic.ts';
-import { vmwatchHome } from '../paths.ts';
+import { homePaths } from '../paths.ts';
 
 /** What a snapshot was built from, to tell when it is stale. Kept beside every provider's snapshot. */
 export interface SnapshotMeta {
@@ -20,7 +20,7 @@ export interface SnapshotMeta {
 }
 
 export function snapshotMetaFile(name: string): string {
-  return path.join(vmwatchHome(), 'snapshots', `${name}.json`);
+  return homePaths.snapshotMeta(name);
 }
 
 export async function readSnapshotMeta(name: string): Promise<SnapshotMeta | null> {

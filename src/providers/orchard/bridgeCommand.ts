@@ -1,7 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vmwatchHome } from '../../paths.ts';
+import { homePaths } from '../../paths.ts';
 import type { BridgeConfig } from '../../transport/orchardBridge.mjs';
 import type { OrchardConnection } from './orchardConfig.ts';
 
@@ -12,7 +12,7 @@ export const BRIDGE_BIN = fileURLToPath(new URL('../../../bin/orchard-bridge.mjs
  * mode 0600, so no secret appears on a command line. Returns the file.
  */
 export async function writeBridgeConfig(pool: string, connection: OrchardConnection): Promise<string> {
-  const dir = path.join(vmwatchHome(), 'orchard');
+  const dir = homePaths.orchard();
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${pool}.json`);
   const config: BridgeConfig = {

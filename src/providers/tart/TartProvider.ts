@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ConfigError, MachineError, VmwatchError } from '../../errors.ts';
 import { logger } from '../../log.ts';
-import { vmwatchHome } from '../../paths.ts';
+import { homePaths } from '../../paths.ts';
 import { SnapshotMissingError } from '../SnapshotMissingError.ts';
 import { requireTool } from '../../process/tools.ts';
 import type { Provider } from '../types.ts';
@@ -169,7 +169,7 @@ export class TartProvider implements Provider {
 
   /** `tart run` detached, then its IP; a run that ends before it has an IP is an error with Tart's words. */
   async #boot(name: string, flags: string[], signal?: AbortSignal): Promise<SshEndpoint> {
-    const logFile = path.join(vmwatchHome(), 'logs', 'tart', `${name}.log`);
+    const logFile = homePaths.tartLog(name);
     const run = new TartRunProcess(name, logFile, flags, { owned: this.#o.keepWarm !== true });
     this.#runs.set(name, run);
     const ended = run.exited.then((code) => {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TransportError } from '../../errors.ts';
-import { vmwatchHome } from '../../paths.ts';
+import { homePaths, vmwatchHome } from '../../paths.ts';
 
 /**
  * A unix socket path must fit sun_path (104 bytes on macOS, 108 on Linux, with the NUL), and
@@ -23,7 +23,7 @@ export function fitsSocketPath(socketPath: string): boolean {
  * (a deep VMWATCH_HOME), `/tmp/vmwatch-<uid>-cm/<hash of the home>`, which must be ours and 0700.
  */
 export function controlDir(home = vmwatchHome(), uid = process.getuid?.() ?? 0): string {
-  const preferred = path.join(home, 'cm');
+  const preferred = homePaths.controlSockets(home);
   if (fitsSocketPath(path.join(preferred, 'x'.repeat(NAME_LENGTH)))) return preferred;
   const homeHash = createHash('sha256').update(home).digest('hex').slice(0, 8);
   return path.join('/tmp', `vmwatch-${uid}-cm`, homeHash);

@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isLoginRefused, LoginRefusedError, MachineError } from '../../errors.ts';
-import { vmwatchHome } from '../../paths.ts';
+import { homePaths } from '../../paths.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { shellQuote } from './remoteCommand.ts';
 import { proxyCommandOption, sshPath } from './sshOptions.ts';
@@ -36,7 +36,7 @@ const APPEND_KEY = [
  */
 export async function installKey(target: InstallKeyTarget, password: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
   const who = `${target.user}@${target.host} port ${target.port}`;
-  const base = path.join(vmwatchHome(), 'ssh');
+  const base = homePaths.ssh();
   await mkdir(base, { recursive: true, mode: 0o700 });
   const dir = await mkdtemp(path.join(base, '.askpass-'));
   try {

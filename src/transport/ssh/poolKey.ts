@@ -1,7 +1,7 @@
 import { access, chmod, link, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MachineError } from '../../errors.ts';
-import { vmwatchHome } from '../../paths.ts';
+import { homePaths } from '../../paths.ts';
 import { runOwned } from '../../process/runOwned.ts';
 import { requireTool } from '../../process/tools.ts';
 
@@ -17,7 +17,7 @@ export interface PoolKey {
 /** `<vmwatchHome>/ssh/<pool>/`: the pool's key and known_hosts, never the user's ~/.ssh. */
 export function poolSshDir(pool: string): string {
   if (!/^[\w.-]+$/.test(pool) || pool.startsWith('.')) throw new MachineError(`'${pool}' cannot name a pool's ssh folder`);
-  return path.join(vmwatchHome(), 'ssh', pool);
+  return homePaths.poolSsh(pool);
 }
 
 /** Where the pool's key and known_hosts live (they may not exist yet: see ensurePoolKey). */
