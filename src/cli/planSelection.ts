@@ -18,9 +18,11 @@ export interface PlanOptions {
   tests?: string[];
   /** Use these changed files instead of asking git (the watcher's batch). */
   changedFiles?: string[];
-  /** Reuse a graph (watch mode); otherwise one is built. */
+  /** Reuse a graph (watch mode), already refreshed for `changedFiles` by the caller (refreshGraph); otherwise one is built and refreshed here. */
   graph?: ImportGraph;
   testCases?: TestCase[];
+  /** With a shared graph: re-read the changed files into it first (the watcher's start-up). */
+  refreshGraph?: boolean;
 }
 
 export interface PlanResult {
@@ -60,11 +62,20 @@ export async function planSelection(config: ResolvedConfig, options: PlanOptions
       allReason = changes.reason ?? 'everything changed';
     }
   }
-  for (const file of changedFiles) {
-    const exists = existsSync(path.join(config.root, file));
-    if (!exists || project.graph.has(file)) await project.graph.update(file, exists);
-    else await project.graph.addFile(file);
-  }
+  // A graph of its own (one-shot commands) is brought up to date here; a shared one only when asked.
+  if (!options.graph || options.refreshGraph === true) await refreshGraph(project.graph, config.root, changedFiles);
   const plan = selectTests({ tests, config, graph: project.graph, changedFiles, all, allReason });
   return { plan, testCases: new Map(tests.map((t) => [t.id, t])), graph: project.graph };
+}
+
+/**
+ * Re-reads the changed files into the graph: a changed file's new imports, a new file's edges, a
+ * deleted file kept as a tombstone (its importers still resolve to it until `remove`).
+ */
+export async function refreshGraph(graph: ImportGraph, root: string, changedFiles: readonly string[]): Promise<void> {
+  for (const file of changedFiles) {
+    const exists = existsSync(path.join(root, file));
+    if (!exists || graph.has(file)) await graph.update(file, exists);
+    else await graph.addFile(file);
+  }
 }

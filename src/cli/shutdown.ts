@@ -4,7 +4,9 @@ export interface Shutdown {
   /** Aborted on the first SIGINT/SIGTERM. */
   signal: AbortSignal;
   /** Resolves when a shutdown was asked for. */
-  requested: Promise<NodeJS.Signals>;
+  requested: Promise<NodeJS.Signals | 'q'>;
+  /** Stop as the first signal would (the `q` key). */
+  request(reason: 'q'): void;
   dispose(): void;
 }
 
@@ -15,18 +17,18 @@ export interface Shutdown {
  */
 export function installShutdown(options: { forceAfterMs?: number; onForce?: () => void } = {}): Shutdown {
   const controller = new AbortController();
-  let resolveRequested!: (s: NodeJS.Signals) => void;
-  const requested = new Promise<NodeJS.Signals>((r) => (resolveRequested = r));
+  let resolveRequested!: (s: NodeJS.Signals | 'q') => void;
+  const requested = new Promise<NodeJS.Signals | 'q'>((r) => (resolveRequested = r));
   let count = 0;
   const force = (): never => {
     options.onForce?.();
     for (const pid of liveGroups()) killGroup(pid, 'SIGKILL');
     process.exit(130);
   };
-  const onSignal = (sig: NodeJS.Signals): void => {
+  const onSignal = (sig: NodeJS.Signals | 'q'): void => {
     count++;
     if (count > 1) force();
-    process.stderr.write(`\nvmwatch: ${sig} — stopping (cancelling tests, pulling artifacts, removing machines). Press Ctrl-C again to force.\n`);
+    process.stderr.write(`\nvmwatch: ${sig === 'q' ? 'q pressed' : sig} — stopping (cancelling tests, pulling artifacts, removing machines). Press Ctrl-C again to force.\n`);
     controller.abort(new Error(`received ${sig}`));
     resolveRequested(sig);
     const timer = setTimeout(() => {
@@ -40,6 +42,7 @@ export function installShutdown(options: { forceAfterMs?: number; onForce?: () =
   return {
     signal: controller.signal,
     requested,
+    request: (reason) => onSignal(reason),
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -9,7 +9,7 @@ export async function watchCommand(flags: CommonFlags): Promise<number> {
   const config = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
   await checkWritable(config.artifactsInto, `artifacts.into (${config.configFile})`);
   const shutdown = installShutdown();
-  const loop = new WatchLoop(config, shutdown.signal);
+  const loop = new WatchLoop(config, shutdown.signal, { onQuit: () => shutdown.request('q') });
   try {
     await Promise.race([loop.start(), shutdown.requested]);
     await shutdown.requested;

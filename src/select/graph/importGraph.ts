@@ -145,16 +145,15 @@ export class ImportGraph {
     else if (isNew || isJsContextFile(file)) await this.layoutChanged(file);
   }
 
-  /** Forgets `file` entirely, tombstone included; importers' edges to it go. */
-  remove(file: string): void {
+  /** Forgets `file` entirely, tombstone included; importers' edges to it go. Resolves once the graph has settled. */
+  async remove(file: string): Promise<void> {
     if (!this.known(file)) return;
     this.bump(file);
     this.live.delete(file);
     this.tombstones.delete(file);
     this.unlink(file);
     this.relinkProbers(file);
-    if (affectsSourceRoots(file)) this.refreshSourceRoots();
-    if (isJsContextFile(file)) void this.reloadContext();
+    await this.layoutChanged(file);
   }
 
   private known(file: string): boolean {

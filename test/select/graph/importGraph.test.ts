@@ -70,7 +70,7 @@ describe('ImportGraph updates', () => {
     expect(graph.importersOf('b.ts')).toEqual(['a.ts']);
     expect(graph.importsOf('b.ts')).toEqual([]);
     expect(graph.importersOf('c.ts')).toEqual([]);
-    graph.remove('b.ts');
+    await graph.remove('b.ts');
     expect(graph.importersOf('b.ts')).toEqual([]);
     expect(graph.importsOf('a.ts')).toEqual([]);
   });
