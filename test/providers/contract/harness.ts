@@ -32,9 +32,9 @@ export interface ContractCapabilities {
   stopStart: true | string;
 }
 
-/** Names of the suite's machines (a folder under a pool's prefix, so the pool's reaping finds them). */
+/** Names of the suite's machines: the pool's own (so a crashed run's are reaped), and a pool's whose name merely starts the same. */
 export function contractNames(pool: string): { machine(n: number): string; prefix: string; otherPrefix: string } {
-  return { machine: (n) => machineName(pool, n), prefix: machinePrefix(pool), otherPrefix: `${machinePrefix(`${pool}x`)}` };
+  return { machine: (n) => machineName(pool, n), prefix: machinePrefix(pool), otherPrefix: machinePrefix(`${pool}x`) };
 }
 
 /** A host folder that plays the app: synced into each machine first, as vmwatch does before anything runs. */

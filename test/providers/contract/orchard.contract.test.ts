@@ -22,5 +22,5 @@ describeProviderContract(
     };
   },
   // An Orchard VM is not kept stopped: stopVM removes it and startVM makes it afresh, which the case accepts.
-  { unavailable: orchardAvailable(), capabilities: { adopt: false, stopStart: true } },
+  { unavailable: orchardAvailable(), capabilities: { adopt: false, stopStart: true }, caseTimeoutMs: 120_000 },
 );

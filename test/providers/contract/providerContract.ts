@@ -9,6 +9,8 @@ export interface ContractOptions {
   /** Why this provider cannot run here (printed in the suite's name), or null. */
   unavailable: string | null;
   capabilities: ContractCapabilities;
+  /** Per case, for providers whose boots take seconds (the doubles); default vitest's. */
+  caseTimeoutMs?: number;
 }
 
 /**
@@ -17,11 +19,14 @@ export interface ContractOptions {
  * destroy, list), then the pool's behaviour on top of it. `makeHarness` runs once per file.
  */
 export function describeProviderContract(name: string, makeHarness: () => Promise<ContractHarness>, options: ContractOptions): void {
-  describe.skipIf(options.unavailable !== null)(`${name}: provider contract${options.unavailable ? ` (skipped: ${options.unavailable})` : ''}`, () => {
+  describe.skipIf(options.unavailable !== null)(`${name}: provider contract${options.unavailable ? ` (skipped: ${options.unavailable})` : ''}`, options.caseTimeoutMs === undefined ? {} : { timeout: options.caseTimeoutMs }, () => {
     let harness: ContractHarness | undefined;
     let folders: HostFolders | undefined;
     const ctx: PoolContext = {
-      harness: () => harness ?? (() => { throw new Error('the harness did not start (see beforeAll)'); })(),
+      harness: () => {
+        if (!harness) throw new Error('the harness did not start (see the beforeAll error)');
+        return harness;
+      },
       folders: () => folders!,
       opened: [],
       pools: [],

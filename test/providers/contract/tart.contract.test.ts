@@ -50,5 +50,5 @@ describeProviderContract(
       },
     };
   },
-  { unavailable: tartAvailable(), capabilities: { adopt: true, stopStart: true } },
+  { unavailable: tartAvailable(), capabilities: { adopt: true, stopStart: true }, caseTimeoutMs: 120_000 },
 );
