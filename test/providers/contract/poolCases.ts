@@ -9,6 +9,17 @@ import type { ContractContext } from './lifecycleCases.ts';
 
 const ATTEMPTS = 2;
 
+/** An acquire that gives up (with the pool's state) instead of hanging until the case times out. */
+async function acquireWithin(pool: VMPool, what: string): Promise<VM> {
+  const signal = AbortSignal.timeout(45_000);
+  try {
+    return await pool.acquire(signal);
+  } catch (err) {
+    if (signal.aborted) throw new Error(`no machine for ${what} within 45 s: ${JSON.stringify(pool.status())}`);
+    throw err;
+  }
+}
+
 export interface PoolContext extends ContractContext {
   /** Pools the current case made, destroyed after it. */
   pools: VMPool[];
@@ -33,7 +44,7 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
     await pool.init();
     expect(pool.status().map((s) => [s.name, s.state])).toEqual(expectedNames().map((n) => [n, 'ready']));
     for (let cycle = 1; cycle <= 2; cycle++) {
-      const vms = await Promise.all(expectedNames().map(() => pool.acquire()));
+      const vms = await Promise.all(expectedNames().map(() => acquireWithin(pool, `cycle ${cycle}`)));
       for (const vm of vms) {
         expect((await vm.exec(`cat dirty.txt`)).exitCode).not.toBe(0);
         expect(await vm.exec(`echo cycle-${cycle} > dirty.txt`)).toMatchObject({ exitCode: 0 });
@@ -50,11 +61,11 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
   it('a machine whose revert fails once is retried and comes back clean', async () => {
     const { pool, faults } = newPool({ size: 1 });
     await pool.init();
-    const vm = await pool.acquire();
+    const vm = await acquireWithin(pool, 'the first lease');
     await vm.exec('echo dirty > dirty.txt');
     faults.failReverts = 1;
     await pool.release(vm);
-    const again = await pool.acquire();
+    const again = await acquireWithin(pool, 'the retried revert');
     expect(pool.status()[0]).toMatchObject({ state: 'running', metrics: { reverts: 1, failures: 1 } });
     expect((await again.exec('cat dirty.txt')).exitCode).not.toBe(0);
     expect(await again.exec('cat app.txt')).toMatchObject({ exitCode: 0, output: 'the app\n' });
@@ -64,9 +75,9 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
   it('a machine whose reverts keep failing is out of service: with none left, acquire rejects with a PoolError naming the reason', async () => {
     const { pool, faults } = newPool({ size: 1 });
     await pool.init();
-    const vm = await pool.acquire();
+    const vm = await acquireWithin(pool, 'the first lease');
     faults.failReverts = ATTEMPTS;
-    const waiting = pool.acquire();
+    const waiting = acquireWithin(pool, 'the out-of-service rejection');
     await pool.release(vm);
     const err = await waiting.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(PoolError);
@@ -99,7 +110,7 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
   it('resize grows at once and shrinks without touching a running lease', async () => {
     const { pool } = newPool({ size: 1 });
     await pool.init();
-    const busy = await pool.acquire();
+    const busy = await acquireWithin(pool, 'the busy lease');
     await pool.resize(2);
     expect(pool.status().map((s) => s.state)).toEqual(['running', 'ready']);
     await pool.resize(1);
@@ -107,7 +118,7 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
     expect((await busy.exec('echo still-here')).output).toBe('still-here\n');
     await waitFor(async () => (await ctx.harness().provider.listVMs(names().prefix)).length === 1, 30_000, 'the shrunk machine destroyed');
     await pool.release(busy);
-    const next = await pool.acquire();
+    const next = await acquireWithin(pool, 'the lease after the shrink');
     expect(next.name).toBe(names().machine(1));
     await pool.release(next);
   });
@@ -126,7 +137,7 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
       await frozen.undo();
     }
     expect(pool.status().map((s) => [s.metrics.boots, s.metrics.failures])).toEqual([[1, 0], [2, 1]]);
-    const vms: VM[] = [await pool.acquire(), await pool.acquire()];
+    const vms: VM[] = [await acquireWithin(pool, 'machine 1'), await acquireWithin(pool, 'machine 2')];
     for (const vm of vms) expect((await vm.exec('echo alive')).output).toBe('alive\n');
     for (const vm of vms) await pool.release(vm);
   });
@@ -141,7 +152,7 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
     const second = warm();
     await second.init();
     expect(second.status().map((s) => [s.state, s.metrics.boots])).toEqual([['ready', 0]]);
-    const vm = await second.acquire();
+    const vm = await acquireWithin(second, 'the adopted machine');
     expect((await vm.exec('echo adopted')).output).toBe('adopted\n');
     await second.release(vm);
   });
