@@ -23,6 +23,12 @@ export class VM {
   leaseController = new AbortController();
   /** When the app was last synced in full (epoch ms, taken when that sync started); unset after a revert. */
   syncedAt: number | undefined;
+  /**
+   * What the machine holds ready for its next test besides the synced tree, for `pool status`
+   * (set by whoever started it, e.g. a warm runner: `warm`); the pool only shows it.
+   */
+  readiness: 'warm' | 'cold' = 'cold';
+  readonly #beforeRevert: Array<() => Promise<void>> = [];
 
   constructor(init: { index: number; name: string; endpoint: Endpoint; transport: Transport }) {
     this.id = String(init.index);
@@ -30,6 +36,23 @@ export class VM {
     this.name = init.name;
     this.endpoint = init.endpoint;
     this.transport = init.transport;
+  }
+
+  /**
+   * Run `fn` before the machine next reverts or is destroyed (the pool awaits it): whatever was
+   * started in the machine for this clean period (e.g. a long-lived process) is ended by it.
+   */
+  beforeRevert(fn: () => Promise<void>): void {
+    this.#beforeRevert.push(fn);
+  }
+
+  /** Run and forget the `beforeRevert` hooks (called by the pool; a failing hook is only logged by it). */
+  async runBeforeRevert(): Promise<void> {
+    const hooks = this.#beforeRevert.splice(0);
+    const results = await Promise.allSettled(hooks.map((fn) => fn()));
+    this.readiness = 'cold';
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   exec(command: string, options?: ExecOptions): Promise<ExecResult & { output?: string }> {

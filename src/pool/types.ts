@@ -9,6 +9,8 @@ export interface SlotStatus {
   index: number;
   name: string;
   state: SlotState;
+  /** A ready or leased machine: `warm` when something (a runner) is already started in it for the next test. */
+  readiness?: 'warm' | 'cold';
   metrics: VMMetrics;
   error?: string;
 }

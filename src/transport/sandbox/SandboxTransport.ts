@@ -47,6 +47,7 @@ const PULL_SCRIPT = [
 export class SandboxTransport implements Transport {
   readonly #ep: SandboxEndpoint;
   readonly #root: string[];
+  readonly streamsStdin = true;
 
   constructor(endpoint: SandboxEndpoint) {
     this.#ep = endpoint;
@@ -76,6 +77,7 @@ export class SandboxTransport implements Transport {
     const result = await runOwned(file, args, {
       output: options.logFile === undefined ? 'pipe' : { appendTo: options.logFile, ...(options.logMaxBytes === undefined ? {} : { maxBytes: options.logMaxBytes }) },
       extraPipes: 1,
+      ...(options.stdin ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       onSpawn: ({ pipes }) => {
@@ -109,7 +111,9 @@ export class SandboxTransport implements Transport {
   async copyToVM(localDir: string, guestDir: string, options: CopyOptions = {}): Promise<void> {
     const target = guestToMerged(this.#ep, guestDir);
     const files = options.files;
-    const argv = ['rsync', ...rsyncArgs(options, files !== undefined), '--mkpath', `${localDir.replace(/\/+$/, '')}/`, `${target}/`];
+    // A listed path that is gone on the host (a deleted file or folder) is deleted in the machine too.
+    const missing = files !== undefined && options.delete === true ? ['--delete-missing-args'] : [];
+    const argv = ['rsync', ...rsyncArgs(options, files !== undefined), ...missing, '--mkpath', `${localDir.replace(/\/+$/, '')}/`, `${target}/`];
     await this.#runCopy(argv, `copy ${localDir} into the machine`, options.signal, files);
   }
 
@@ -134,7 +138,9 @@ export class SandboxTransport implements Transport {
       ...(files === undefined ? {} : { input: files.join('\0') }),
     });
     if (result.terminationReason === 'cancel') throw new TransportError(`${what}: cancelled`);
-    if (result.exitCode !== 0) {
+    // 24: a listed file vanished while rsync ran; it is gone on the host, so gone it is (deleted above).
+    const vanishedOnly = files !== undefined && result.exitCode === 24;
+    if (result.exitCode !== 0 && !vanishedOnly) {
       throw new TransportError(`${what} failed (rsync exit ${result.exitCode}): ${result.stderr.trim().slice(0, 2000)}`);
     }
     return result.stdout;
