@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxTransport } from '../../../src/transport/sandbox/SandboxTransport.ts';
 import type { SandboxEndpoint } from '../../../src/transport/types.ts';
@@ -43,6 +44,19 @@ describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
     expect(r.output).toBe(`${GUEST}\nvmwatch-t-1\nsnapshot\n/tmp\n`);
     expect(r.startLatencyMs).toBeGreaterThanOrEqual(0);
     expect(existsSync('/tmp/mine')).toBe(false);
+  });
+
+  it('streams stdin to a command that waits for it; ending the stream is its EOF', async () => {
+    const stdin = new PassThrough();
+    const running = machines['vmwatch-t-1']!.exec('read first; echo "got $first"; cat | wc -l', { stdin });
+    stdin.write('one\n');
+    stdin.write('two\nthree\n');
+    stdin.end();
+    const r = await running;
+    expect(r).toMatchObject({ outcome: 'exited', exitCode: 0 });
+    expect(r.output).toBe('got one\n2\n');
+    // Without stdin, a reader sees EOF at once.
+    expect((await machines['vmwatch-t-1']!.exec('cat | wc -c')).output).toBe('0\n');
   });
 
   it('sees the host read-only and has no network but loopback', async () => {
