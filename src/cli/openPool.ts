@@ -24,8 +24,11 @@ export interface OpenPool {
   excludes: string[];
 }
 
-/** Provider checks, the snapshot (built first when missing, with progress), then a warm pool. */
-export async function openPool(config: ResolvedConfig, progress: Progress, onChange?: () => void, signal?: AbortSignal): Promise<OpenPool> {
+/**
+ * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With `warmRunners` (the watcher: later batches know what changed since a machine was synced),
+ * each clean machine also starts the first warmable discover rule's runner, to wait for its batch.
+ */
+export async function openPool(config: ResolvedConfig, progress: Progress, onChange?: () => void, signal?: AbortSignal, warmRunners = false): Promise<OpenPool> {
   const provider = createProvider(config);
   try {
     await provider.check();
@@ -44,7 +47,7 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     log.warn(`snapshot "${status.name}" is stale (${status.reasons.join(', ')}); run 'vmwatch snapshot build' to refresh it`);
   }
   const meta = status.meta;
-  const warmRule = warmRuleOf(config.discover);
+  const warmRule = warmRunners ? warmRuleOf(config.discover) : undefined;
   const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
   const pool = new VMPool({
     provider,
