@@ -4,7 +4,7 @@
 //   { write: [{ path, base64, mode }], remove: [path], env: {..}, run: { filters, namePattern? } }
 // It applies the changes to the app folder (relative paths only, never through a link), runs the
 // filters as `vitest run` would, and exits with Vitest's exit code. Exit 86: the changes were
-// refused (nothing was changed, nothing ran); the caller then runs the batch the cold way.
+// refused (nothing was changed, nothing ran: e.g. they touch a file the config imports); the caller then runs the batch the cold way.
 // EOF without a message: exit 0 (the machine is being reverted).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,8 +36,14 @@ function lstatOrNull(p) {
   }
 }
 
+/** Files the config bundle imported (the config itself and what it imports), root-relative. */
+function loadedFiles(vitest) {
+  const deps = [vitest.vite?.config?.configFileDependencies ?? [], ...(vitest.projects ?? []).map((p) => p.vite?.config?.configFileDependencies ?? [])].flat();
+  return new Set(deps.map((f) => path.relative(process.cwd(), f)));
+}
+
 /** Every check before anything is changed: a refusal leaves the tree as it was. */
-function check(message) {
+function check(message, loaded) {
   for (const entry of [...message.write.map((w) => w.path), ...message.remove]) {
     for (const dir of checkedParents(entry)) {
       const st = lstatOrNull(dir);
@@ -45,6 +51,7 @@ function check(message) {
     }
     const st = lstatOrNull(entry);
     if (st?.isDirectory()) refuse(`${entry} is a folder`);
+    if (loaded.has(entry)) refuse(`${entry} changed, and the Vitest config imports it`);
   }
 }
 
@@ -84,7 +91,7 @@ if (message === null) {
   await vitest.close();
   process.exit(0);
 }
-check(message);
+check(message, loadedFiles(vitest));
 apply(message);
 Object.assign(process.env, message.env ?? {});
 if (message.run.namePattern !== undefined) vitest.setGlobalTestNamePattern(message.run.namePattern);

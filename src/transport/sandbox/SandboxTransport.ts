@@ -111,8 +111,9 @@ export class SandboxTransport implements Transport {
   async copyToVM(localDir: string, guestDir: string, options: CopyOptions = {}): Promise<void> {
     const target = guestToMerged(this.#ep, guestDir);
     const files = options.files;
-    // A listed path that is gone on the host (a deleted file or folder) is deleted in the machine too.
-    const missing = files !== undefined && options.delete === true ? ['--delete-missing-args'] : [];
+    // A listed path that is gone on the host (a deleted file or folder) is deleted in the machine
+    // too; a listed file is sent even when its size and mtime (to the second) look unchanged.
+    const missing = files === undefined ? [] : ['--ignore-times', ...(options.delete === true ? ['--delete-missing-args'] : [])];
     const argv = ['rsync', ...rsyncArgs(options, files !== undefined), ...missing, '--mkpath', `${localDir.replace(/\/+$/, '')}/`, `${target}/`];
     await this.#runCopy(argv, `copy ${localDir} into the machine`, options.signal, files);
   }
