@@ -18,6 +18,10 @@ def refuse(why):
     os._exit(REFUSED)
 
 
+# What is imported ahead leaves no .pyc behind: a cold batch after a refusal may get a same-size
+# source with the same mtime second, and would load the stale bytecode.
+write_bytecode = not sys.dont_write_bytecode
+sys.dont_write_bytecode = True
 import pytest  # noqa: E402  (the point: loaded before the batch)
 
 if os.path.isfile("conftest.py") and not os.path.exists("__init__.py"):
@@ -98,6 +102,7 @@ message = json.loads(text)
 check(message)
 apply(message)
 os.environ.update(message.get("env", {}))
+sys.dont_write_bytecode = not write_bytecode
 code = pytest.main(list(setup.get("args", [])) + list(message["run"]["args"]))
 sys.stdout.flush()
 sys.stderr.flush()
