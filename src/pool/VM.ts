@@ -27,7 +27,17 @@ export class VM {
    * What the machine holds ready for its next test besides the synced tree, for `pool status`
    * (set by whoever started it, e.g. a warm runner: `warm`); the pool only shows it.
    */
-  readiness: 'warm' | 'cold' = 'cold';
+  get readiness(): 'warm' | 'cold' {
+    return this.#readiness;
+  }
+  set readiness(value: 'warm' | 'cold') {
+    if (value === this.#readiness) return;
+    this.#readiness = value;
+    this.onReadinessChange?.();
+  }
+  #readiness: 'warm' | 'cold' = 'cold';
+  /** Told when `readiness` changes (the pool refreshes its status). */
+  onReadinessChange: (() => void) | undefined;
   readonly #beforeRevert: Array<() => Promise<void>> = [];
 
   constructor(init: { index: number; name: string; endpoint: Endpoint; transport: Transport }) {

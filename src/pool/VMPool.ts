@@ -130,6 +130,7 @@ export class VMPool {
           slot.vm.transport = transport;
         } else {
           slot.vm = new VM({ index: slot.index, name: slot.name, endpoint, transport });
+          slot.vm.onReadinessChange = () => this.#changed();
         }
         delete slot.error;
         await this.#prepare(slot.vm);

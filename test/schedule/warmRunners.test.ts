@@ -92,6 +92,17 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     expect(w.batchLogs(outcome)).toMatch(/config\/shared\.js changed, and the Vitest config imports it/);
   }, 120_000);
 
+  it('a warm runner that ends before its batch (a broken config) shows the machine cold; batches run cold', async () => {
+    await w.waitWarm();
+    w.edit('vitest.config.js', "throw new Error('broken config');\n");
+    await w.run(['tests/b.test.js']);
+    // After the revert, sync-ahead brings the broken config: the runner starts, dies, and says so in the status.
+    await waitFor(() => w.pool.status()[0]?.state === 'ready' && w.readiness() === 'cold', 30_000, 'a ready, cold machine');
+    const { byId } = await w.run(['tests/b.test.js']);
+    expect(byId['tests/b.test.js']!.warm).toBeUndefined();
+    expect(byId['tests/b.test.js']!.status).not.toBe('passed');
+  }, 120_000);
+
   it('a case filter on a warm runner runs only the named cases', async () => {
     await w.waitWarm();
     const { byId } = await w.run(['tests/a.test.js'], { cases: { 'tests/a.test.js': ['other'] } });

@@ -1,4 +1,4 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -79,6 +79,11 @@ export class WarmRunner {
         signal: this.#stop.signal,
       })
       .catch((err: unknown): ExecResult => ({ outcome: 'error', exitCode: null, durationMs: 0, error: String(err) }))
+      .then((result) => {
+        // Ended on its own before its batch (no Vitest in the app, a broken config): say why, once per start.
+        if (!this.#taken) void this.#logEarlyEnd(vm.name, result);
+        return result;
+      })
       .finally(() => {
         this.#ended = true;
         if (runners.get(vm) === this) vm.readiness = 'cold';
@@ -142,6 +147,11 @@ export class WarmRunner {
     this.#stdin.end();
     await this.#exec;
     await rm(path.dirname(this.logFile), { recursive: true, force: true });
+  }
+
+  async #logEarlyEnd(vm: string, result: ExecResult): Promise<void> {
+    const output = await readFile(this.logFile, 'utf8').catch(() => '');
+    log.warn({ vm, runner: this.rule.runner, outcome: result.outcome, exitCode: result.exitCode, output: output.slice(-2000) }, 'the warm runner ended before its batch; batches on this machine run cold');
   }
 
   /** Append its output to `file` (the batch's output.log), itself capped at `maxBytes`. */
