@@ -75,7 +75,7 @@ export async function benchLoop(options: { saves: number }): Promise<Record<stri
     target: { saveToStartMs: DEBOUNCE_MS + 500, met: saveToStart.median <= DEBOUNCE_MS + 500 },
     perTestOverheadMs: overhead,
     // Tests whose batch ran on a runner started ahead in its machine (Vitest and pytest rules only).
-    warmHitRate: finishedTests === 0 ? 0 : round(warmTests / finishedTests),
+    warmHitRate: finishedTests === 0 ? 0 : round(warmTests / finishedTests, 2),
     reference: { perTestOverheadMs: REFERENCE_OVERHEAD_MS, source: 'vm-infrastructure-README.md (stated, Tart cannot run here)' },
     speedupVsReference: round(REFERENCE_OVERHEAD_MS / overhead.median),
   };
