@@ -10,6 +10,7 @@ import type { Slot, SlotStatus, VMPoolOptions } from './types.ts';
 import { VM } from './VM.ts';
 import { WaiterQueue } from './WaiterQueue.ts';
 import { saveWarm, takeWarm } from './warmMachines.ts';
+import { slotStatus } from './slotStatus.ts';
 
 const log = logger('pool');
 
@@ -298,16 +299,7 @@ export class VMPool {
   }
 
   status(): SlotStatus[] {
-    return [...this.#slots.values()]
-      .sort((a, b) => a.index - b.index)
-      .map((s) => ({
-        index: s.index,
-        name: s.name,
-        state: s.state,
-        ...(s.vm && (s.state === 'ready' || s.state === 'running') ? { readiness: s.vm.readiness } : {}),
-        metrics: { ...s.metrics },
-        ...(s.error ? { error: s.error } : {}),
-      }));
+    return [...this.#slots.values()].sort((a, b) => a.index - b.index).map(slotStatus);
   }
 
   #track(job: Promise<void>): Promise<void> {
