@@ -3,6 +3,9 @@ import type { CopyOptions, ExecOptions, ExecResult, PullReport, Transport } from
 
 export type VMStatus = 'ready' | 'running' | 'cleaning';
 
+/** What a machine holds ready for its next test besides the synced tree: a runner loading (`warming`) or loaded (`warm`), or nothing. */
+export type Readiness = 'warm' | 'warming' | 'cold';
+
 /** Per-machine counters shown by `pool status` and kept in summary.json. */
 export interface VMMetrics {
   boots: number;
@@ -25,17 +28,17 @@ export class VM {
   syncedAt: number | undefined;
   /**
    * What the machine holds ready for its next test besides the synced tree, for `pool status`
-   * (set by whoever started it, e.g. a warm runner: `warm`); the pool only shows it.
+   * (set by whoever started it, e.g. a warm runner); the pool only shows it.
    */
-  get readiness(): 'warm' | 'cold' {
+  get readiness(): Readiness {
     return this.#readiness;
   }
-  set readiness(value: 'warm' | 'cold') {
+  set readiness(value: Readiness) {
     if (value === this.#readiness) return;
     this.#readiness = value;
     this.onReadinessChange?.();
   }
-  #readiness: 'warm' | 'cold' = 'cold';
+  #readiness: Readiness = 'cold';
   /** Told when `readiness` changes (the pool refreshes its status). */
   onReadinessChange: (() => void) | undefined;
   readonly #beforeRevert: Array<() => Promise<void>> = [];

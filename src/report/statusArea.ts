@@ -12,7 +12,7 @@ export interface RunningTest {
 
 /** Everything the live status area shows (watch mode on a TTY). */
 export interface LiveState {
-  machines: Array<{ name: string; state: string; readiness?: 'warm' | 'cold'; error?: string }>;
+  machines: Array<{ name: string; state: string; readiness?: 'warm' | 'warming' | 'cold'; error?: string }>;
   queued: string[];
   running: RunningTest[];
   lastRun: RunSummary | null;

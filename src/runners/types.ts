@@ -73,13 +73,16 @@ export interface RunnerRule {
 /** Exit status of a warm runner that refused the batch's changes (nothing changed, nothing ran). */
 export const WARM_REFUSED_EXIT = 86;
 
+/** The line a warm runner prints once it is loaded and waits for its batch. */
+export const WARM_READY_LINE = 'vmwatch warm runner: ready';
+
 /**
  * A runner started ahead of its batch, in a clean machine, up to where it waits for the batch on
  * stdin (one JSON line: the changed files to write and remove, the env, and `batchRun`'s part).
  * It writes its results where `batchCommand` would, so `readResults` reads them unchanged.
  */
 export interface WarmSupport {
-  /** The command (cwd = the app folder) that starts the runner and waits on stdin. */
+  /** The command (cwd = the app folder) that starts the runner, prints WARM_READY_LINE once loaded, and waits on stdin. */
   startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'>): BatchCommand;
   /** The runner's part of the batch message: what to run (files, case filter). */
   batchRun(rule: RunnerRule, files: readonly string[], options: BatchOptions): unknown;

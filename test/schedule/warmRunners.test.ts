@@ -3,7 +3,7 @@ import { realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
-import { processesRunning, waitFor } from '../helpers/processes.ts';
+import { processesMentioning, processesRunning, waitFor } from '../helpers/processes.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
 import { WARM_GUEST, WarmApp } from '../helpers/warmApp.ts';
@@ -34,7 +34,9 @@ const FILES: Record<string, string> = {
   ].join('\n'),
 };
 
-const parsed = configSchema.parse({ root: '.', discover: [{ pattern: 'tests/*.test.js', runner: 'vitest', timeoutMs: 60_000 }] });
+/** In the warm runner's command line (its setup), so this test can find its own runner. */
+const RUNNER_MARKER = '--testTimeout=593171';
+const parsed = configSchema.parse({ root: '.', discover: [{ pattern: 'tests/*.test.js', runner: 'vitest', args: [RUNNER_MARKER], timeoutMs: 60_000 }] });
 
 describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest started ahead in sandbox machines', () => {
   let sb: TempSandbox;
@@ -72,6 +74,13 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     expect(again.byId['tests/a.test.js']).toMatchObject({ status: 'failed', warm: true });
   }, 120_000);
 
+  it('destroying the pool ends an idle, loaded warm runner (its whole process tree)', async () => {
+    await w.waitWarm(); // warm: loaded, waiting on stdin (it would wait forever)
+    expect(processesMentioning(RUNNER_MARKER).length).toBeGreaterThan(0);
+    await w.pool.destroy();
+    expect(processesMentioning(RUNNER_MARKER)).toEqual([]);
+  }, 120_000);
+
   it('a change to the Vitest config runs the next batch cold, with its results', async () => {
     await w.waitWarm();
     w.edit('vitest.config.js', "export default { test: { env: { FROM_CONFIG: 'yes' } } };\n");
@@ -96,11 +105,12 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     await w.waitWarm();
     w.edit('vitest.config.js', "throw new Error('broken config');\n");
     await w.run(['tests/b.test.js']);
-    // After the revert, sync-ahead brings the broken config: the runner starts, dies, and says so in the status.
+    // After the revert, sync-ahead brings the broken config: the runner starts (warming), dies, and the status says cold.
     await waitFor(() => w.pool.status()[0]?.state === 'ready' && w.readiness() === 'cold', 30_000, 'a ready, cold machine');
-    const { byId } = await w.run(['tests/b.test.js']);
+    const { byId, outcome } = await w.run(['tests/b.test.js']);
     expect(byId['tests/b.test.js']!.warm).toBeUndefined();
     expect(byId['tests/b.test.js']!.status).not.toBe('passed');
+    expect(w.batchLogs(outcome)).toMatch(/broken config/);
   }, 120_000);
 
   it('a case filter on a warm runner runs only the named cases', async () => {

@@ -7,7 +7,7 @@ import { openCappedLog } from '../../files/cappedLog.ts';
 import { logger } from '../../log.ts';
 import type { VM } from '../../pool/VM.ts';
 import { adapterFor } from '../../runners/index.ts';
-import type { RunnerRule } from '../../runners/types.ts';
+import { WARM_READY_LINE, type RunnerRule } from '../../runners/types.ts';
 import type { ExecResult } from '../../transport/types.ts';
 
 const log = logger('warm');
@@ -100,13 +100,33 @@ export class WarmRunner {
     const dir = await mkdtemp(path.join(tmpdir(), 'vmwatch-warm-'));
     const runner = new WarmRunner(vm, start, warm.startCommand(start.rule, { resultsDir: start.resultsDir }), path.join(dir, 'output.log'));
     runners.set(vm, runner);
-    vm.readiness = 'warm';
+    vm.readiness = 'warming';
+    runner.#watchReady(vm);
     vm.beforeRevert(async () => {
       await runner.stop();
       if (runners.get(vm) === runner) runners.delete(vm);
     });
     log.debug({ vm: vm.name, runner: start.rule.runner }, 'warm runner started');
     return runner;
+  }
+
+  /** The machine shows as warm once the runner says it is loaded (its log has WARM_READY_LINE). */
+  #watchReady(vm: VM): void {
+    const poll = setInterval(() => {
+      if (this.#ended || runners.get(vm) !== this) {
+        clearInterval(poll);
+        return;
+      }
+      void readFile(this.logFile, 'utf8').then(
+        (text) => {
+          if (!text.includes(WARM_READY_LINE) || this.#ended || runners.get(vm) !== this) return;
+          clearInterval(poll);
+          vm.readiness = 'warm';
+        },
+        () => {},
+      );
+    }, 100);
+    poll.unref();
   }
 
   /** Started, not exited, and not yet given its batch. */
