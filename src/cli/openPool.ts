@@ -10,6 +10,10 @@ import { snapshotStatus } from '../snapshot/status.ts';
 import { connect } from '../transport/connect.ts';
 import { ensurePoolKey } from '../transport/ssh/poolKey.ts';
 import { syncExcludes } from '../transport/rsyncArgs.ts';
+import { testEnv } from '../config/testEnv.ts';
+import { warmRuleOf } from '../schedule/planUnits.ts';
+import { RESULTS_DIR } from '../schedule/runUnit.ts';
+import { WarmRunner } from '../schedule/warm/WarmRunner.ts';
 
 const log = logger('cli');
 
@@ -20,8 +24,11 @@ export interface OpenPool {
   excludes: string[];
 }
 
-/** Provider checks, the snapshot (built first when missing, with progress), then a warm pool. */
-export async function openPool(config: ResolvedConfig, progress: Progress, onChange?: () => void, signal?: AbortSignal): Promise<OpenPool> {
+/**
+ * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With `warmRunners` (the watcher: later batches know what changed since a machine was synced),
+ * each clean machine also starts the first warmable discover rule's runner, to wait for its batch.
+ */
+export async function openPool(config: ResolvedConfig, progress: Progress, onChange?: () => void, signal?: AbortSignal, warmRunners = false): Promise<OpenPool> {
   const provider = createProvider(config);
   try {
     await provider.check();
@@ -40,6 +47,7 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     log.warn(`snapshot "${status.name}" is stale (${status.reasons.join(', ')}); run 'vmwatch snapshot build' to refresh it`);
   }
   const meta = status.meta;
+  const warmRule = warmRunners ? warmRuleOf(config.discover) : undefined;
   const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
   const pool = new VMPool({
     provider,
@@ -52,10 +60,14 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     keepWarm: config.pool.keepWarm,
     warmKey: `${config.pool.snapshot}@${meta?.builtAt ?? 'unknown'}`,
     // Sync-ahead: a clean machine gets the current tree while it waits, so a test sends only the newest change.
+    // Then the runner the next batch most likely needs is started up to where it waits for its files.
     prepare: async (vm, sig) => {
       const started = Date.now();
       await vm.copyToVM(config.root, config.guestPath, { exclude: excludes, delete: true, signal: sig });
       vm.syncedAt = started;
+      if (warmRule !== undefined) {
+        await WarmRunner.start(vm, { rule: warmRule, resultsDir: RESULTS_DIR, env: testEnv(config.pool), outputMaxBytes: config.output.maxBytes });
+      }
     },
     ...(onChange ? { onChange } : {}),
   });

@@ -91,7 +91,7 @@ export class WatchLoop {
           statusTimer = undefined;
           if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
         }, 100);
-      }, this.#signal);
+      }, this.#signal, true);
     } catch (err) {
       // The developer may not be looking at this terminal: say it where they will see it.
       if (!this.#signal.aborted) await this.#notifier.notifyProblem(errorMessage(err));

@@ -3,6 +3,9 @@ import type { CopyOptions, ExecOptions, ExecResult, PullReport, Transport } from
 
 export type VMStatus = 'ready' | 'running' | 'cleaning';
 
+/** What a machine holds ready for its next test besides the synced tree: a runner loading (`warming`) or loaded (`warm`), or nothing. */
+export type Readiness = 'warm' | 'warming' | 'cold';
+
 /** Per-machine counters shown by `pool status` and kept in summary.json. */
 export interface VMMetrics {
   boots: number;
@@ -23,6 +26,22 @@ export class VM {
   leaseController = new AbortController();
   /** When the app was last synced in full (epoch ms, taken when that sync started); unset after a revert. */
   syncedAt: number | undefined;
+  /**
+   * What the machine holds ready for its next test besides the synced tree, for `pool status`
+   * (set by whoever started it, e.g. a warm runner); the pool only shows it.
+   */
+  get readiness(): Readiness {
+    return this.#readiness;
+  }
+  set readiness(value: Readiness) {
+    if (value === this.#readiness) return;
+    this.#readiness = value;
+    this.onReadinessChange?.();
+  }
+  #readiness: Readiness = 'cold';
+  /** Told when `readiness` changes (the pool refreshes its status). */
+  onReadinessChange: (() => void) | undefined;
+  readonly #beforeRevert: Array<() => Promise<void>> = [];
 
   constructor(init: { index: number; name: string; endpoint: Endpoint; transport: Transport }) {
     this.id = String(init.index);
@@ -30,6 +49,23 @@ export class VM {
     this.name = init.name;
     this.endpoint = init.endpoint;
     this.transport = init.transport;
+  }
+
+  /**
+   * Run `fn` before the machine next reverts or is destroyed (the pool awaits it): whatever was
+   * started in the machine for this clean period (e.g. a long-lived process) is ended by it.
+   */
+  beforeRevert(fn: () => Promise<void>): void {
+    this.#beforeRevert.push(fn);
+  }
+
+  /** Run and forget the `beforeRevert` hooks (called by the pool; a failing hook is only logged by it). */
+  async runBeforeRevert(): Promise<void> {
+    const hooks = this.#beforeRevert.splice(0);
+    const results = await Promise.allSettled(hooks.map((fn) => fn()));
+    this.readiness = 'cold';
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   exec(command: string, options?: ExecOptions): Promise<ExecResult & { output?: string }> {

@@ -10,6 +10,7 @@ import type { Slot, SlotStatus, VMPoolOptions } from './types.ts';
 import { VM } from './VM.ts';
 import { WaiterQueue } from './WaiterQueue.ts';
 import { saveWarm, takeWarm } from './warmMachines.ts';
+import { slotStatus } from './slotStatus.ts';
 
 const log = logger('pool');
 
@@ -83,6 +84,7 @@ export class VMPool {
     slot.vm!.status = 'cleaning';
     this.#changed();
     void this.#track(this.#withRetries(slot, 'boot', async () => {
+      await this.#beforeRevert(slot.vm);
       await slot.vm?.transport.close();
       return this.#boot(slot);
     }));
@@ -129,6 +131,7 @@ export class VMPool {
           slot.vm.transport = transport;
         } else {
           slot.vm = new VM({ index: slot.index, name: slot.name, endpoint, transport });
+          slot.vm.onReadinessChange = () => this.#changed();
         }
         delete slot.error;
         await this.#prepare(slot.vm);
@@ -221,6 +224,7 @@ export class VMPool {
     }
     void this.#track(this.#withRetries(slot, 'revert', async () => {
       const started = Date.now();
+      await this.#beforeRevert(vm);
       if (this.#opts.ports.length > 0) await vm.transport.closeForwards?.().catch((err: unknown) => log.debug({ vm: vm.name, err }, 'closing port forwards failed'));
       const endpoint = await this.#opts.provider.revertToSnapshot(slot.name, this.#life.signal);
       slot.metrics.reverts++;
@@ -252,6 +256,7 @@ export class VMPool {
     this.#changed();
     const removal = this.#track(
       (async () => {
+        await this.#beforeRevert(slot.vm);
         await slot.vm?.transport.close();
         await this.#opts.provider.destroyVM(slot.name);
       })(),
@@ -267,6 +272,7 @@ export class VMPool {
       await this.#health.stop();
       for (const slot of this.#slots.values()) slot.vm?.leaseController.abort();
       await Promise.allSettled([...this.#jobs]);
+      await Promise.all([...this.#slots.values()].map((s) => this.#beforeRevert(s.vm)));
       // keepWarm: ready machines stay as they are (clean) for the next start; the rest go.
       const keep = this.#opts.keepWarm && this.#opts.provider.adoptVM ? [...this.#slots.values()].filter((s) => s.state === 'ready').map((s) => s.name) : [];
       if (keep.length > 0) saveWarm(this.#opts.pool, this.#opts.warmKey, keep);
@@ -282,15 +288,18 @@ export class VMPool {
     return this.#destroyed;
   }
 
+  /** The machine's own end-of-period hooks (VM.beforeRevert): awaited, a failure only logged. */
+  async #beforeRevert(vm: VM | undefined): Promise<void> {
+    await vm?.runBeforeRevert().catch((err: unknown) => log.warn({ vm: vm.name, err }, 'a before-revert hook failed'));
+  }
+
   /** This pool's machines as the provider has them (live ones and a crashed run's leftovers). */
   async #poolMachines(): Promise<string[]> {
     return (await this.#opts.provider.listVMs(machinePrefix(this.#opts.pool))).filter((n) => isPoolMachine(this.#opts.pool, n));
   }
 
   status(): SlotStatus[] {
-    return [...this.#slots.values()]
-      .sort((a, b) => a.index - b.index)
-      .map((s) => ({ index: s.index, name: s.name, state: s.state, metrics: { ...s.metrics }, ...(s.error ? { error: s.error } : {}) }));
+    return [...this.#slots.values()].sort((a, b) => a.index - b.index).map(slotStatus);
   }
 
   #track(job: Promise<void>): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Provider } from '../providers/types.ts';
 import type { Endpoint } from '../transport/types.ts';
 import type { Transport } from '../transport/types.ts';
-import type { VM, VMMetrics } from './VM.ts';
+import type { Readiness, VM, VMMetrics } from './VM.ts';
 
 export type SlotState = 'starting' | 'ready' | 'running' | 'cleaning' | 'failed';
 
@@ -9,6 +9,8 @@ export interface SlotStatus {
   index: number;
   name: string;
   state: SlotState;
+  /** A ready or leased machine: whether a runner is started (`warming`) or loaded (`warm`) in it for the next test. */
+  readiness?: Readiness;
   metrics: VMMetrics;
   error?: string;
 }

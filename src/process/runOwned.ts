@@ -15,6 +15,8 @@ export interface RunOwnedOptions {
   /** Extra fds after stdio (e.g. a pipe at fd 3 for bwrap's --json-status-fd). */
   extraPipes?: number;
   input?: string;
+  /** Streamed to the program's stdin (instead of `input`); the program sees EOF when it ends. */
+  stdin?: NodeJS.ReadableStream;
   signal?: AbortSignal;
   timeoutMs?: number;
   /** SIGTERM → this grace → SIGKILL. */
@@ -49,7 +51,7 @@ export async function runOwned(file: string, args: string[], options: RunOwnedOp
   const logTo = typeof options.output === 'object' ? options.output : undefined;
   const log: CappedLog | undefined = logTo === undefined ? undefined : await openCappedLog(logTo.appendTo, logTo.maxBytes ?? Infinity);
   const stdio: Options['stdio'] = [
-    options.input === undefined ? 'ignore' : 'pipe',
+    options.input === undefined && options.stdin === undefined ? 'ignore' : 'pipe',
     outputTarget(options.output),
     log === undefined ? outputTarget(options.output) : 'ignore',
     ...Array.from({ length: options.extraPipes ?? 0 }, () => 'pipe' as const),
@@ -70,6 +72,11 @@ export async function runOwned(file: string, args: string[], options: RunOwnedOp
     // A log is streamed (and capped), never held in memory.
     buffer: log === undefined,
   } as Options);
+  if (options.stdin !== undefined && child.stdin) {
+    // The program may exit without reading it all: a closed pipe is not an error here.
+    child.stdin.on('error', () => {});
+    options.stdin.pipe(child.stdin);
+  }
   const logged = log === undefined ? Promise.resolve() : pipeline(child.stdout!, log).catch(() => {});
 
   let terminationReason: OwnedResult['terminationReason'];

@@ -13,7 +13,7 @@ export interface RunningTest {
 
 /** Everything the live status area shows (watch mode on a TTY). */
 export interface LiveState {
-  machines: Array<{ name: string; state: string; error?: string }>;
+  machines: Array<{ name: string; state: string; readiness?: 'warm' | 'warming' | 'cold'; error?: string }>;
   queued: string[];
   running: RunningTest[];
   lastRun: RunSummary | null;
@@ -44,7 +44,7 @@ function rel(file: string, cwd: string): string {
 export function renderStatusArea(s: LiveState, options: { color?: boolean } = {}): string[] {
   const dim = (t: string): string => (options.color ? `\x1b[2m${t}\x1b[22m` : t);
   const lines: string[] = [dim('─'.repeat(40))];
-  lines.push(`machines  ${s.machines.map((m) => `${SYMBOL[m.state] ?? '?'} ${m.name} ${m.state}${m.error ? ` (${m.error})` : ''}`).join('  ') || 'none'}`);
+  lines.push(`machines  ${s.machines.map((m) => `${SYMBOL[m.state] ?? '?'} ${m.name} ${m.state}${m.readiness === undefined ? '' : ` ${m.readiness}`}${m.error ? ` (${m.error})` : ''}`).join('  ') || 'none'}`);
   for (const t of s.running) {
     const elapsed = formatDuration(s.now - t.startedAt);
     lines.push(`  running ${shownText(t.id)}  ${elapsed}${t.expectedMs === undefined ? '' : ` / ~${formatDuration(t.expectedMs)}`}${t.vm ? dim(`  [${t.vm}]`) : ''}`);

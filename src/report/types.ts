@@ -30,6 +30,8 @@ export interface TestResult {
   cases?: CaseResult[];
   /** Set when it ran in a batch with other files of its rule: how many files that runner process ran. */
   batchSize?: number;
+  /** Set when it ran on a runner started ahead in its machine (a warm runner). */
+  warm?: boolean;
 }
 
 /** `<into>/<runId>/summary.json`. */

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { readJUnit, type JUnitCase } from './junitXml.ts';
 import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './results.ts';
-import { fileArg, resultsPath, shellQuote } from './shell.ts';
+import { resultsPath, shellQuote } from './shell.ts';
+import { pytestWarm } from './warm/pytestWarm.ts';
 import type { BatchCommand, BatchOptions, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 
 const REPORT = 'junit.xml';
@@ -12,11 +13,22 @@ const REPORT = 'junit.xml';
  * they are plain identifiers; otherwise the files, unfiltered (the contract allows running more).
  */
 export function pytestSelection(files: readonly string[], cases: readonly string[] | undefined): string[] {
-  if (cases === undefined || cases.length === 0) return files.map(fileArg);
-  if (files.length === 1) return cases.map((c) => fileArg(`${files[0]!}::${c.split(NAME_SEPARATOR).join('::')}`));
+  return pytestSelectionArgs(files, cases).map(shellQuote);
+}
+
+/** pytestSelection's words, unquoted (an argv). */
+export function pytestSelectionArgs(files: readonly string[], cases: readonly string[] | undefined): string[] {
+  const asPath = (f: string): string => (f.startsWith('/') || f.startsWith('./') ? f : `./${f}`);
+  if (cases === undefined || cases.length === 0) return files.map(asPath);
+  if (files.length === 1) return cases.map((c) => asPath(`${files[0]!}::${c.split(NAME_SEPARATOR).join('::')}`));
   const leaves = [...new Set(cases.map((c) => c.split(NAME_SEPARATOR).at(-1)!))];
-  if (!leaves.every((l) => /^[A-Za-z_]\w*$/.test(l))) return files.map(fileArg);
-  return ['-k', shellQuote(leaves.join(' or ')), ...files.map(fileArg)];
+  if (!leaves.every((l) => /^[A-Za-z_]\w*$/.test(l))) return files.map(asPath);
+  return ['-k', leaves.join(' or '), ...files.map(asPath)];
+}
+
+/** pytest's own flags for a batch (after `-m pytest`): JUnit XML (xunit1) into the results folder. */
+export function pytestArgs(rule: RunnerRule, resultsDir: string): string[] {
+  return ['-p', 'no:cacheprovider', '--rootdir=.', '--continue-on-collection-errors', '-o', 'junit_family=xunit1', `--junitxml=${resultsPath(resultsDir, REPORT)}`, ...(rule.args ?? [])];
 }
 
 /** pytest: one session for the batch (collection errors do not stop it); results from its JUnit XML (xunit1: file and line per case). */
@@ -25,15 +37,10 @@ export const pytestAdapter: RunnerAdapter = {
   typechecks: () => false,
   canFilterCases: () => true,
   needsOneFilePerBatch: () => false,
+  warm: pytestWarm((rule, resultsDir) => pytestArgs(rule, resultsDir), pytestSelectionArgs),
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
-    const words = [
-      shellQuote(rule.python ?? 'python3'),
-      '-m pytest -p no:cacheprovider --rootdir=. --continue-on-collection-errors -o junit_family=xunit1',
-      shellQuote(`--junitxml=${resultsPath(options.resultsDir, REPORT)}`),
-      ...(rule.args ?? []).map(shellQuote),
-      ...pytestSelection(files, options.cases),
-    ];
+    const words = [rule.python ?? 'python3', '-m', 'pytest', ...pytestArgs(rule, options.resultsDir), ...pytestSelectionArgs(files, options.cases)].map(shellQuote);
     return { command: words.join(' ') };
   },
 

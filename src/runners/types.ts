@@ -72,6 +72,26 @@ export interface RunnerRule {
   python?: string;
 }
 
+/** Exit status of a warm runner that refused the batch's changes (nothing changed, nothing ran). */
+export const WARM_REFUSED_EXIT = 86;
+
+/** The line a warm runner prints once it is loaded and waits for its batch. */
+export const WARM_READY_LINE = 'vmwatch warm runner: ready';
+
+/**
+ * A runner started ahead of its batch, in a clean machine, up to where it waits for the batch on
+ * stdin (one JSON line: the changed files to write and remove, the env, and `batchRun`'s part).
+ * It writes its results where `batchCommand` would, so `readResults` reads them unchanged.
+ */
+export interface WarmSupport {
+  /** The command (cwd = the app folder) that starts the runner, prints WARM_READY_LINE once loaded, and waits on stdin. */
+  startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'>): BatchCommand;
+  /** The runner's part of the batch message: what to run (files, case filter). */
+  batchRun(rule: RunnerRule, files: readonly string[], options: BatchOptions): unknown;
+  /** Root-relative globs of what a started runner has already loaded: a change to one makes it stale. */
+  inputs(rule: RunnerRule): string[];
+}
+
 export interface RunnerAdapter {
   readonly kind: RunnerKind;
   /** Whether a change that only touches types can change this rule's result. */
@@ -91,4 +111,6 @@ export interface RunnerAdapter {
    * before reporting it): the caller reruns it alone; a result is never guessed.
    */
   readResults(rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>>;
+  /** Set when the runner can be started ahead of its batch (a warm runner). */
+  readonly warm?: WarmSupport;
 }

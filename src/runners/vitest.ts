@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { batchFileFor, failureFrom, fileResultOf, firstLine, NAME_SEPARATOR } from './results.ts';
-import { escapeRegExp, fileArg, resultsPath, shellQuote } from './shell.ts';
+import { escapeRegExp, fileArg, shellQuote } from './shell.ts';
+import { vitestReporterArgs, vitestWarm } from './warm/vitestWarm.ts';
 import type { BatchCommand, BatchOptions, CaseResult, CaseStatus, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 
 const REPORT = 'vitest.json';
@@ -43,9 +44,10 @@ export const vitestAdapter: RunnerAdapter = {
   typechecks: (rule) => rule.typecheck === true,
   canFilterCases: () => true,
   needsOneFilePerBatch: () => false,
+  warm: vitestWarm(REPORT, vitestNamePattern),
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
-    const words = ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath(options.resultsDir, REPORT)}`];
+    const words = ['npx', 'vitest', 'run', ...vitestReporterArgs(options.resultsDir, REPORT)];
     if (options.cases !== undefined && options.cases.length > 0) words.push('-t', vitestNamePattern(options.cases));
     words.push(...(rule.args ?? []));
     return { command: [...words.map(shellQuote), ...files.map(fileArg)].join(' ') };

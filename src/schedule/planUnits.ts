@@ -54,6 +54,21 @@ export function runnerRuleOf(job: TestJob, discover: readonly DiscoverRule[]): (
   if (test.kind !== 'discovered' || test.rule === undefined) return undefined;
   const rule = discover[test.rule];
   if (rule === undefined) return undefined;
+  return runnerRuleFrom(rule);
+}
+
+/** The first discover rule whose runner can be started ahead of its batch (to warm clean machines with). */
+export function warmRuleOf(discover: readonly DiscoverRule[]): RunnerRule | undefined {
+  for (const rule of discover) {
+    const runnerRule = runnerRuleFrom(rule);
+    if (runnerRule === undefined || !runnerRule.batch || adapterFor(runnerRule.runner).warm === undefined) continue;
+    const { batch: _batch, ...warm } = runnerRule;
+    return warm;
+  }
+  return undefined;
+}
+
+function runnerRuleFrom(rule: DiscoverRule): (RunnerRule & { batch: boolean }) | undefined {
   const runnerRule: RunnerRule & { batch: boolean } = { runner: rule.runner ?? 'command', batch: rule.batch };
   if (rule.command !== undefined) runnerRule.command = rule.command;
   if (rule.junit !== undefined) runnerRule.junit = rule.junit;

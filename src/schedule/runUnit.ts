@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { dropEscapingLinks } from '../files/escapingLinks.ts';
@@ -9,7 +9,7 @@ import type { FileResult } from '../runners/types.ts';
 import type { ExecResult } from '../transport/types.ts';
 import type { WorkUnit } from './planUnits.ts';
 import type { RunContext, TestJob, TestTimings, TimedResult } from './types.ts';
-import { syncApp } from './syncApp.ts';
+import { execUnit, type UnitInvocation } from './execUnit.ts';
 
 /** Where runners write their result files, relative to the app folder in the machine (never synced in). */
 export const RESULTS_DIR = '.vmwatch-results';
@@ -52,6 +52,7 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     reasons: job.reasons,
     artifactsDir: unitDir,
     ...batchSize,
+    ...(timings.warm === true ? { warm: true } : {}),
     ...pulled,
     timings: { ...timings },
   });
@@ -77,33 +78,29 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
   timings.acquireMs = timings.acquiredAt - started;
   for (const job of unit.jobs) ctx.onAcquired?.(vm.name, job.test.id);
   try {
-    const t0 = Date.now();
-    timings.syncedFiles = await syncApp(vm, ctx);
-    timings.syncedAt = Date.now();
-    timings.syncMs = timings.syncedAt - t0;
     const invocation = commandFor(unit, ctx);
-    commandStarted = Date.now();
     const first = unit.jobs[0]!;
     const header = unit.jobs.length > 1 ? `# batch of ${unit.jobs.length} files: ${unit.jobs.map((j) => j.test.id).join(' ')}` : `# reasons: ${first.reasons.join('; ')}`;
-    await writeFile(logFile, `$ ${invocation.display ?? invocation.command}\n# machine ${vm.name}\n${header}\n`, { flag: 'wx' });
-    const execCalled = Date.now();
-    const exec = await vm.exec(invocation.command, {
-      logFile,
-      ...(ctx.outputMaxBytes === undefined ? {} : { logMaxBytes: ctx.outputMaxBytes }),
-      env: {
-        ...ctx.env,
-        ...invocation.env,
-        VMWATCH_TEST_ID: unit.jobs.length === 1 ? first.test.id : `batch:${unit.jobs.map((j) => j.test.id).join(',')}`,
-        VMWATCH_ATTEMPT: String(first.attempt ?? 1),
+    const exec = await execUnit(
+      vm,
+      unit,
+      ctx,
+      {
+        invocation,
+        header,
+        logFile,
+        env: {
+          ...ctx.env,
+          ...invocation.env,
+          VMWATCH_TEST_ID: unit.jobs.length === 1 ? first.test.id : `batch:${unit.jobs.map((j) => j.test.id).join(',')}`,
+          VMWATCH_ATTEMPT: String(first.attempt ?? 1),
+        },
+        timeoutMs: unit.jobs.reduce((sum, job) => sum + (job.test.timeoutMs ?? ctx.defaultTimeoutMs), 0),
       },
-      timeoutMs: unit.jobs.reduce((sum, job) => sum + (job.test.timeoutMs ?? ctx.defaultTimeoutMs), 0),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+      timings,
+    );
+    commandStarted = exec.calledAt;
     timings.execMs = exec.durationMs;
-    if (exec.startLatencyMs !== undefined) {
-      timings.execStartMs = exec.startLatencyMs;
-      timings.commandStartedAt = execCalled + exec.startLatencyMs;
-    }
     const t1 = Date.now();
     const report = await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS });
     // rsync's --safe-links goes by the link's text; this pass also catches links that leave the
@@ -142,13 +139,14 @@ function files(unit: WorkUnit): string[] {
   return unit.jobs.map((job) => job.test.file ?? job.test.id);
 }
 
-function commandFor(unit: WorkUnit, ctx: RunContext): { command: string; env?: Record<string, string>; display?: string } {
+function commandFor(unit: WorkUnit, ctx: RunContext): UnitInvocation {
   if (unit.rule === undefined) return { command: unit.jobs[0]!.test.command };
   // Filter to cases only when every file asks for some (the runner may then run a same-named case elsewhere too).
   const adapter = adapterFor(unit.rule.runner);
   const filtered = adapter.canFilterCases(unit.rule) && unit.jobs.every((job) => job.cases !== undefined && job.cases.length > 0);
   const cases = filtered ? [...new Set(unit.jobs.flatMap((job) => job.cases ?? []))] : undefined;
-  return adapter.batchCommand(unit.rule, files(unit), { resultsDir: RESULTS_DIR, ...(cases ? { cases } : {}) });
+  const options = { resultsDir: RESULTS_DIR, ...(cases ? { cases } : {}) };
+  return { ...adapter.batchCommand(unit.rule, files(unit), options), batch: { files: files(unit), options } };
 }
 
 /** A plain command: its exit code is its result. */

@@ -46,8 +46,10 @@ export interface TestTimings {
   execStartMs?: number;
   execMs: number;
   pullMs: number;
-  /** Files sent by a partial sync; -1 for a full one. */
+  /** Files sent by a partial sync (or in a warm runner's batch); -1 for a full one. */
   syncedFiles?: number;
+  /** The batch ran on a runner started ahead in the machine (its start-up not paid by the batch). */
+  warm?: boolean;
 }
 
 export type TimedResult = TestResult & { timings: TestTimings };

@@ -25,6 +25,11 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Let the command reach the network (snapshot setup); tests run without it on the sandbox. */
   network?: boolean;
+  /**
+   * Streamed to the command's stdin (it sees EOF when the stream ends); without it stdin is
+   * empty. Transports that cannot stream stdin set `streamsStdin` false.
+   */
+  stdin?: NodeJS.ReadableStream;
   /** Host folders the command may write to at the same path (sandbox only; e.g. a package cache). */
   writableHostDirs?: string[];
 }
@@ -64,6 +69,8 @@ export interface Transport {
    */
   copyFromVM(guestDir: string, localDir: string, options?: CopyOptions): Promise<PullReport>;
   close(): Promise<void>;
+  /** Whether exec honours `stdin` (a long-lived process fed over stdin, e.g. a warm runner). */
+  readonly streamsStdin?: boolean;
   /** Wait until the machine answers (VM transports: ssh is up), then connect. */
   ready?(signal?: AbortSignal): Promise<void>;
   /** A cheap check that an idle machine still answers within `timeoutMs` (false when it does not). */

@@ -54,6 +54,33 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     await expect(p.acquire()).rejects.toBeInstanceOf(PoolError);
   });
 
+  it('awaits a machine\'s beforeRevert hooks before it reverts and before destroy, each once', async () => {
+    const p = newPool(1);
+    await p.init();
+    const vm = await p.acquire();
+    let finish!: () => void;
+    const calls: string[] = [];
+    vm.beforeRevert(() => {
+      calls.push('lease');
+      return new Promise<void>((r) => (finish = r));
+    });
+    await vm.exec('echo dirty > dirty.txt');
+    await p.release(vm);
+    await waitFor(() => calls.length === 1, 5_000, 'the hook to run');
+    // The hook has not finished: the machine is not reverted yet (its file is still there).
+    await new Promise((r) => setTimeout(r, 100));
+    expect(p.status()[0]!.state).toBe('cleaning');
+    expect((await vm.exec('cat dirty.txt')).output).toBe('dirty\n');
+    finish();
+    await waitFor(() => p.status()[0]!.state === 'ready', 10_000, 'the machine to come back');
+    expect((await vm.exec('test -e dirty.txt && echo still || echo gone')).output).toBe('gone\n');
+    vm.beforeRevert(async () => {
+      calls.push('idle');
+    });
+    await p.destroy();
+    expect(calls).toEqual(['lease', 'idle']);
+  });
+
   it('acquire hands out ready machines, then waits FIFO; release returns at once and the machine comes back clean', async () => {
     const p = newPool(1);
     await p.init();

@@ -4,7 +4,7 @@ import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 const base: LiveState = {
   machines: [
-    { name: 'vmwatch-demo-1', state: 'running' },
+    { name: 'vmwatch-demo-1', state: 'running', readiness: 'warm' },
     { name: 'vmwatch-demo-2', state: 'cleaning' },
     { name: 'vmwatch-demo-3', state: 'failed', error: 'boot failed' },
   ],
@@ -33,7 +33,7 @@ const base: LiveState = {
 describe('renderStatusArea', () => {
   it('shows machines, running tests with elapsed vs expected, the queue, the last run with log paths, the filter', () => {
     expect(renderStatusArea(base).slice(1)).toEqual([
-      'machines  ● vmwatch-demo-1 running  ◌ vmwatch-demo-2 cleaning  ✗ vmwatch-demo-3 failed (boot failed)',
+      'machines  ● vmwatch-demo-1 running warm  ◌ vmwatch-demo-2 cleaning  ✗ vmwatch-demo-3 failed (boot failed)',
       '  running src/money.test.ts  3.2s / ~4.0s  [vmwatch-demo-1]',
       'queue     1 waiting: tests/test_cart.py',
       'last run  ✗ 2 tests: 1 passed, 1 failed in 2.0s · details: test-runs/r1',

@@ -38,11 +38,11 @@ export async function poolCommand(flags: CommonFlags, args: string[]): Promise<n
     return 0;
   }
   process.stdout.write(`pool ${name} (${provider.kind}): ${holder === null ? 'no vmwatch running' : `in use by pid ${holder}`}\n`);
-  const slots = (live as { slots?: Array<{ name: string; state: string; metrics: Record<string, number>; error?: string }> } | null)?.slots;
+  const slots = (live as { slots?: Array<{ name: string; state: string; readiness?: string; metrics: Record<string, number>; error?: string }> } | null)?.slots;
   if (slots) {
     for (const s of slots) {
       const m = s.metrics;
-      process.stdout.write(`  ${s.name.padEnd(28)} ${s.state.padEnd(9)} boots ${m.boots}  reverts ${m.reverts}  failures ${m.failures}  busy ${(m.busyMs! / 1000).toFixed(1)}s${s.error ? `  (${s.error})` : ''}\n`);
+      process.stdout.write(`  ${s.name.padEnd(28)} ${s.state.padEnd(9)} ${(s.readiness ?? '').padEnd(5)} boots ${m.boots}  reverts ${m.reverts}  failures ${m.failures}  busy ${(m.busyMs! / 1000).toFixed(1)}s${s.error ? `  (${s.error})` : ''}\n`);
     }
   } else {
     for (const m of machines) process.stdout.write(`  ${m}${holder === null ? '  (left over; `vmwatch pool destroy` removes it)' : ''}\n`);

@@ -48,6 +48,7 @@ const PULL_SCRIPT = [
 export class SandboxTransport implements Transport {
   readonly #ep: SandboxEndpoint;
   readonly #root: string[];
+  readonly streamsStdin = true;
 
   constructor(endpoint: SandboxEndpoint) {
     this.#ep = endpoint;
@@ -77,6 +78,7 @@ export class SandboxTransport implements Transport {
     const result = await runOwned(file, args, {
       output: options.logFile === undefined ? 'pipe' : { appendTo: options.logFile, ...(options.logMaxBytes === undefined ? {} : { maxBytes: options.logMaxBytes }) },
       extraPipes: 1,
+      ...(options.stdin ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       onSpawn: ({ pipes }) => {
@@ -146,7 +148,9 @@ export class SandboxTransport implements Transport {
       ...(files === undefined ? {} : { input: files.join('\0') }),
     });
     if (result.terminationReason === 'cancel') throw new TransportError(`${what}: cancelled`);
-    if (result.exitCode !== 0) {
+    // 24: a listed file vanished while rsync ran; it is gone on the host, so gone it is (deleted above).
+    const vanishedOnly = files !== undefined && result.exitCode === 24;
+    if (result.exitCode !== 0 && !vanishedOnly) {
       throw new TransportError(`${what} failed (rsync exit ${result.exitCode}): ${result.stderr.trim().slice(0, 2000)}`);
     }
     return result.stdout;

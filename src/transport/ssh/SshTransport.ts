@@ -41,6 +41,9 @@ export class SshTransport implements Transport {
     return this.#master;
   }
 
+  /** stdin travels framed through the supervisor (remoteCommand.ts). */
+  readonly streamsStdin = true;
+
   async exec(command: string, options: ExecOptions = {}): Promise<ExecReply> {
     if (this.#closing !== undefined) {
       const error = `the ssh transport to ${this.#who()} is closed`;

@@ -4,7 +4,7 @@ import { openCappedLog } from '../../files/cappedLog.ts';
 import { MissingToolError } from '../../errors.ts';
 import { killGroup, registerGroup, unregisterGroup } from '../../process/childRegistry.ts';
 import { INSTALL_HINTS } from '../../process/tools.ts';
-import { parseMark } from './remoteCommand.ts';
+import { parseMark, stdinFrame } from './remoteCommand.ts';
 
 export interface SupervisedOptions {
   /** Append the command's output here; without it the output is collected. */
@@ -13,6 +13,8 @@ export interface SupervisedOptions {
   logMaxBytes?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Sent to the command's stdin in frames (the remote command must be supervisedCommand(..., feed = true)). */
+  stdin?: NodeJS.ReadableStream;
   /** After a cancel or timeout, how long the machine gets to end the command before ssh is killed here. */
   stopGraceMs?: number;
 }
@@ -65,6 +67,19 @@ export async function runSupervised(argv: string[], options: SupervisedOptions =
     }
   });
   child.stdin?.on('error', () => {}); // EPIPE once ssh is gone
+  // The pipe itself stays open (its EOF is the cancel): the command's stdin travels framed in it.
+  const feed = options.stdin;
+  if (feed !== undefined && child.stdin) {
+    const onData = (chunk: Buffer | string): void => {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (data.length > 0 && child.stdin?.writable) child.stdin.write(stdinFrame(data));
+    };
+    feed.on('data', onData);
+    feed.once('end', () => {
+      if (child.stdin?.writable) child.stdin.write(stdinFrame(Buffer.alloc(0)));
+    });
+    child.once('close', () => feed.removeListener('data', onData));
+  }
 
   const timers: NodeJS.Timeout[] = [];
   const stop = (reason: 'timeout' | 'cancel'): void => {

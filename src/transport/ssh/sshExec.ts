@@ -25,11 +25,12 @@ export async function execOverSsh(master: ControlMaster, endpoint: SshEndpoint, 
     return { outcome: 'error', exitCode: null, durationMs, error: errorMessage(err), ...collected };
   }
   const env = { ...(endpoint.name === undefined ? {} : { VMWATCH_MACHINE: endpoint.name }), ...options.env };
-  const remote = supervisedCommand(command, options.cwd ?? endpoint.guestPath, env);
+  const remote = supervisedCommand(command, options.cwd ?? endpoint.guestPath, env, options.stdin !== undefined);
   const run = await runSupervised([...master.clientOptions(), sshHost(endpoint), remote], {
     ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
     ...(options.logMaxBytes === undefined ? {} : { logMaxBytes: options.logMaxBytes }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const base = {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxTransport } from '../../../src/transport/sandbox/SandboxTransport.ts';
 import type { SandboxEndpoint } from '../../../src/transport/types.ts';
@@ -45,6 +46,19 @@ describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
     expect(existsSync('/tmp/mine')).toBe(false);
   });
 
+  it('streams stdin to a command that waits for it; ending the stream is its EOF', async () => {
+    const stdin = new PassThrough();
+    const running = machines['vmwatch-t-1']!.exec('read first; echo "got $first"; cat | wc -l', { stdin });
+    stdin.write('one\n');
+    stdin.write('two\nthree\n');
+    stdin.end();
+    const r = await running;
+    expect(r).toMatchObject({ outcome: 'exited', exitCode: 0 });
+    expect(r.output).toBe('got one\n2\n');
+    // Without stdin, a reader sees EOF at once.
+    expect((await machines['vmwatch-t-1']!.exec('cat | wc -c')).output).toBe('0\n');
+  });
+
   it('sees the host read-only and has no network but loopback', async () => {
     const r = await machines['vmwatch-t-1']!.exec('touch /etc/vmwatch-should-fail 2>/dev/null && echo wrote || echo read-only; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "');
     expect(r.output).toBe('read-only\nlo\n');
@@ -78,6 +92,24 @@ describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
     expect(readFileSync(path.join(out, 'keep.txt'), 'utf8')).toBe('user file');
     await vm.copyFromVM(`${GUEST}/no-such-dir`, out); // nothing there: not an error
     rmSync(out, { recursive: true, force: true });
+  });
+
+  it('a listed partial copy sends a same-size edit with an unchanged mtime and deletes listed paths gone on the host', async () => {
+    const vm = machines['vmwatch-t-1']!;
+    const app = mkdtempSync(path.join(tmpdir(), 'vmwatch-partial-'));
+    mkdirSync(path.join(app, 'gone'), { recursive: true });
+    writeFileSync(path.join(app, 'gone', 'x.txt'), 'x\n');
+    writeFileSync(path.join(app, 'same.txt'), 'one\n');
+    writeFileSync(path.join(app, 'old.txt'), 'old\n');
+    await vm.copyToVM(app, GUEST, { delete: true });
+    const mtime = statSync(path.join(app, 'same.txt')).mtime;
+    writeFileSync(path.join(app, 'same.txt'), 'two\n');
+    utimesSync(path.join(app, 'same.txt'), mtime, mtime); // as if edited within the same second
+    rmSync(path.join(app, 'gone'), { recursive: true });
+    rmSync(path.join(app, 'old.txt'));
+    await vm.copyToVM(app, GUEST, { delete: true, files: ['same.txt', 'gone/x.txt', 'gone', 'old.txt'] });
+    expect((await vm.exec('cat same.txt; ls')).output).toBe('two\nsame.txt\n');
+    rmSync(app, { recursive: true, force: true });
   });
 
   it('revert drops everything the machine wrote', async () => {

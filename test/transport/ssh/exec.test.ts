@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../../src/process/childRegistry.ts';
 import { SshTransport } from '../../../src/transport/ssh/SshTransport.ts';
@@ -41,6 +42,28 @@ describe.skipIf(sshdUnavailable() !== null)('SshTransport exec', () => {
     });
     expect(r.exitCode).toBe(0);
     expect(r.output).toBe(`${bed.guestPath}/sub dir\nit's "quoted" $HOME|two\nlines|\n`);
+  });
+
+  it('streams stdin to a command that waits for it (framed through the supervisor); its end is the EOF; cancel still works', async () => {
+    const stdin = new PassThrough();
+    const running = vm.exec('read first; echo "got $first"; cat | wc -c', { stdin });
+    stdin.write('one\n');
+    const big = 'x'.repeat(200_000);
+    stdin.write(`${big}\n`);
+    stdin.end();
+    const r = await running;
+    expect(r).toMatchObject({ outcome: 'exited', exitCode: 0 });
+    expect(r.output).toBe(`got one\n${big.length + 1}\n`);
+
+    const open = new PassThrough();
+    const controller = new AbortController();
+    // Data reaches the command before the stream ends; it then sleeps with its stdin still open.
+    const waiting = vm.exec(`head -c 7 >/dev/null; ${sleeping(31)}`, { stdin: open, signal: controller.signal });
+    open.write('partial');
+    await waitFor(() => processesRunning(sleeping(31)).length > 0, 10_000, 'the command to read its stdin and sleep');
+    controller.abort();
+    expect((await waiting).outcome).toBe('cancelled');
+    expect(processesRunning(sleeping(31))).toEqual([]);
   });
 
   it('streams output into a log file (appending) while the command runs', async () => {

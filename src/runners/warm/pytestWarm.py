@@ -1,0 +1,113 @@
+# A warm pytest, run inside a machine as `python -c <this> <setup>` with cwd = the app folder. It
+# imports pytest and the app's root conftest.py, then waits for one JSON line on stdin:
+#   {"write": [{"path", "base64", "mode"}], "remove": [path], "env": {..}, "run": {"args": [..]}}
+# It applies the changes to the app folder (relative paths only, never through a link), runs
+# pytest.main(args) as `python -m pytest args` would, and exits with pytest's exit code. Exit 86:
+# the changes were refused (nothing changed, nothing ran), e.g. they touch a module it has already
+# imported; the caller then runs the batch the cold way. EOF without a message: exit 0.
+import base64, json, os, stat, sys
+
+REFUSED = 86
+setup = json.loads(sys.argv[1] if len(sys.argv) > 1 else "{}")
+app = os.path.realpath(os.getcwd())
+
+
+def refuse(why):
+    sys.stderr.write("vmwatch warm runner: %s\n" % why)
+    sys.stderr.flush()
+    os._exit(REFUSED)
+
+
+# What is imported ahead leaves no .pyc behind: a cold batch after a refusal may get a same-size
+# source with the same mtime second, and would load the stale bytecode.
+write_bytecode = not sys.dont_write_bytecode
+sys.dont_write_bytecode = True
+import pytest  # noqa: E402  (the point: loaded before the batch)
+
+if os.path.isfile("conftest.py") and not os.path.exists("__init__.py"):
+    try:
+        import conftest  # noqa: F401  pytest's prepend import mode finds this same module
+    except BaseException:
+        sys.modules.pop("conftest", None)  # pytest imports it again and reports the error itself
+
+# The host shows the machine as warm from this line on.
+sys.stdout.write("vmwatch warm runner: ready\n")
+sys.stdout.flush()
+
+
+def loaded_app_files():
+    """Files of the app folder this process has imported: a change to one makes it stale."""
+    found = set()
+    for mod in list(sys.modules.values()):
+        f = getattr(mod, "__file__", None)
+        if not f:
+            continue
+        f = os.path.realpath(f)
+        if f.startswith(app + os.sep) and "site-packages" not in f and "dist-packages" not in f:
+            found.add(os.path.relpath(f, app))
+    return found
+
+
+def parents(rel):
+    if not isinstance(rel, str) or rel == "" or os.path.isabs(rel):
+        refuse("not a relative path: %r" % (rel,))
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        refuse("not a plain relative path: %r" % (rel,))
+    return ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
+
+
+def lstat_or_none(p):
+    try:
+        return os.lstat(p)
+    except FileNotFoundError:
+        return None
+
+
+def check(message):
+    loaded = loaded_app_files()
+    for entry in [w["path"] for w in message["write"]] + message["remove"]:
+        for d in parents(entry):
+            st = lstat_or_none(d)
+            if st is not None and not stat.S_ISDIR(st.st_mode):
+                refuse("%s is not a folder (a link or a file)" % d)
+        st = lstat_or_none(entry)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            refuse("%s is a folder" % entry)
+        if entry in loaded:
+            refuse("%s changed, and it was imported before the batch" % entry)
+
+
+def apply(message):
+    for rel in message["remove"]:
+        if lstat_or_none(rel) is not None:
+            os.unlink(rel)
+    for w in message["write"]:
+        rel = w["path"]
+        for d in parents(rel):
+            if lstat_or_none(d) is None:
+                os.mkdir(d)
+        st = lstat_or_none(rel)
+        if st is not None and stat.S_ISLNK(st.st_mode):
+            os.unlink(rel)
+        mode = w.get("mode", 0o644)
+        fd = os.open(rel, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
+        try:
+            os.write(fd, base64.b64decode(w["base64"]))
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+
+
+text = sys.stdin.buffer.read().decode("utf-8").strip()
+if text == "":
+    os._exit(0)
+message = json.loads(text)
+check(message)
+apply(message)
+os.environ.update(message.get("env", {}))
+sys.dont_write_bytecode = not write_bytecode
+code = pytest.main(list(setup.get("args", [])) + list(message["run"]["args"]))
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(int(code))

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { shellQuote } from '../shell.ts';
+import type { BatchOptions, RunnerRule, WarmSupport } from '../types.ts';
+
+let script: string | undefined;
+function bootstrap(): string {
+  script ??= readFileSync(new URL('./pytestWarm.py', import.meta.url), 'utf8');
+  return script;
+}
+
+/** What pytest reads before it collects (its config files, the root conftest) and the app's dependencies. */
+const LOADED = ['pytest.ini', '.pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini', 'conftest.py', 'requirements*.txt', 'poetry.lock', 'uv.lock', 'Pipfile.lock', '.env'];
+
+/**
+ * pytest started ahead: the interpreter with pytest and the root conftest imported
+ * (pytestWarm.py), then one batch from stdin run by `pytest.main` with batchCommand's arguments.
+ * The bootstrap itself refuses a batch that changes a module it has already imported.
+ */
+export function pytestWarm(args: (rule: RunnerRule, resultsDir: string) => string[], selection: (files: readonly string[], cases: readonly string[] | undefined) => string[]): WarmSupport {
+  return {
+    startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'>) {
+      const setup = JSON.stringify({ args: args(rule, options.resultsDir) });
+      return { command: [rule.python ?? 'python3', '-c', bootstrap(), setup].map(shellQuote).join(' ') };
+    },
+    batchRun: (_rule: RunnerRule, files: readonly string[], options: BatchOptions) => ({ args: selection(files, options.cases) }),
+    inputs: () => [...LOADED],
+  };
+}

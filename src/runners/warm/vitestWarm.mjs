@@ -1,0 +1,108 @@
+// A warm Vitest, run inside a machine as `node --input-type=module -e <this> <setup>` with cwd =
+// the app folder. It loads the app's own Vitest (`vitest/node` resolved from the app folder) with
+// its config and plugins, then waits for one JSON line on stdin:
+//   { write: [{ path, base64, mode }], remove: [path], env: {..}, run: { filters, namePattern? } }
+// It applies the changes to the app folder (relative paths only, never through a link), runs the
+// filters as `vitest run` would, and exits with Vitest's exit code. Exit 86: the changes were
+// refused (nothing was changed, nothing ran: e.g. they touch a file the config imports); the caller then runs the batch the cold way.
+// EOF without a message: exit 0 (the machine is being reverted).
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const REFUSED = 86;
+const setup = JSON.parse(process.argv[1] ?? '{}');
+
+function refuse(why) {
+  process.stderr.write(`vmwatch warm runner: ${why}\n`);
+  process.exit(REFUSED);
+}
+
+/** Root-relative, no `..`, no empty parts; returns its parent folders, outermost first. */
+function checkedParents(rel) {
+  if (typeof rel !== 'string' || rel === '' || path.isAbsolute(rel)) refuse(`not a relative path: ${JSON.stringify(rel)}`);
+  const parts = rel.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) refuse(`not a plain relative path: ${JSON.stringify(rel)}`);
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+function lstatOrNull(p) {
+  try {
+    return fs.lstatSync(p);
+  } catch (err) {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Files the config bundle imported (the config itself and what it imports), root-relative. */
+function loadedFiles(vitest) {
+  const deps = [vitest.vite?.config?.configFileDependencies ?? [], ...(vitest.projects ?? []).map((p) => p.vite?.config?.configFileDependencies ?? [])].flat();
+  return new Set(deps.map((f) => path.relative(process.cwd(), f)));
+}
+
+/** Every check before anything is changed: a refusal leaves the tree as it was. */
+function check(message, loaded) {
+  for (const entry of [...message.write.map((w) => w.path), ...message.remove]) {
+    for (const dir of checkedParents(entry)) {
+      const st = lstatOrNull(dir);
+      if (st !== null && !st.isDirectory()) refuse(`${dir} is not a folder (a link or a file)`);
+    }
+    const st = lstatOrNull(entry);
+    if (st?.isDirectory()) refuse(`${entry} is a folder`);
+    if (loaded.has(entry)) refuse(`${entry} changed, and the Vitest config imports it`);
+  }
+}
+
+function apply(message) {
+  for (const rel of message.remove) if (lstatOrNull(rel) !== null) fs.unlinkSync(rel);
+  for (const { path: rel, base64, mode } of message.write) {
+    for (const dir of checkedParents(rel)) if (lstatOrNull(dir) === null) fs.mkdirSync(dir);
+    if (lstatOrNull(rel)?.isSymbolicLink()) fs.unlinkSync(rel);
+    const fd = fs.openSync(rel, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, mode ?? 0o644);
+    try {
+      fs.writeSync(fd, Buffer.from(base64, 'base64'));
+      if (mode !== undefined) fs.fchmodSync(fd, mode);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+async function readMessage() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return text === '' ? null : JSON.parse(text);
+}
+
+const messageRead = readMessage();
+process.env.TEST = 'true';
+process.env.VITEST = 'true';
+process.env.NODE_ENV ??= 'test';
+const appRequire = createRequire(path.join(process.cwd(), 'package.json'));
+const { createVitest, parseCLI } = await import(pathToFileURL(appRequire.resolve('vitest/node')).href);
+const { options } = parseCLI(['vitest', 'run', ...(setup.args ?? [])]);
+const vitest = await createVitest('test', { ...options, watch: false, run: true });
+// The host shows the machine as warm from this line on.
+process.stdout.write('vmwatch warm runner: ready\n');
+
+const message = await messageRead;
+if (message === null) {
+  await vitest.close();
+  process.exit(0);
+}
+check(message, loadedFiles(vitest));
+apply(message);
+Object.assign(process.env, message.env ?? {});
+if (message.run.namePattern !== undefined) vitest.setGlobalTestNamePattern(message.run.namePattern);
+try {
+  await vitest.start(message.run.filters);
+} catch (err) {
+  process.exitCode = 1;
+  if (err?.code !== 'VITEST_FILES_NOT_FOUND' && !/No test files found/.test(String(err?.message))) console.error(err);
+  else console.error(`No test files found: ${message.run.filters.join(' ')}`);
+}
+await vitest.close();
+process.exit(process.exitCode ?? 0);

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { resultsPath, shellQuote } from '../shell.ts';
+import type { BatchOptions, RunnerRule, WarmSupport } from '../types.ts';
+
+/** The bootstrap run inside the machine (read once; passed on the command line, never copied into the app). */
+let script: string | undefined;
+function bootstrap(): string {
+  script ??= readFileSync(new URL('./vitestWarm.mjs', import.meta.url), 'utf8');
+  return script;
+}
+
+/** Vitest's reporter flags for a batch: the default reporter for output.log, JSON for the results. */
+export function vitestReporterArgs(resultsDir: string, report: string): string[] {
+  return ['--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath(resultsDir, report)}`];
+}
+
+/** What Vitest has loaded once `createVitest` returns: its config (and what it imports), env files, tsconfig, packages. */
+const LOADED = [
+  '{vite,vitest}.config.*',
+  'vitest.{workspace,projects}.*',
+  'vitest.setup.*',
+  '**/tsconfig*.json',
+  '**/jsconfig*.json',
+  '.env',
+  '.env.*',
+  'package.json',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
+  'pnpm-workspace.yaml',
+  'yarn.lock',
+  'bun.lock',
+  'bun.lockb',
+  '.npmrc',
+];
+
+/** A `--config`/`-c`/`--root` the rule passes: its file is loaded too. */
+function configFromArgs(args: readonly string[]): string[] {
+  const found: string[] = [];
+  args.forEach((arg, i) => {
+    const eq = /^--(?:config|root|dir)=(.+)$/.exec(arg);
+    if (eq) found.push(eq[1]!.replace(/^\.\//, ''));
+    else if ((arg === '--config' || arg === '-c') && args[i + 1] !== undefined) found.push(args[i + 1]!.replace(/^\.\//, ''));
+  });
+  return found;
+}
+
+/**
+ * Vitest started ahead: `vitest/node` from the app's own node_modules, `createVitest` with the
+ * batch's reporter flags and the rule's args (Vitest's own CLI parser), then one batch from stdin
+ * (vitestWarm.mjs).
+ */
+export function vitestWarm(report: string, namePattern: (cases: readonly string[]) => string): WarmSupport {
+  return {
+    startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'>) {
+      const setup = JSON.stringify({ args: [...vitestReporterArgs(options.resultsDir, report), ...(rule.args ?? [])] });
+      return { command: ['node', '--input-type=module', '-e', bootstrap(), setup].map(shellQuote).join(' ') };
+    },
+    batchRun(_rule: RunnerRule, files: readonly string[], options: BatchOptions) {
+      const filters = files.map((f) => (f.startsWith('/') || f.startsWith('./') ? f : `./${f}`));
+      return { filters, ...(options.cases !== undefined && options.cases.length > 0 ? { namePattern: namePattern(options.cases) } : {}) };
+    },
+    inputs: (rule: RunnerRule) => [...LOADED, ...configFromArgs(rule.args ?? [])],
+  };
+}

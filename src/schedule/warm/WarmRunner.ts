@@ -1,0 +1,187 @@
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { openCappedLog } from '../../files/cappedLog.ts';
+import { logger } from '../../log.ts';
+import type { VM } from '../../pool/VM.ts';
+import { adapterFor } from '../../runners/index.ts';
+import { WARM_READY_LINE, type RunnerRule } from '../../runners/types.ts';
+import type { ExecResult } from '../../transport/types.ts';
+
+const log = logger('warm');
+
+/** The one batch a warm runner takes (the runner's part comes from its adapter's `batchRun`). */
+export interface WarmMessage {
+  write: Array<{ path: string; base64: string; mode: number }>;
+  remove: string[];
+  env: Record<string, string>;
+  run: unknown;
+}
+
+export interface WarmStart {
+  rule: RunnerRule;
+  /** Where the runner writes its results, relative to the app folder (as batchCommand gets it). */
+  resultsDir: string;
+  /** The tests' environment (pool.env, passEnv). */
+  env: Record<string, string>;
+  /** Cap on its output, as on a test's output.log. */
+  outputMaxBytes?: number;
+}
+
+const runners = new WeakMap<VM, WarmRunner>();
+
+/** The machine's warm runner for `rule`, when one is started and still waiting for its batch. */
+export function warmRunnerFor(vm: VM, rule: RunnerRule): WarmRunner | undefined {
+  const runner = runners.get(vm);
+  return runner !== undefined && runner.waiting && sameRule(runner.rule, rule) ? runner : undefined;
+}
+
+/** The machine's warm runner, waiting or not (to stop it before anything else touches the machine). */
+export function warmRunnerOf(vm: VM): WarmRunner | undefined {
+  return runners.get(vm);
+}
+
+function sameRule(a: RunnerRule, b: RunnerRule): boolean {
+  const key = (r: RunnerRule): string => JSON.stringify([r.runner, r.command, r.junit, r.typecheck, r.args, r.python]);
+  return key(a) === key(b);
+}
+
+/**
+ * A runner started in a clean, synced machine up to where it waits for its batch on stdin, so a
+ * batch pays only its own changes and its tests. It takes one batch and exits; it is owned by the
+ * machine's clean period: stopped (its whole process group) before the machine reverts or goes.
+ * Its output goes to its own log until the batch's output.log exists, and is appended there.
+ */
+export class WarmRunner {
+  readonly rule: RunnerRule;
+  /** The machine's `syncedAt` when it started: what changed since then, it has not seen. */
+  readonly loadedAt: number;
+  readonly logFile: string;
+  readonly #stdin = new PassThrough();
+  readonly #stop = new AbortController();
+  readonly #exec: Promise<ExecResult>;
+  #ended = false;
+  #taken = false;
+  #timedOut = false;
+
+  private constructor(vm: VM, start: WarmStart, command: { command: string; env?: Record<string, string> }, logFile: string) {
+    this.rule = start.rule;
+    this.loadedAt = vm.syncedAt!;
+    this.logFile = logFile;
+    this.#exec = vm
+      .exec(command.command, {
+        stdin: this.#stdin,
+        logFile,
+        ...(start.outputMaxBytes === undefined ? {} : { logMaxBytes: start.outputMaxBytes }),
+        env: { ...start.env, ...command.env },
+        signal: this.#stop.signal,
+      })
+      .catch((err: unknown): ExecResult => ({ outcome: 'error', exitCode: null, durationMs: 0, error: String(err) }))
+      .then((result) => {
+        // Ended on its own before its batch (no Vitest in the app, a broken config): say why, once per start.
+        if (!this.#taken) void this.#logEarlyEnd(vm.name, result);
+        return result;
+      })
+      .finally(() => {
+        this.#ended = true;
+        if (runners.get(vm) === this) vm.readiness = 'cold';
+      });
+  }
+
+  /**
+   * Start `rule`'s warm runner in `vm` (already synced, clean), when its adapter has one and the
+   * machine's transport can stream stdin; null otherwise. The machine stops it before it reverts.
+   */
+  static async start(vm: VM, start: WarmStart): Promise<WarmRunner | null> {
+    const warm = adapterFor(start.rule.runner).warm;
+    if (warm === undefined || vm.transport.streamsStdin !== true || vm.syncedAt === undefined) return null;
+    const dir = await mkdtemp(path.join(tmpdir(), 'vmwatch-warm-'));
+    const runner = new WarmRunner(vm, start, warm.startCommand(start.rule, { resultsDir: start.resultsDir }), path.join(dir, 'output.log'));
+    runners.set(vm, runner);
+    vm.readiness = 'warming';
+    runner.#watchReady(vm);
+    vm.beforeRevert(async () => {
+      await runner.stop();
+      if (runners.get(vm) === runner) runners.delete(vm);
+    });
+    log.debug({ vm: vm.name, runner: start.rule.runner }, 'warm runner started');
+    return runner;
+  }
+
+  /** The machine shows as warm once the runner says it is loaded (its log has WARM_READY_LINE). */
+  #watchReady(vm: VM): void {
+    const poll = setInterval(() => {
+      if (this.#ended || runners.get(vm) !== this) {
+        clearInterval(poll);
+        return;
+      }
+      void readFile(this.logFile, 'utf8').then(
+        (text) => {
+          if (!text.includes(WARM_READY_LINE) || this.#ended || runners.get(vm) !== this) return;
+          clearInterval(poll);
+          vm.readiness = 'warm';
+        },
+        () => {},
+      );
+    }, 100);
+    poll.unref();
+  }
+
+  /** Started, not exited, and not yet given its batch. */
+  get waiting(): boolean {
+    return !this.#ended && !this.#taken;
+  }
+
+  /**
+   * Give it its batch and wait for it to end. `timeoutMs` counts from now; `signal` cancels (the
+   * runner is killed). Exit WARM_REFUSED_EXIT: it refused the changes and ran nothing.
+   */
+  async run(message: WarmMessage, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
+    this.#taken = true;
+    const started = Date.now();
+    const onAbort = (): void => this.#stop.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    const timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.#stop.abort();
+    }, options.timeoutMs);
+    try {
+      this.#stdin.end(`${JSON.stringify(message)}\n`);
+      const result = await this.#exec;
+      const durationMs = Date.now() - started;
+      if (this.#timedOut && result.outcome === 'cancelled') return { ...result, outcome: 'timedout', durationMs };
+      return { ...result, durationMs };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Kill it (if still running) and wait until it and its machine-side mount are gone. */
+  async stop(): Promise<void> {
+    this.#taken = true;
+    this.#stop.abort();
+    this.#stdin.end();
+    await this.#exec;
+    await rm(path.dirname(this.logFile), { recursive: true, force: true });
+  }
+
+  async #logEarlyEnd(vm: string, result: ExecResult): Promise<void> {
+    const output = await readFile(this.logFile, 'utf8').catch(() => '');
+    log.warn({ vm, runner: this.rule.runner, outcome: result.outcome, exitCode: result.exitCode, output: output.slice(-2000) }, 'the warm runner ended before its batch; batches on this machine run cold');
+  }
+
+  /** Append its output to `file` (the batch's output.log), itself capped at `maxBytes`. */
+  async appendLogTo(file: string, maxBytes?: number): Promise<void> {
+    const source = await open(this.logFile, 'r').catch(() => null);
+    if (source === null) return;
+    try {
+      await pipeline(source.createReadStream(), await openCappedLog(file, maxBytes ?? Infinity));
+    } finally {
+      await source.close().catch(() => {});
+    }
+  }
+}

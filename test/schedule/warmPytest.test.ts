@@ -1,0 +1,64 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.ts';
+import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
+import { WARM_GUEST, WarmApp } from '../helpers/warmApp.ts';
+
+const FILES: Record<string, string> = {
+  'pytest.ini': '[pytest]\n',
+  // The root conftest imports an app module: the warm runner has that module loaded.
+  'conftest.py': 'import settings\n\nimport pytest\n\n@pytest.fixture\ndef mode():\n    return settings.MODE\n',
+  'settings.py': 'MODE = "one"\n',
+  'shop/__init__.py': '',
+  'shop/price.py': 'def price():\n    return 1\n',
+  'tests/test_price.py': 'from shop.price import price\n\ndef test_price():\n    assert price() == 1\n\ndef test_other():\n    assert True\n',
+  'tests/test_mode.py': 'def test_mode(mode):\n    assert mode == "two"\n',
+};
+
+// Debian's python3-pytest lives in the system interpreter (a pyenv python3 on PATH may lack it).
+const parsed = configSchema.parse({ root: '.', discover: [{ pattern: 'tests/test_*.py', runner: 'pytest', python: '/usr/bin/python3', timeoutMs: 60_000 }] });
+
+describe.skipIf(sandboxUnavailable() !== null)('warm runners: real pytest started ahead in sandbox machines', () => {
+  let sb: TempSandbox;
+  let w: WarmApp;
+
+  beforeAll(() => {
+    sb = tempSandbox({ guestPath: WARM_GUEST, files: {} });
+  });
+  afterAll(async () => sb.cleanup());
+  beforeEach(async () => {
+    w = new WarmApp(sb, parsed, FILES);
+    await w.pool.init();
+  });
+  afterEach(async () => w.stop());
+
+  it('a warm hit runs the edited module and tests, per case; a case filter runs only the named case', async () => {
+    await w.waitWarm();
+    w.edit('shop/price.py', 'def price():\n    return 2\n');
+    const { byId, cases } = await w.run(['tests/test_price.py']);
+    expect(byId['tests/test_price.py']).toMatchObject({ status: 'failed', warm: true });
+    expect(cases('tests/test_price.py')).toEqual({ test_price: 'failed', test_other: 'passed' });
+
+    await w.waitWarm();
+    const filtered = await w.run(['tests/test_price.py'], { cases: { 'tests/test_price.py': ['test_other'] } });
+    expect(filtered.byId['tests/test_price.py']).toMatchObject({ status: 'passed', warm: true });
+    expect(filtered.cases('tests/test_price.py')).toEqual({ test_other: 'passed' });
+  }, 120_000);
+
+  it('a change to a module the root conftest imported runs the batch cold, on the new module', async () => {
+    await w.waitWarm();
+    w.edit('settings.py', 'MODE = "two"\n');
+    const { byId, outcome } = await w.run(['tests/test_mode.py']);
+    expect(byId['tests/test_mode.py'], w.batchLogs(outcome)).toMatchObject({ status: 'passed' });
+    expect(byId['tests/test_mode.py']!.warm).toBeUndefined();
+    expect(w.batchLogs(outcome)).toMatch(/settings\.py changed, and it was imported before the batch/);
+  }, 120_000);
+
+  it('a change to conftest.py itself never reaches the warm runner', async () => {
+    await w.waitWarm();
+    w.edit('conftest.py', 'import pytest\n\n@pytest.fixture\ndef mode():\n    return "two"\n');
+    const { byId } = await w.run(['tests/test_mode.py']);
+    expect(byId['tests/test_mode.py']).toMatchObject({ status: 'passed' });
+    expect(byId['tests/test_mode.py']!.warm).toBeUndefined();
+  }, 120_000);
+});

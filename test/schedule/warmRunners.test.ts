@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { realpathSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.ts';
+import { processesMentioning, processesRunning, waitFor } from '../helpers/processes.ts';
+import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
+import { WARM_GUEST, WarmApp } from '../helpers/warmApp.ts';
+
+/** The hanging test starts this; no other process on the machine has this command line. */
+const HANG_MARKER = ['sleep', '917.25'];
+
+const FILES: Record<string, string> = {
+  'package.json': '{ "type": "module", "private": true }\n',
+  'vitest.config.js': "import { shared } from './config/shared.js';\nexport default { test: { env: { FROM_SHARED: shared } } };\n",
+  'config/shared.js': "export const shared = 'one';\n",
+  'src/value.js': 'export const value = 1;\n',
+  'tests/a.test.js': [
+    "import { expect, it } from 'vitest';",
+    "import { value } from '../src/value.js';",
+    "it('value is one', () => expect(value).toBe(1));",
+    "it('other', () => expect(2).toBe(2));",
+    '',
+  ].join('\n'),
+  'tests/b.test.js': "import { it } from 'vitest';\nit('b passes', () => {});\n",
+  'tests/files.test.js': "import { existsSync } from 'node:fs';\nimport { expect, it } from 'vitest';\nit('no old data', () => expect(existsSync('data/old.txt')).toBe(false));\n",
+  'data/old.txt': 'old\n',
+  'tests/hang.test.js': [
+    "import { spawn } from 'node:child_process';",
+    "import { it } from 'vitest';",
+    `it('hangs', async () => { spawn('${HANG_MARKER[0]}', ['${HANG_MARKER[1]}'], { stdio: 'ignore' }); await new Promise(() => {}); }, 600_000);`,
+    '',
+  ].join('\n'),
+};
+
+/** In the warm runner's command line (its setup), so this test can find its own runner. */
+const RUNNER_MARKER = '--testTimeout=593171';
+const parsed = configSchema.parse({ root: '.', discover: [{ pattern: 'tests/*.test.js', runner: 'vitest', args: [RUNNER_MARKER], timeoutMs: 60_000 }] });
+
+describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest started ahead in sandbox machines', () => {
+  let sb: TempSandbox;
+  let w: WarmApp;
+
+  beforeAll(() => {
+    // The snapshot holds only Vitest (node_modules); the app itself comes by sync-ahead.
+    sb = tempSandbox({ guestPath: WARM_GUEST, files: {} });
+    execFileSync('cp', ['-a', realpathSync('node_modules'), path.join(sb.snapshotTree, 'node_modules')]);
+  });
+  afterAll(async () => sb.cleanup());
+  beforeEach(async () => {
+    w = new WarmApp(sb, parsed, FILES);
+    await w.pool.init();
+  });
+  afterEach(async () => w.stop());
+
+  it('a warm hit runs the batch with the edited files, reports each case, and the machine is warm again after its revert', async () => {
+    await w.waitWarm();
+    w.edit('src/value.js', 'export const value = 2;\n');
+    w.edit('tests/b.test.js', "import { it } from 'vitest';\nit('b edited', () => {});\n");
+    const { byId, cases, outcome } = await w.run(['tests/a.test.js', 'tests/b.test.js']);
+    expect(byId['tests/a.test.js']).toMatchObject({ status: 'failed', warm: true, batchSize: 2 });
+    expect(cases('tests/a.test.js')).toEqual({ 'value is one': 'failed', other: 'passed' });
+    expect(byId['tests/b.test.js']).toMatchObject({ status: 'passed', warm: true });
+    expect(cases('tests/b.test.js')).toEqual({ 'b edited': 'passed' });
+    expect(outcome.results[0]!.timings).toMatchObject({ warm: true, syncedFiles: 2 });
+    // The warm runner's own output (Vitest's default reporter) is in the batch's log.
+    const logs = w.batchLogs(outcome);
+    expect(logs).toMatch(/warm runner/);
+    expect(logs).toMatch(/value is one/);
+    // Reverted, synced again (with the edits), warm again: the next batch runs warm on the new tree.
+    await w.waitWarm();
+    const again = await w.run(['tests/a.test.js']);
+    expect(again.byId['tests/a.test.js']).toMatchObject({ status: 'failed', warm: true });
+  }, 120_000);
+
+  it('destroying the pool ends an idle, loaded warm runner (its whole process tree)', async () => {
+    await w.waitWarm(); // warm: loaded, waiting on stdin (it would wait forever)
+    expect(processesMentioning(RUNNER_MARKER).length).toBeGreaterThan(0);
+    await w.pool.destroy();
+    expect(processesMentioning(RUNNER_MARKER)).toEqual([]);
+  }, 120_000);
+
+  it('a change to the Vitest config runs the next batch cold, with its results', async () => {
+    await w.waitWarm();
+    w.edit('vitest.config.js', "export default { test: { env: { FROM_CONFIG: 'yes' } } };\n");
+    w.edit('tests/b.test.js', "import { expect, it } from 'vitest';\nit('sees the new config', () => expect(process.env.FROM_CONFIG).toBe('yes'));\n");
+    const { byId, cases, outcome } = await w.run(['tests/b.test.js']);
+    expect(byId['tests/b.test.js']!.warm).toBeUndefined();
+    expect(outcome.results[0]!.timings.warm).toBeUndefined();
+    expect(cases('tests/b.test.js')).toEqual({ 'sees the new config': 'passed' });
+  }, 120_000);
+
+  it('a change to a file the Vitest config imports runs the batch cold (the warm runner refuses it)', async () => {
+    await w.waitWarm();
+    w.edit('config/shared.js', "export const shared = 'two';\n");
+    w.edit('tests/b.test.js', "import { expect, it } from 'vitest';\nit('sees the new shared value', () => expect(process.env.FROM_SHARED).toBe('two'));\n");
+    const { byId, cases, outcome } = await w.run(['tests/b.test.js']);
+    expect(byId['tests/b.test.js']!.warm).toBeUndefined();
+    expect(cases('tests/b.test.js')).toEqual({ 'sees the new shared value': 'passed' });
+    expect(w.batchLogs(outcome)).toMatch(/config\/shared\.js changed, and the Vitest config imports it/);
+  }, 120_000);
+
+  it('a warm runner that ends before its batch (a broken config) shows the machine cold; batches run cold', async () => {
+    await w.waitWarm();
+    w.edit('vitest.config.js', "throw new Error('broken config');\n");
+    await w.run(['tests/b.test.js']);
+    // After the revert, sync-ahead brings the broken config: the runner starts (warming), dies, and the status says cold.
+    await waitFor(() => w.pool.status()[0]?.state === 'ready' && w.readiness() === 'cold', 30_000, 'a ready, cold machine');
+    const { byId, outcome } = await w.run(['tests/b.test.js']);
+    expect(byId['tests/b.test.js']!.warm).toBeUndefined();
+    expect(byId['tests/b.test.js']!.status).not.toBe('passed');
+    expect(w.batchLogs(outcome)).toMatch(/broken config/);
+  }, 120_000);
+
+  it('a case filter on a warm runner runs only the named cases', async () => {
+    await w.waitWarm();
+    const { byId } = await w.run(['tests/a.test.js'], { cases: { 'tests/a.test.js': ['other'] } });
+    const ran = byId['tests/a.test.js']!.cases!.filter((c) => c.status !== 'skipped').map((c) => c.name);
+    expect(byId['tests/a.test.js']).toMatchObject({ status: 'passed', warm: true });
+    expect(ran).toEqual(['other']);
+  }, 120_000);
+
+  it('a file deleted since sync-ahead is removed by the warm runner; a deleted folder runs cold', async () => {
+    await w.waitWarm();
+    w.edit('data/old.txt', null);
+    const file = await w.run(['tests/files.test.js']);
+    expect(file.byId['tests/files.test.js']).toMatchObject({ status: 'passed', warm: true });
+
+    await w.waitWarm();
+    writeFileSync(path.join(w.app, 'data/old.txt'), 'back\n');
+    // Recorded as the watcher would: the folder went, with its file. Not warm: refused, run cold.
+    rmSync(path.join(w.app, 'data'), { recursive: true });
+    w.journal.record('data/old.txt');
+    w.journal.record('data');
+    const folder = await w.run(['tests/files.test.js']);
+    expect(folder.byId['tests/files.test.js'], folder.byId['tests/files.test.js']?.error).toMatchObject({ status: 'passed' });
+    expect(folder.byId['tests/files.test.js']!.warm).toBeUndefined();
+  }, 120_000);
+
+  it('cancelling a warm batch kills its runner and everything the test started', async () => {
+    await w.waitWarm();
+    const controller = new AbortController();
+    const running = w.run(['tests/hang.test.js', 'tests/b.test.js'], { signal: controller.signal });
+    await waitFor(() => processesRunning(HANG_MARKER.join(' ')).length > 0, 60_000, 'the hanging test to start');
+    controller.abort();
+    const { byId } = await running;
+    expect(byId['tests/hang.test.js']).toMatchObject({ status: 'cancelled' });
+    expect(processesRunning(HANG_MARKER.join(' '))).toEqual([]);
+  }, 120_000);
+});
