@@ -71,10 +71,19 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     },
     ...(onChange ? { onChange } : {}),
   });
+  signal?.throwIfAborted();
   progress.update(`starting a pool of ${config.pool.size} ${provider.kind} machine(s)`);
   const started = Date.now();
-  await pool.init();
-  progress.clear();
+  // A stop asked for mid-start destroys the pool at once: boots, readiness waits and sync-ahead
+  // in flight are cancelled and every machine made so far is removed, instead of waiting for them.
+  const stopStart = (): void => void pool.destroy();
+  signal?.addEventListener('abort', stopStart, { once: true });
+  try {
+    await pool.init();
+  } finally {
+    signal?.removeEventListener('abort', stopStart);
+    progress.clear();
+  }
   if (signal?.aborted) {
     await pool.destroy();
     signal.throwIfAborted();

@@ -58,6 +58,7 @@ export class VMPool {
   async init(): Promise<void> {
     const { staleFromPid } = this.#lock.acquire();
     const found = await this.#poolMachines();
+    if (this.#destroyed) return;
     if (this.#opts.keepWarm && this.#opts.provider.adoptVM) this.#warm = new Set(takeWarm(this.#opts.pool, this.#opts.warmKey));
     const orphans = found.filter((n) => !this.#warm.has(n));
     if (this.#warm.size > 0) log.info({ machines: [...this.#warm] }, 'adopting machines kept warm by the last run');
@@ -65,7 +66,10 @@ export class VMPool {
       log.info({ orphans, crashedPid: staleFromPid }, 'reaping machines left by an earlier run');
       await Promise.all(orphans.map((n) => this.#opts.provider.destroyVM(n)));
     }
+    // Destroyed meanwhile (a stop during start-up): start nothing more; destroy removes what exists.
+    if (this.#destroyed) return;
     await Promise.all(Array.from({ length: this.#target }, (_, i) => this.#addSlot(i + 1)));
+    if (this.#destroyed) return;
     if (allFailed(this.#slots.values())) {
       const why = failureReasons(this.#slots.values());
       await this.destroy();

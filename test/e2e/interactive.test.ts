@@ -68,6 +68,7 @@ describe.skipIf(unavailable !== null)('vmwatch watch in a real terminal (tmux): 
     term.keys('q');
     await waitFor(() => term.exited() || null, 20_000, 'vmwatch to exit after q');
     expect(term.screen()).toMatch(/vmwatch: stopped; no machine left running/);
-    expect(processesMentioning('vmwatch-e2e-tty-')).toEqual([]);
+    // This run's machines only: their folders lie in this run's own VMWATCH_HOME (a temp folder).
+    expect(processesMentioning(path.join(inject('demoHome'), 'sandbox', 'machines', 'vmwatch-e2e-tty-'))).toEqual([]);
   });
 });

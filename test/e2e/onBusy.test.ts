@@ -53,6 +53,15 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
     await cli.waitFor(/vmwatch: watching/, { timeoutMs: 120_000 });
   }
 
+  /** Writes `content` to slow.txt (while nothing runs) and checks the next run, run number `count`, is the one that saw it. */
+  async function expectNextRunIsOf(content: string, count: number): Promise<void> {
+    expect(summaries(demo.runs)).toHaveLength(count - 1);
+    writeFileSync(path.join(demo.app, 'slow.txt'), `${content}\n`);
+    const list = await waitFor(() => (summaries(demo.runs).length >= count ? summaries(demo.runs) : null), 60_000, `run #${count}`);
+    expect(list).toHaveLength(count);
+    expect(readFileSync(path.join(list[count - 1]!.tests[0]!.artifactsDir, 'output.log'), 'utf8')).toContain(`got ${content}`);
+  }
+
   const runningSlow = (): Promise<unknown> => waitFor(() => ourSleeps(slowSleep(0)).length > 0 || null, 30_000, 'the slow test running');
 
   it('restart: the running test is cancelled (not failed) within a second or so, its process tree is gone, and it runs again', async () => {
@@ -90,8 +99,8 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
     const list = await waitFor(() => (summaries(demo.runs).length >= 2 ? summaries(demo.runs) : null), 60_000, 'two runs');
     expect(list.map((s) => s.tests.map((t) => [t.id, t.status]))).toEqual([[['slow', 'passed']], [['slow', 'passed']]]);
     expect(readFileSync(path.join(list[1]!.tests[0]!.artifactsDir, 'output.log'), 'utf8')).toContain('got v2');
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(summaries(demo.runs)).toHaveLength(2);
+    // Nothing more was queued: the next run is the one of the next change (an extra run of v1/v2 would come first).
+    await expectNextRunIsOf('v3', 3);
   });
 
   it('ignore: a change during the run is dropped', async () => {
@@ -100,7 +109,7 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
     writeFileSync(path.join(demo.app, 'slow.txt'), 'v1\n');
     await cli.waitFor(/change ignored \(watch\.onBusy: 'ignore'\)/, { timeoutMs: 10_000 });
     await waitFor(() => summaries(demo.runs)[0] ?? null, 30_000, 'the first run');
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(summaries(demo.runs)).toHaveLength(1);
+    // The ignored change never runs: the next run is the one of the next change (a run of v1 would come first).
+    await expectNextRunIsOf('v2', 2);
   });
 });

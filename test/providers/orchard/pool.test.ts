@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processesMentioning, waitFor } from '../../helpers/processes.ts';
+import { processesMentioning, processesRunning, waitFor } from '../../helpers/processes.ts';
 import { orchardAvailable } from '../../helpers/orchardDouble.ts';
 import { orchardTestBed, type OrchardTestBed } from './orchardTestBed.ts';
 
 const skip = orchardAvailable();
+/** A sleep with this run's own marker (its fraction), so a process scan finds only ours. */
+const SLEEP = `sleep 30.${process.pid}${Date.now() % 100_000}`;
 
 function commandOf(pid: number): string {
   try {
@@ -78,8 +80,8 @@ describe.skipIf(skip !== null)(`orchard provider under VMPool${skip ? ` (skipped
     await pool.init();
     const vm = await pool.acquire();
     const worker = (await vms(bed)).find((v) => v.name === vm.name)!.worker!;
-    const running = vm.exec('sleep 30');
-    await new Promise((r) => setTimeout(r, 500));
+    const running = vm.exec(SLEEP);
+    await waitFor(() => processesRunning(SLEEP).length > 0, 10_000, `${SLEEP} running in the VM`);
     await bed.double.knob(`workers/${worker}`, { offline: true });
     const result = await running;
     expect(result.outcome).toBe('error');

@@ -6,10 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxTransport } from '../../../src/transport/sandbox/SandboxTransport.ts';
 import type { SandboxEndpoint } from '../../../src/transport/types.ts';
 import { sandboxUnavailable } from '../../helpers/sandboxAvailable.ts';
-import { mountsUnder, processesRunning } from '../../helpers/processes.ts';
+import { mountsUnder, processesRunning, waitFor } from '../../helpers/processes.ts';
 import { tempSandbox, type TempSandbox } from '../../helpers/tempSandbox.ts';
 
 const GUEST = '/mnt/vmwatch-test/app';
+/** This run's own sleeps (the fraction is a per-run marker), so a process scan finds only ours. */
+const MARK = `${process.pid}${Date.now() % 100_000}`;
+const SLEEP_31 = `sleep 31.5${MARK}`;
+const SLEEP_32 = `sleep 32.5${MARK}`;
 const BIND_3030 = `python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',3030)); s.listen(); time.sleep(1.5); print('bound')"`;
 
 describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
@@ -122,22 +126,21 @@ describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
   });
 
   it('a timeout kills the whole process tree', async () => {
-    const r = await machines['vmwatch-t-1']!.exec('sleep 31.5 & sleep 31.5; wait', { timeoutMs: 300 });
+    const r = await machines['vmwatch-t-1']!.exec(`${SLEEP_31} & ${SLEEP_31}; wait`, { timeoutMs: 300 });
     expect(r.outcome).toBe('timedout');
-    expect(processesRunning('sleep 31.5')).toEqual([]);
+    expect(processesRunning(SLEEP_31)).toEqual([]);
   });
 
   it('cancelling kills the whole process tree within a second, and leaves no mount', async () => {
     const controller = new AbortController();
-    const running = machines['vmwatch-t-1']!.exec('(sleep 32.5 &) ; sleep 32.5', { signal: controller.signal });
-    for (let i = 0; i < 100 && processesRunning('sleep 32.5').length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(processesRunning('sleep 32.5').length).toBe(2);
+    const running = machines['vmwatch-t-1']!.exec(`(${SLEEP_32} &) ; ${SLEEP_32}`, { signal: controller.signal });
+    await waitFor(() => processesRunning(SLEEP_32).length === 2, 5000, `both ${SLEEP_32} running`);
     const t0 = Date.now();
     controller.abort();
     const r = await running;
     expect(r.outcome).toBe('cancelled');
     expect(Date.now() - t0).toBeLessThan(1000);
-    expect(processesRunning('sleep 32.5')).toEqual([]);
+    expect(processesRunning(SLEEP_32)).toEqual([]);
     expect(mountsUnder(sb.home)).toEqual([]);
   });
 
