@@ -7,7 +7,7 @@ import { benchTart } from './tart.ts';
 import { benchWatcher } from './watcher.ts';
 
 const args = process.argv.slice(2);
-const valueOf = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const flagValue = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 
 /**
  * `npm run bench [-- --only NAME[,NAME]] [--quick] [--repo DIR]`: every benchmark, printed as one JSON object
@@ -21,7 +21,7 @@ const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown
   watcher: (quick) => benchWatcher({ quick }),
   tart: (quick) => benchTart({ quick }),
   orchard: (quick) => benchOrchard({ quick }),
-  runners: (quick) => benchRunners({ quick, repo: valueOf('--repo') }),
+  runners: (quick) => benchRunners({ quick, repo: flagValue('--repo') }),
 };
 
 const quick = args.includes('--quick');

@@ -5,7 +5,6 @@ import { demoBench } from './lib/demoHome.ts';
 import { round, stats } from './lib/stats.ts';
 import type { TestTimings as Timings } from '../src/schedule/types.ts';
 
-
 const DEBOUNCE_MS = 150;
 /** A Tart VM's stated per-test overhead: create 5 s + start 15 s + revert 3 s + sync and ssh ≈ 25 s. */
 const REFERENCE_OVERHEAD_MS = 25_000;
@@ -16,7 +15,10 @@ const REFERENCE_OVERHEAD_MS = 25_000;
  * sync and exec start. Read from the real `vmwatch watch` process's debug log.
  */
 export async function benchLoop(options: { saves: number }): Promise<Record<string, unknown>> {
-  const bench = demoBench('bench-loop', { notify: false, watch: { debounceMs: DEBOUNCE_MS, ignore: ['node_modules/**', '**/__pycache__/**'] } });
+  const bench = demoBench('bench-loop', {
+    notify: false,
+    watch: { debounceMs: DEBOUNCE_MS, ignore: ['node_modules/**', '**/__pycache__/**'] },
+  });
   const { cli, lines, waitLine } = startLoggedCli(['watch', '--config', bench.project.configFile], { VMWATCH_HOME: bench.home });
   const rows: Record<string, number>[] = [];
   const overheads: number[] = [];
@@ -31,8 +33,16 @@ export async function benchLoop(options: { saves: number }): Promise<Record<stri
       const from = lines.length;
       const savedAt = Date.now();
       appendFileSync(file, `// bench save ${i}\n`);
-      const batch = (await waitLine(from, (l) => l.msg === 'batch')).line as LogLine & { firstEventAt: number; lastEventAt: number; batchAt: number };
-      const plan = (await waitLine(from, (l) => l.msg === 'plan')).line as LogLine & { selectionStartAt: number; planAt: number; tests: number };
+      const batch = (await waitLine(from, (l) => l.msg === 'batch')).line as LogLine & {
+        firstEventAt: number;
+        lastEventAt: number;
+        batchAt: number;
+      };
+      const plan = (await waitLine(from, (l) => l.msg === 'plan')).line as LogLine & {
+        selectionStartAt: number;
+        planAt: number;
+        tests: number;
+      };
       const run = await waitLine(from, isRunStart);
       const total = run.line.tests as number;
       const finished: (LogLine & { timings: Timings })[] = [];
@@ -42,7 +52,9 @@ export async function benchLoop(options: { saves: number }): Promise<Record<stri
         finished.push(next.line as LogLine & { timings: Timings });
         at = next.index;
       }
-      const first = finished.filter((f) => f.timings.commandStartedAt !== undefined).sort((a, b) => a.timings.commandStartedAt! - b.timings.commandStartedAt!)[0];
+      const first = finished
+        .filter((f) => f.timings.commandStartedAt !== undefined)
+        .sort((a, b) => a.timings.commandStartedAt! - b.timings.commandStartedAt!)[0];
       if (!first) throw new Error('no test started in the loop benchmark');
       const t = first.timings;
       rows.push({

@@ -34,12 +34,17 @@ export async function benchOrchard(opts: { quick: boolean }): Promise<Record<str
       throughput: {
         tests: TESTS,
         testCommand: `sleep ${sleepS}`,
-        ...(opts.quick ? { note: `--quick: ${sleepS} s tests instead of 10 s (the same ${TESTS} tests, so the pool of 6 still runs two rounds); the fixed per-test cost weighs more` } : {}),
+        ...(opts.quick
+          ? {
+              note: `--quick: ${sleepS} s tests instead of 10 s (the same ${TESTS} tests, so the pool of 6 still runs two rounds); the fixed per-test cost weighs more`,
+            }
+          : {}),
         pool2: two,
         pool6: six,
         scalingEfficiency: efficiency,
         target: { scalingEfficiency: 0.9, met: efficiency >= 0.9 },
-        means: 'scalingEfficiency = (tests/s with 6 VMs ÷ tests/s with 2) ÷ 3; each test = acquire, the command, an artifact pull, release (revert = delete + create + key install + sync-ahead, in the background)',
+        means:
+          'scalingEfficiency = (tests/s with 6 VMs ÷ tests/s with 2) ÷ 3; each test = acquire, the command, an artifact pull, release (revert = delete + create + key install + sync-ahead, in the background)',
       },
     };
   } finally {
@@ -51,7 +56,12 @@ export async function benchOrchard(opts: { quick: boolean }): Promise<Record<str
  * A pool of `size` (sync-ahead of the test bed's app after each boot and revert), all ready, then
  * `tests` tests through p-limit(size): acquire, `sleep S` writing an artifact, pull it, release.
  */
-async function throughput(bed: OrchardTestBed, size: number, tests: number, sleepS: number): Promise<Record<string, unknown> & { testsPerSecond: number }> {
+async function throughput(
+  bed: OrchardTestBed,
+  size: number,
+  tests: number,
+  sleepS: number,
+): Promise<Record<string, unknown> & { testsPerSecond: number }> {
   const pool = bed.pool(size, { provider: bed.provider() });
   const initStarted = performance.now();
   const acquireWait: number[] = [];
@@ -74,8 +84,11 @@ async function throughput(bed: OrchardTestBed, size: number, tests: number, slee
           const t1 = performance.now();
           acquireWait.push(t1 - t0);
           try {
-            const r = await vm.exec(`sleep ${sleepS} && mkdir -p test-runs && echo ${i} > test-runs/out.txt`, { timeoutMs: (sleepS + 60) * 1000 });
-            if (r.outcome !== 'exited' || r.exitCode !== 0) failures.push(`test ${i} on ${vm.name}: ${r.outcome} ${r.exitCode} ${r.error ?? ''}`.trim());
+            const r = await vm.exec(`sleep ${sleepS} && mkdir -p test-runs && echo ${i} > test-runs/out.txt`, {
+              timeoutMs: (sleepS + 60) * 1000,
+            });
+            if (r.outcome !== 'exited' || r.exitCode !== 0)
+              failures.push(`test ${i} on ${vm.name}: ${r.outcome} ${r.exitCode} ${r.error ?? ''}`.trim());
             else await vm.copyFromVM(`${GUEST_PATH}/test-runs`, path.join(bed.home, 'runs', `pool${size}`, String(i)));
           } finally {
             await pool.release(vm);

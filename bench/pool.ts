@@ -62,7 +62,10 @@ export async function benchPool(options: { cycles: number }): Promise<Record<str
       await vm.copyToVM(bench.project.app, GUEST_PATH, { exclude: excludes, delete: true });
       syncUnchanged.push(performance.now() - t2);
       // A test that leaves state behind: 2,000 files and 20 MB, which the revert must drop.
-      const r = await vm.exec('mkdir -p test-runs/junk && for i in $(seq 1 2000); do echo $i > test-runs/junk/$i; done && head -c 20000000 /dev/zero > big.bin', { timeoutMs: 60_000 });
+      const r = await vm.exec(
+        'mkdir -p test-runs/junk && for i in $(seq 1 2000); do echo $i > test-runs/junk/$i; done && head -c 20000000 /dev/zero > big.bin',
+        { timeoutMs: 60_000 },
+      );
       if (r.exitCode !== 0) throw new Error(`bench command failed: ${r.outcome} ${r.exitCode}`);
       if (r.startLatencyMs !== undefined) execStart.push(r.startLatencyMs);
       const t3 = performance.now();

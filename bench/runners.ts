@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Edits, pickEdits, type EditTarget } from './lib/pickEdits.ts';
+import { Edits, pickEdits } from './lib/pickEdits.ts';
 import { round, stats } from './lib/stats.ts';
 import type { RunSummary } from '../src/report/types.ts';
 import { batchFigures } from './lib/batchFigures.ts';
@@ -36,7 +36,8 @@ export async function benchRunners(opts: { quick: boolean; repo: string | undefi
   if (opts.repo === undefined) return { skipped: 'needs --repo DIR: a remeda checkout made by bench/repos/remeda.sh DIR' };
   const repo = path.resolve(opts.repo);
   const app = path.join(repo, APP);
-  if (!existsSync(path.join(app, 'vitest.config.ts'))) return { skipped: `${repo} is not a remeda checkout (no ${APP}/vitest.config.ts): run bench/repos/remeda.sh ${repo}` };
+  if (!existsSync(path.join(app, 'vitest.config.ts')))
+    return { skipped: `${repo} is not a remeda checkout (no ${APP}/vitest.config.ts): run bench/repos/remeda.sh ${repo}` };
   const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8' }).trim();
   if (dirty !== '') return { skipped: `${repo} has local changes; restore it first (git -C ${repo} checkout -- .):\n${dirty}` };
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
@@ -50,7 +51,12 @@ export async function benchRunners(opts: { quick: boolean; repo: string | undefi
     maxTests: 30,
     count: opts.quick ? 5 : EDITS,
   });
-  const rows: EditRow[] = picked.targets.map((t) => ({ ...t, vitestWatch: { ms: [], files: [] }, vitestRelatedCold: { ms: 0, files: [] }, vmwatch: {} }));
+  const rows: EditRow[] = picked.targets.map((t) => ({
+    ...t,
+    vitestWatch: { ms: [], files: [] },
+    vitestRelatedCold: { ms: 0, files: [] },
+    vmwatch: {},
+  }));
   process.stderr.write(`bench runners: edits ${picked.targets.map((t) => `${t.file} (${t.importedBy})`).join(', ')}\n`);
   const tmp = mkdtempSync(path.join(tmpdir(), 'vmwatch-bench-runners-'));
   const edits = new Edits(app);
@@ -62,7 +68,10 @@ export async function benchRunners(opts: { quick: boolean; repo: string | undefi
       row.vitestRelatedCold = await coldRelated(app, row.file, { eventsFile: path.join(tmp, 'related.jsonl'), args: VITEST_ARGS });
     }
     try {
-      Object.assign(vm, await measureVmwatch({ app, dir: tmp, home: `${repo}.vmwatch-home`, rule: vmwatchRule(), setup: SETUP }, rows, edits, reps));
+      Object.assign(
+        vm,
+        await measureVmwatch({ app, dir: tmp, home: `${repo}.vmwatch-home`, rule: vmwatchRule(), setup: SETUP }, rows, edits, reps),
+      );
     } catch (err) {
       // Keep the Vitest figures: the vmwatch side reports what failed instead.
       vm.error = (err as Error).message.slice(0, 2000);
@@ -76,7 +85,11 @@ export async function benchRunners(opts: { quick: boolean; repo: string | undefi
 
 async function measureVitestWatch(app: string, tmp: string, rows: EditRow[], edits: Edits, reps: number): Promise<void> {
   process.stderr.write('bench runners: vitest --watch, first run…\n');
-  const watch = new VitestWatch(app, { eventsFile: path.join(tmp, 'watch.jsonl'), logFile: path.join(tmp, 'vitest-watch.log'), args: VITEST_ARGS });
+  const watch = new VitestWatch(app, {
+    eventsFile: path.join(tmp, 'watch.jsonl'),
+    logFile: path.join(tmp, 'vitest-watch.log'),
+    args: VITEST_ARGS,
+  });
   try {
     await watch.nextRun(0, 10 * 60_000);
     for (const row of rows) {
@@ -119,7 +132,13 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
       try {
         process.stderr.write(`bench runners: vmwatch run (pool ${size}) ${row.file}\n`);
         const run = await timeRun(setup, configFile);
-        row.vmwatch[key] = { watchMs: [], watchFiles: [], runMs: run.ms, runFiles: run.summary.tests.map((t) => t.id).sort(), notPassed: notPassed(run.summary) };
+        row.vmwatch[key] = {
+          watchMs: [],
+          watchFiles: [],
+          runMs: run.ms,
+          runFiles: run.summary.tests.map((t) => t.id).sort(),
+          notPassed: notPassed(run.summary),
+        };
       } finally {
         edits.restore(row.file);
       }
@@ -136,7 +155,9 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
           row.vmwatch[key]!.watchMs.push(run.ms);
           row.vmwatch[key]!.watchFiles = run.summary.tests.map((t) => t.id).sort();
           row.vmwatch[key]!.notPassed.push(...notPassed(run.summary));
-          process.stderr.write(`bench runners: vmwatch watch (pool ${size}) ${row.file}: ${round(run.ms)} ms, ${run.summary.tests.length} file(s)\n`);
+          process.stderr.write(
+            `bench runners: vmwatch watch (pool ${size}) ${row.file}: ${round(run.ms)} ms, ${run.summary.tests.length} file(s)\n`,
+          );
         }
       }
     } finally {
@@ -148,7 +169,14 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
   return figures;
 }
 
-function summarize(input: { repo: string; commit: string; picked: { candidates: number; tests: number }; rows: EditRow[]; reps: number; vm: Record<string, unknown> }): Record<string, unknown> {
+function summarize(input: {
+  repo: string;
+  commit: string;
+  picked: { candidates: number; tests: number };
+  rows: EditRow[];
+  reps: number;
+  vm: Record<string, unknown>;
+}): Record<string, unknown> {
   const { rows } = input;
   const med = (xs: number[]) => stats(xs).median;
   const vitestWatch = stats(rows.map((r) => med(r.vitestWatch.ms)));
@@ -158,7 +186,8 @@ function summarize(input: { repo: string; commit: string; picked: { candidates: 
     how: {
       edit: 'a comment line appended to the module, restored afterwards; modules with 5–30 importing test files (vmwatch import graph), spread over that range',
       vitest: `its own config, ${VITEST_ARGS.join(' ')} (the *.test.ts files; types/prop projects left out on both sides); watch: ${input.reps} save(s) per edit, time from the write to onTestRunEnd of the rerun; cold: a new \`vitest related FILE --run\` process, wall time`,
-      vmwatch: 'sandbox pool, `vmwatch watch`: the write → the run summary finishedAt; `vmwatch run --json` wall time (pool start included) with only that edit in the working tree',
+      vmwatch:
+        'sandbox pool, `vmwatch watch`: the write → the run summary finishedAt; `vmwatch run --json` wall time (pool start included) with only that edit in the working tree',
     },
     edits: rows.map((r) => ({
       file: r.file,
@@ -168,7 +197,19 @@ function summarize(input: { repo: string; commit: string; picked: { candidates: 
       vitestRelatedColdMs: round(r.vitestRelatedCold.ms),
       vitestRelatedFiles: r.vitestRelatedCold.files.length,
       vitestWatchSameFilesAsRelated: sameFiles(r.vitestWatch.files, r.vitestRelatedCold.files),
-      vmwatch: Object.fromEntries(Object.entries(r.vmwatch).map(([k, v]) => [k, { watchMs: stats(v.watchMs), runMs: round(v.runMs), files: v.watchFiles.length, runFiles: v.runFiles.length, notPassed: v.notPassed, sameFilesAsVitest: sameFiles(v.runFiles, r.vitestRelatedCold.files) }])),
+      vmwatch: Object.fromEntries(
+        Object.entries(r.vmwatch).map(([k, v]) => [
+          k,
+          {
+            watchMs: stats(v.watchMs),
+            runMs: round(v.runMs),
+            files: v.watchFiles.length,
+            runFiles: v.runFiles.length,
+            notPassed: v.notPassed,
+            sameFilesAsVitest: sameFiles(v.runFiles, r.vitestRelatedCold.files),
+          },
+        ]),
+      ),
     })),
     vitestWatchMs: vitestWatch,
     vitestRelatedColdMs: cold,
@@ -195,11 +236,11 @@ function summarize(input: { repo: string; commit: string; picked: { candidates: 
 
 /** Tests of a run that did not pass (remeda's tests all pass at the pinned commit: these are vmwatch errors). */
 function notPassed(summary: RunSummary): string[] {
-  return summary.tests.filter((t) => t.status !== 'passed').map((t) => `${t.id}: ${t.status}${t.error ? ` (${t.error.slice(0, 200)})` : ''}`);
+  return summary.tests
+    .filter((t) => t.status !== 'passed')
+    .map((t) => `${t.id}: ${t.status}${t.error ? ` (${t.error.slice(0, 200)})` : ''}`);
 }
 
 function sameFiles(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((f) => b.includes(f));
 }
-
-export type { EditTarget };

@@ -71,7 +71,10 @@ async function measure(repo: SelectRepo, quick: boolean): Promise<Record<string,
     const ts = i % 2 === 0;
     const pool = ts ? repo.tsModules : repo.pyModules;
     const file = pool[Math.floor((i * 7919) % pool.length)]!;
-    appendFileSync(path.join(root, file), ts ? `import { f0 as edit${i} } from './m0.js';\nexport const saved${i} = edit${i};\n` : `from . import mod0 as edit${i}\n`);
+    appendFileSync(
+      path.join(root, file),
+      ts ? `import { f0 as edit${i} } from './m0.js';\nexport const saved${i} = edit${i};\n` : `from . import mod0 as edit${i}\n`,
+    );
     const t = performance.now();
     await graph.update(file, true);
     const plan = selectTests({ tests, config, graph, changedFiles: [file] });
@@ -82,14 +85,23 @@ async function measure(repo: SelectRepo, quick: boolean): Promise<Record<string,
 
   const tsChanged = changed.filter((c) => c.file.endsWith('.ts')).slice(0, quick ? 3 : 8);
   process.stderr.write(`bench select: vitest related on ${tsChanged.length} changed file(s)…\n`);
-  const vitest = await vitestRelated(root, tsChanged.map((c) => c.file));
+  const vitest = await vitestRelated(
+    root,
+    tsChanged.map((c) => c.file),
+  );
   const comparison = compare(tsChanged, vitest.runs);
   const oursTs = stats(tsChanged.map((c) => updates[changed.indexOf(c)]!));
   const vitestWarm = stats(vitest.runs.slice(1).map((run) => run.ms));
 
   return {
     tests: { ts: repo.tsTests.length, py: repo.pyTests.length },
-    coldBuildMs: { list: round(coldListMs), buildGraph: round(cold.ms - coldListMs), total: round(cold.ms), target: TARGET_COLD_MS, met: cold.ms <= TARGET_COLD_MS },
+    coldBuildMs: {
+      list: round(coldListMs),
+      buildGraph: round(cold.ms - coldListMs),
+      total: round(cold.ms),
+      target: TARGET_COLD_MS,
+      met: cold.ms <= TARGET_COLD_MS,
+    },
     warmStartMs: { total: round(warm.ms), filesReparsed: warm.value.stats.reads },
     updateAndSelectMs: { ...update, target: TARGET_UPDATE_MS, met: update.median <= TARGET_UPDATE_MS },
     meanTestsSelected: round(changed.reduce((n, c) => n + c.selected.length, 0) / changed.length),
@@ -108,7 +120,10 @@ async function measure(repo: SelectRepo, quick: boolean): Promise<Record<string,
 }
 
 /** Tests Vitest selects that we do not (must be empty), and the ones only we select, per file. */
-function compare(ours: Array<{ file: string; selected: string[] }>, theirs: Array<{ file: string; tests: string[] }>): Record<string, unknown> {
+function compare(
+  ours: Array<{ file: string; selected: string[] }>,
+  theirs: Array<{ file: string; tests: string[] }>,
+): Record<string, unknown> {
   const vitestOnly: string[] = [];
   let oursOnly = 0;
   let same = 0;

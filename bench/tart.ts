@@ -45,7 +45,10 @@ export async function benchTart(opts: { quick: boolean }): Promise<Record<string
   const overhead: number[] = [];
   try {
     const files = writeApp(path.join(dir, 'app'), 5000);
-    writeFileSync(path.join(dir, 'watch.config.json'), JSON.stringify({ root: './app', guestPath: GUEST, pool: { provider: 'tart', name: 'bench-tart', size: 2, base: BASE_IMAGE } }));
+    writeFileSync(
+      path.join(dir, 'watch.config.json'),
+      JSON.stringify({ root: './app', guestPath: GUEST, pool: { provider: 'tart', name: 'bench-tart', size: 2, base: BASE_IMAGE } }),
+    );
     const config = await loadConfig({ file: path.join(dir, 'watch.config.json') });
     const provider = createProvider(config);
     await buildSnapshot({ config, provider, connect });
@@ -110,7 +113,11 @@ export async function benchTart(opts: { quick: boolean }): Promise<Record<string
     fullCopyMs: full,
     fullCopyOverOneFile: round(full.median / one.median),
     perTestOverheadMs: o,
-    targets: { acquireMs: { target: 50, met: a.median <= 50 }, syncOneFileMs: { target: 500, met: one.median <= 500 }, overheadMs: { target: 1500, met: o.median <= 1500 } },
+    targets: {
+      acquireMs: { target: 50, met: a.median <= 50 },
+      syncOneFileMs: { target: 500, met: one.median <= 500 },
+      overheadMs: { target: 1500, met: o.median <= 1500 },
+    },
     reference: { perTestOverheadMs: 25_000, ratio: round(25_000 / o.median) },
   };
 }

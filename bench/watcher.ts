@@ -83,7 +83,13 @@ async function idle(files: number, sampleMs: number): Promise<Record<string, unk
     const configFile = path.join(dir, 'watch.config.json');
     writeFileSync(
       configFile,
-      JSON.stringify({ root: './repo', notify: false, discover: [{ pattern: 'packages/**/*.test.ts', command: 'true' }], pool: { name: 'bench-idle', size: 1 }, watch: { ignore: ['node_modules/**'] } }),
+      JSON.stringify({
+        root: './repo',
+        notify: false,
+        discover: [{ pattern: 'packages/**/*.test.ts', command: 'true' }],
+        pool: { name: 'bench-idle', size: 1 },
+        watch: { ignore: ['node_modules/**'] },
+      }),
     );
     const w = startLoggedCli(['watch', '--config', configFile], { VMWATCH_HOME: home, VMWATCH_LOG: 'info' });
     let vmwatch: { rssMb: number; cpuPercent: number };
@@ -95,7 +101,11 @@ async function idle(files: number, sampleMs: number): Promise<Record<string, unk
     } finally {
       await w.stop();
     }
-    const vitest = spawn(process.execPath, [path.resolve('node_modules/vitest/vitest.mjs'), '--watch', '--changed'], { cwd: repo.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '' } });
+    const vitest = spawn(process.execPath, [path.resolve('node_modules/vitest/vitest.mjs'), '--watch', '--changed'], {
+      cwd: repo.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: '' },
+    });
     let out = '';
     vitest.stdout.on('data', (d: Buffer) => (out += d.toString()));
     vitest.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -35,7 +35,12 @@ const NEEDS = {
 
 function found(tool) {
   if (tool === 'python3 -c import pytest') return spawnSync('/usr/bin/python3', ['-c', 'import pytest'], { stdio: 'ignore' }).status === 0;
-  const candidates = tool.startsWith('/') ? [tool] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, tool));
+  const candidates = tool.startsWith('/')
+    ? [tool]
+    : (process.env.PATH ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((d) => path.join(d, tool));
   return candidates.some((file) => {
     try {
       accessSync(file, constants.X_OK);
@@ -60,15 +65,26 @@ if (!existsSync(path.join(root, 'node_modules', 'jiti'))) {
 }
 
 if (process.platform === 'linux') {
-  const missing = [...new Set(Object.entries(NEEDS[purpose]).filter(([tool]) => !found(tool)).map(([, pkg]) => pkg))].sort();
+  const missing = [
+    ...new Set(
+      Object.entries(NEEDS[purpose])
+        .filter(([tool]) => !found(tool))
+        .map(([, pkg]) => pkg),
+    ),
+  ].sort();
   if (missing.length > 0) {
     const isRoot = process.getuid?.() === 0;
     if (isRoot && found('apt-get')) {
       console.error(`vmwatch setup: installing Debian packages: ${missing.join(' ')}`);
       run('apt-get', ['update', '-qq']);
-      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     } else {
-      console.error(`vmwatch setup: missing packages: ${missing.join(' ')}\n  install them with: sudo apt-get install ${missing.join(' ')}`);
+      console.error(
+        `vmwatch setup: missing packages: ${missing.join(' ')}\n  install them with: sudo apt-get install ${missing.join(' ')}`,
+      );
       if (purpose === 'watch') process.exit(2);
       console.error('  (tests that need them will be skipped, each saying why)');
     }

@@ -12,7 +12,7 @@ const LOG_MAX_BYTES = 5 * 1024 * 1024;
 const LOG_KEEP = 3;
 
 /** `~/.vmwatch/logs/vmwatch.log`, rotated at start when it has grown past LOG_MAX_BYTES. */
-export function logFilePath(): string {
+function logFilePath(): string {
   return homePaths.log();
 }
 
@@ -69,7 +69,15 @@ function createRootLogger(): Logger {
         process.stderr.write(text.endsWith('\n') ? text : `${text}\n`, callback);
       },
     });
-    const terminal = pretty({ destination, colorize: true, ignore: 'pid,hostname,module', translateTime: 'HH:MM:ss', singleLine: true, hideObject: !verbose, sync: true });
+    const terminal = pretty({
+      destination,
+      colorize: true,
+      ignore: 'pid,hostname,module',
+      translateTime: 'HH:MM:ss',
+      singleLine: true,
+      hideObject: !verbose,
+      sync: true,
+    });
     streams.push({ level, stream: terminal });
   } else {
     streams.push({ level, stream: pino.destination({ fd: 2, sync: true }) });
@@ -81,7 +89,7 @@ function createRootLogger(): Logger {
 
 let root: Logger | undefined;
 
-export function rootLogger(): Logger {
+function rootLogger(): Logger {
   root ??= createRootLogger();
   return root;
 }

@@ -40,7 +40,10 @@ describe('log: quiet terminal, full log file', () => {
     expect(lines[0]).toMatch(/WARN.*snapshot is stale$/);
     expect(lines[1]).toMatch(/ERROR.*cannot start$/);
     expect(shown).not.toContain('machines');
-    const file = readFileSync(path.join(dir, 'logs', 'vmwatch.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const file = readFileSync(path.join(dir, 'logs', 'vmwatch.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(file.map((r) => r['msg'])).toEqual(['debug line', 'pool of 2 ready', 'snapshot is stale', 'cannot start']);
     expect(file[1]).toMatchObject({ module: 'demo', machines: ['a', 'b'], level: 30 });
   });

@@ -30,7 +30,12 @@ const empty = (): Samples => ({ masterStart: [], execStart: [], execTotal: [], s
  * cycle, for each way (order alternating): a fresh ssh master, `true` (start latency), a one-file
  * rsync into a synced copy of a 200-file app, a command writing an artifact and its pull.
  */
-export async function bridgeOverhead(double: OrchardDouble, provider: OrchardProvider, home: string, cycles: number): Promise<Record<string, unknown>> {
+export async function bridgeOverhead(
+  double: OrchardDouble,
+  provider: OrchardProvider,
+  home: string,
+  cycles: number,
+): Promise<Record<string, unknown>> {
   const name = 'vmwatch-bench-orchard-bridge';
   await provider.createVM(name);
   const bridged = (await provider.startVM(name)) as SshEndpoint;
@@ -59,7 +64,15 @@ export async function bridgeOverhead(double: OrchardDouble, provider: OrchardPro
     const samples: Record<Mode, Samples> = { bridge: empty(), direct: empty() };
     for (let i = 0; i < cycles; i++) {
       const order: Mode[] = i % 2 === 0 ? ['bridge', 'direct'] : ['direct', 'bridge'];
-      for (const mode of order) await cycle(endpoints[mode], samples[mode], app, files[(i * 37) % files.length]!, path.join(home, 'pulled', mode, String(i)), `${GUEST}-${mode}`);
+      for (const mode of order)
+        await cycle(
+          endpoints[mode],
+          samples[mode],
+          app,
+          files[(i * 37) % files.length]!,
+          path.join(home, 'pulled', mode, String(i)),
+          `${GUEST}-${mode}`,
+        );
     }
     const summary = (s: Samples): Record<string, Stats> => ({
       masterStartMs: stats(s.masterStart),
@@ -87,7 +100,8 @@ export async function bridgeOverhead(double: OrchardDouble, provider: OrchardPro
       },
       perTestOverheadExtraMs: round(b.perTestOverheadMs!.median - d.perTestOverheadMs!.median),
       masterStartExtraMs: round(b.masterStartMs!.median - d.masterStartMs!.median),
-      perTestOverheadMeans: 'exec start latency of `true` + one-file rsync + artifact pull, over an open ssh master (median of the per-cycle sums)',
+      perTestOverheadMeans:
+        'exec start latency of `true` + one-file rsync + artifact pull, over an open ssh master (median of the per-cycle sums)',
     };
   } finally {
     await provider.destroyVM(name);
@@ -104,7 +118,8 @@ async function cycle(endpoint: SshEndpoint, s: Samples, app: string, changed: st
     const t1 = performance.now();
     const r = await t.exec('true', { cwd: guest, timeoutMs: 30_000 });
     s.execTotal.push(performance.now() - t1);
-    if (r.outcome !== 'exited' || r.exitCode !== 0) throw new Error(`\`true\` over ${endpoint.host}: ${r.outcome} ${r.exitCode} ${r.error ?? ''}`);
+    if (r.outcome !== 'exited' || r.exitCode !== 0)
+      throw new Error(`\`true\` over ${endpoint.host}: ${r.outcome} ${r.exitCode} ${r.error ?? ''}`);
     const start = r.startLatencyMs ?? Number.NaN;
     s.execStart.push(start);
     const t2 = performance.now();

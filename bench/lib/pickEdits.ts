@@ -29,7 +29,10 @@ export interface PickEditsOptions {
  * between minTests and maxTests importing test files, then `count` of them spread evenly over that
  * range (fewest to most importers), so the edits cover narrow and wide changes alike.
  */
-export async function pickEdits(root: string, options: PickEditsOptions): Promise<{ targets: EditTarget[]; candidates: number; tests: number }> {
+export async function pickEdits(
+  root: string,
+  options: PickEditsOptions,
+): Promise<{ targets: EditTarget[]; candidates: number; tests: number }> {
   const files = await listProjectFiles(root);
   const graph = await ImportGraph.build(root, files);
   const config = {

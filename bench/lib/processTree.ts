@@ -4,7 +4,7 @@ import { processTree } from '../../test/helpers/processes.ts';
 const CLOCK_TICKS = 100;
 
 /** Resident memory of the whole tree, in MB. */
-export function treeRssMb(pid: number): number {
+function treeRssMb(pid: number): number {
   let kb = 0;
   for (const p of processTree(pid)) {
     try {
@@ -17,7 +17,7 @@ export function treeRssMb(pid: number): number {
 }
 
 /** CPU seconds (user + system) used so far by the tree's live processes. */
-export function treeCpuSeconds(pid: number): number {
+function treeCpuSeconds(pid: number): number {
   let ticks = 0;
   for (const p of processTree(pid)) {
     try {

@@ -40,7 +40,9 @@ function random(seed: number): () => number {
 function tsBody(name: string, lines: number): string {
   const out = [`/** ${name}: generated for the selection benchmark. It's "quoted" and has a / slash. */`];
   for (let i = 0; i < lines; i++) {
-    out.push(`export const ${name}_v${i} = { label: \`item \${${i}} of ${name}\`, pattern: /[a-z]+\\/${i}/g, ratio: ${i} / 7 }; // import './not-real-${i}'`);
+    out.push(
+      `export const ${name}_v${i} = { label: \`item \${${i}} of ${name}\`, pattern: /[a-z]+\\/${i}/g, ratio: ${i} / 7 }; // import './not-real-${i}'`,
+    );
   }
   return `${out.join('\n')}\n`;
 }
@@ -69,7 +71,14 @@ export function generateSelectRepo(dir: string, options: SelectRepoOptions): Sel
   const pyPerSub = Math.max(5, Math.floor((options.files * 0.4) / (PY_APPS * PY_SUBS) / 1.2));
 
   write('package.json', JSON.stringify({ name: 'bench-repo', private: true, type: 'module' }, null, 2));
-  write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', strict: true, baseUrl: '.', paths: { '@lib/*': ['packages/p0/src/*'] } } }, null, 2));
+  write(
+    'tsconfig.json',
+    JSON.stringify(
+      { compilerOptions: { module: 'NodeNext', strict: true, baseUrl: '.', paths: { '@lib/*': ['packages/p0/src/*'] } } },
+      null,
+      2,
+    ),
+  );
   write(
     'vitest.config.mjs',
     "import { fileURLToPath } from 'node:url';\nimport { defineConfig } from 'vitest/config';\nconst lib = fileURLToPath(new URL('./packages/p0/src/', import.meta.url));\nexport default defineConfig({ resolve: { alias: [{ find: /^@lib\\//, replacement: lib }] }, test: { include: ['packages/**/*.test.ts'] } });\n",
@@ -92,13 +101,19 @@ export function generateSelectRepo(dir: string, options: SelectRepoOptions): Sel
       }
       const calls = imports.filter((line) => !line.startsWith('import type')).map((line) => `${/as (\w+)/.exec(line)?.[1]}()`);
       const file = `packages/p${p}/src/${name}.ts`;
-      write(file, `${imports.join('\n')}\nexport type T${i} = { n: number };\nexport function f${i}(): number {\n  return ${[String(i), ...calls].join(' + ')};\n}\n${tsBody(name, 8)}`);
+      write(
+        file,
+        `${imports.join('\n')}\nexport type T${i} = { n: number };\nexport function f${i}(): number {\n  return ${[String(i), ...calls].join(' + ')};\n}\n${tsBody(name, 8)}`,
+      );
       repo.tsModules.push(file);
       if (i < 10) barrel.push(`export * from './${name}.js';`);
       if (i % 5 === 0) {
         const test = `packages/p${p}/test/${name}.test.ts`;
         const via = pick(4) === 0 ? `'../src/index.js'` : `'../src/${name}.js'`;
-        write(test, `import { test, expect } from 'vitest';\nimport { f${i} } from ${via};\ntest('${name}', () => {\n  expect(typeof f${i}()).toBe('number');\n});\n`);
+        write(
+          test,
+          `import { test, expect } from 'vitest';\nimport { f${i} } from ${via};\ntest('${name}', () => {\n  expect(typeof f${i}()).toBe('number');\n});\n`,
+        );
         repo.tsTests.push(test);
       }
     }
@@ -114,7 +129,13 @@ export function generateSelectRepo(dir: string, options: SelectRepoOptions): Sel
         for (let d = 0; d < deps; d++) {
           const j = pick(i);
           const style = pick(3);
-          lines.push(style === 0 ? `from .mod${j} import value as v${d}` : style === 1 ? `from app${a}.sub${s} import mod${j}` : `import app${a}.sub${s}.mod${j}`);
+          lines.push(
+            style === 0
+              ? `from .mod${j} import value as v${d}`
+              : style === 1
+                ? `from app${a}.sub${s} import mod${j}`
+                : `import app${a}.sub${s}.mod${j}`,
+          );
         }
         const file = `py/app${a}/sub${s}/mod${i}.py`;
         write(file, `${lines.join('\n')}\nvalue = ${i}\n${pyBody(`m${i}`, 6)}`);
@@ -131,7 +152,12 @@ export function generateSelectRepo(dir: string, options: SelectRepoOptions): Sel
   write('py/conftest.py', 'import sys\n');
   if (options.nodeModules !== undefined) symlinkSync(options.nodeModules, path.join(dir, 'node_modules'), 'dir');
   write('.gitignore', 'node_modules\n');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('-c', 'user.name=bench', '-c', 'user.email=bench@vmwatch.invalid', 'commit', '-q', '-m', 'generated');

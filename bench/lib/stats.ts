@@ -23,7 +23,3 @@ export function round(x: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
-
-export function median(samples: number[]): number {
-  return stats(samples).median;
-}

@@ -16,7 +16,7 @@ export interface VitestEvent {
 }
 
 /** The checkout's own vitest binary: the nearest node_modules/.bin/vitest at or above `app`. */
-export function vitestBin(app: string): string {
+function vitestBin(app: string): string {
   for (let dir = app; ; dir = path.dirname(dir)) {
     const bin = path.join(dir, 'node_modules', '.bin', 'vitest');
     if (existsSync(bin)) return bin;
@@ -24,7 +24,7 @@ export function vitestBin(app: string): string {
   }
 }
 
-export function readEvents(file: string): VitestEvent[] {
+function readEvents(file: string): VitestEvent[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -35,17 +35,26 @@ export function readEvents(file: string): VitestEvent[] {
 const relative = (app: string, files: string[]): string[] => files.map((f) => path.relative(app, f).split(path.sep).join('/')).sort();
 
 /** A cold `vitest related FILE --run` (a new process): its wall time and the test files it ran. */
-export async function coldRelated(app: string, file: string, options: { eventsFile: string; args: string[] }): Promise<{ ms: number; files: string[]; exitCode: number | null }> {
+export async function coldRelated(
+  app: string,
+  file: string,
+  options: { eventsFile: string; args: string[] },
+): Promise<{ ms: number; files: string[]; exitCode: number | null }> {
   writeFileSync(options.eventsFile, '');
   const started = performance.now();
-  const result: OwnedResult = await runOwned(vitestBin(app), ['related', path.join(app, file), '--run', ...options.args, `--reporter=${REPORTER}`], {
-    cwd: app,
-    env: { ...process.env, VMWATCH_BENCH_EVENTS: options.eventsFile, CI: '1', FORCE_COLOR: '0' },
-    timeoutMs: 10 * 60_000,
-  });
+  const result: OwnedResult = await runOwned(
+    vitestBin(app),
+    ['related', path.join(app, file), '--run', ...options.args, `--reporter=${REPORTER}`],
+    {
+      cwd: app,
+      env: { ...process.env, VMWATCH_BENCH_EVENTS: options.eventsFile, CI: '1', FORCE_COLOR: '0' },
+      timeoutMs: 10 * 60_000,
+    },
+  );
   const ms = performance.now() - started;
   const end = readEvents(options.eventsFile).find((e) => e.event === 'end');
-  if (end === undefined) throw new Error(`vitest related ${file} ended without a test run (exit ${result.exitCode}):\n${result.stderr.slice(-2000)}`);
+  if (end === undefined)
+    throw new Error(`vitest related ${file} ended without a test run (exit ${result.exitCode}):\n${result.stderr.slice(-2000)}`);
   return { ms, files: relative(app, end.files), exitCode: result.exitCode };
 }
 
@@ -80,10 +89,14 @@ export class VitestWatch {
       const events = readEvents(this.#eventsFile);
       for (let i = from; i < events.length; i++) {
         if (events[i]!.event !== 'end') continue;
-        const start = events.slice(from, i).reverse().find((e) => e.event === 'start');
+        const start = events
+          .slice(from, i)
+          .reverse()
+          .find((e) => e.event === 'start');
         return { start, end: events[i]!, index: i + 1 };
       }
-      if (this.#ended !== undefined) throw new Error(`vitest --watch exited (${this.#ended.exitCode ?? this.#ended.signal}) before a run ended`);
+      if (this.#ended !== undefined)
+        throw new Error(`vitest --watch exited (${this.#ended.exitCode ?? this.#ended.signal}) before a run ended`);
       if (Date.now() > deadline) throw new Error(`vitest --watch: no run ended within ${timeoutMs / 1000}s`);
       await new Promise((r) => setTimeout(r, 20));
     }

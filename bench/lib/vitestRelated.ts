@@ -25,7 +25,11 @@ export async function vitestRelated(root: string, changed: readonly string[]): P
       (vitest.config as { related?: string[] }).related = [path.join(root, file)];
       const t = performance.now();
       const specs = await vitest.getRelevantTestSpecifications();
-      runs.push({ file, ms: performance.now() - t, tests: specs.map((spec) => path.relative(root, spec.moduleId).split(path.sep).join('/')).sort() });
+      runs.push({
+        file,
+        ms: performance.now() - t,
+        tests: specs.map((spec) => path.relative(root, spec.moduleId).split(path.sep).join('/')).sort(),
+      });
     }
   } finally {
     await vitest.close();

@@ -33,20 +33,32 @@ export function writeVmwatchConfig(s: VmwatchSetup, size: number): string {
   return file;
 }
 
-const env = (s: VmwatchSetup): Record<string, string> => ({ ...(process.env as Record<string, string>), VMWATCH_HOME: s.home, VMWATCH_LOG: 'warn' });
+const env = (s: VmwatchSetup): Record<string, string> => ({
+  ...(process.env as Record<string, string>),
+  VMWATCH_HOME: s.home,
+  VMWATCH_LOG: 'warn',
+});
 
 /** `vmwatch snapshot update`: builds the snapshot (setup: the app's install) unless it is fresh. */
 export async function updateSnapshot(s: VmwatchSetup, configFile: string): Promise<number> {
   const started = performance.now();
-  const result = await runOwned(process.execPath, [CLI, 'snapshot', 'update', '--config', configFile], { env: env(s), timeoutMs: 20 * 60_000 });
-  if (result.exitCode !== 0) throw new Error(`vmwatch snapshot update failed (exit ${result.exitCode}):\n${(result.stdout + result.stderr).slice(-3000)}`);
+  const result = await runOwned(process.execPath, [CLI, 'snapshot', 'update', '--config', configFile], {
+    env: env(s),
+    timeoutMs: 20 * 60_000,
+  });
+  if (result.exitCode !== 0)
+    throw new Error(`vmwatch snapshot update failed (exit ${result.exitCode}):\n${(result.stdout + result.stderr).slice(-3000)}`);
   return performance.now() - started;
 }
 
 /** A one-shot `vmwatch run --json` over the working tree's changes: wall time and its summary. */
 export async function timeRun(s: VmwatchSetup, configFile: string): Promise<{ ms: number; summary: RunSummary; exitCode: number | null }> {
   const started = performance.now();
-  const result = await runOwned(process.execPath, [CLI, 'run', '--config', configFile, '--json'], { cwd: s.app, env: env(s), timeoutMs: 10 * 60_000 });
+  const result = await runOwned(process.execPath, [CLI, 'run', '--config', configFile, '--json'], {
+    cwd: s.app,
+    env: env(s),
+    timeoutMs: 10 * 60_000,
+  });
   const ms = performance.now() - started;
   try {
     return { ms, summary: JSON.parse(result.stdout) as RunSummary, exitCode: result.exitCode };

@@ -33,7 +33,14 @@ export function parseFlags(argv: string[]): { flags: CommonFlags; positionals: s
       flags: {
         ...(values.config === undefined ? {} : { config: values.config }),
         ...(values.since === undefined ? {} : { since: values.since }),
-        ...(values.tests === undefined ? {} : { tests: values.tests.split(',').map((t) => t.trim()).filter(Boolean) }),
+        ...(values.tests === undefined
+          ? {}
+          : {
+              tests: values.tests
+                .split(',')
+                .map((t) => t.trim())
+                .filter(Boolean),
+            }),
         json: values.json ?? false,
         all: values.all ?? false,
         help: values.help ?? false,

@@ -39,7 +39,7 @@ export interface ExecuteRunOptions {
  * Order (select/orderTests.ts): what failed last time first, then tests with no history, then
  * by expected duration, longest first.
  */
-export function orderJobs(plan: Plan, testCases: Map<string, TestCase>, history: OrderHistory): TestJob[] {
+function orderJobs(plan: Plan, testCases: Map<string, TestCase>, history: OrderHistory): TestJob[] {
   const jobs = plan.tests.flatMap((t) => {
     const test = testCases.get(t.id);
     return test ? [{ test, reasons: t.reasons, ...(t.cases ? { cases: t.cases } : {}) }] : [];

@@ -28,7 +28,13 @@ export interface OpenPool {
  * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With `warmRunners` (the watcher: later batches know what changed since a machine was synced),
  * each clean machine also starts the first warmable discover rule's runner, to wait for its batch.
  */
-export async function openPool(config: ResolvedConfig, progress: Progress, onChange?: () => void, signal?: AbortSignal, warmRunners = false): Promise<OpenPool> {
+export async function openPool(
+  config: ResolvedConfig,
+  progress: Progress,
+  onChange?: () => void,
+  signal?: AbortSignal,
+  warmRunners = false,
+): Promise<OpenPool> {
   const provider = createProvider(config);
   try {
     await provider.check();
@@ -36,7 +42,13 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
     if (!(err instanceof SnapshotMissingError)) throw err;
     progress.log(`snapshot "${config.pool.snapshot}" is missing: building it now (once; 'vmwatch snapshot build' rebuilds it)`);
     const started = Date.now();
-    await buildSnapshot({ config, provider, connect, onProgress: (step) => progress.update(`snapshot: ${step}`), ...(signal ? { signal } : {}) });
+    await buildSnapshot({
+      config,
+      provider,
+      connect,
+      onProgress: (step) => progress.update(`snapshot: ${step}`),
+      ...(signal ? { signal } : {}),
+    });
     progress.log(`snapshot "${config.pool.snapshot}" built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     await provider.check();
   }
@@ -66,7 +78,12 @@ export async function openPool(config: ResolvedConfig, progress: Progress, onCha
       await vm.copyToVM(config.root, config.guestPath, { exclude: excludes, delete: true, signal: sig });
       vm.syncedAt = started;
       if (warmRule !== undefined) {
-        await WarmRunner.start(vm, { rule: warmRule, resultsDir: RESULTS_DIR, env: testEnv(config.pool), outputMaxBytes: config.output.maxBytes });
+        await WarmRunner.start(vm, {
+          rule: warmRule,
+          resultsDir: RESULTS_DIR,
+          env: testEnv(config.pool),
+          outputMaxBytes: config.output.maxBytes,
+        });
       }
     },
     ...(onChange ? { onChange } : {}),

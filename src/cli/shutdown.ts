@@ -28,7 +28,9 @@ export function installShutdown(options: { forceAfterMs?: number; onForce?: () =
   const onSignal = (sig: NodeJS.Signals | 'q'): void => {
     count++;
     if (count > 1) force();
-    process.stderr.write(`\nvmwatch: ${sig === 'q' ? 'q pressed' : sig} — stopping (cancelling tests, pulling artifacts, removing machines). Press Ctrl-C again to force.\n`);
+    process.stderr.write(
+      `\nvmwatch: ${sig === 'q' ? 'q pressed' : sig} — stopping (cancelling tests, pulling artifacts, removing machines). Press Ctrl-C again to force.\n`,
+    );
     controller.abort(new Error(`received ${sig}`));
     resolveRequested(sig);
     const timer = setTimeout(() => {

@@ -84,14 +84,21 @@ export class WatchLoop {
     const config = this.#config;
     const live = (): void => this.#signal.throwIfAborted();
     await this.#store.load();
-    let statusTimer: NodeJS.Timeout | undefined;
+    // One pool-status write per burst of pool changes.
+    const statusWrite: { timer?: NodeJS.Timeout } = {};
     try {
-      this.#opened = await openPool(config, this.#progress, () => {
-        statusTimer ??= setTimeout(() => {
-          statusTimer = undefined;
-          if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
-        }, 100);
-      }, this.#signal, true);
+      this.#opened = await openPool(
+        config,
+        this.#progress,
+        () => {
+          statusWrite.timer ??= setTimeout(() => {
+            statusWrite.timer = undefined;
+            if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
+          }, 100);
+        },
+        this.#signal,
+        true,
+      );
     } catch (err) {
       // The developer may not be looking at this terminal: say it where they will see it.
       if (!this.#signal.aborted) await this.#notifier.notifyProblem(errorMessage(err));
@@ -172,7 +179,12 @@ export class WatchLoop {
     return {
       machines: this.#opened?.pool.status() ?? [],
       queued: [...(current?.control.queued() ?? []), ...(this.#scheduler.pending?.tests.map((t) => t.id) ?? [])],
-      running: (current?.control.running() ?? []).map(({ id, vm, startedAt }) => ({ id, vm, startedAt, ...withExpected(this.#store.expectedMs(id)) })),
+      running: (current?.control.running() ?? []).map(({ id, vm, startedAt }) => ({
+        id,
+        vm,
+        startedAt,
+        ...withExpected(this.#store.expectedMs(id)),
+      })),
       lastRun: this.#lastRun,
       filter: this.#filter,
       now: Date.now(),
@@ -209,7 +221,9 @@ export class WatchLoop {
 
   #onBatch(files: string[], timing: BatchTiming): void {
     log.debug({ files, ...timing, batchAt: Date.now() }, 'batch');
-    this.#batches = this.#batches.then(() => this.#handleBatch(files)).catch((err: unknown) => log.error({ err }, `could not handle a change: ${errorMessage(err)}`));
+    this.#batches = this.#batches
+      .then(() => this.#handleBatch(files))
+      .catch((err: unknown) => log.error({ err }, `could not handle a change: ${errorMessage(err)}`));
   }
 
   async #handleBatch(batch: string[]): Promise<void> {

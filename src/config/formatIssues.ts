@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** `pool.size`, `tests[0].command`: the field path a user can find in the file. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;

@@ -5,13 +5,29 @@ import path from 'node:path';
  * --delete would wipe them, and the sandbox takes them from the host) and scratch folders the
  * machine empties (/tmp). Linux and macOS names both: the same config may meet either.
  */
-export const SYSTEM_FOLDERS = [
-  '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/proc', '/sys', '/dev', '/run', '/boot',
-  '/tmp', '/var/tmp', '/System', '/Library', '/private',
+const SYSTEM_FOLDERS = [
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/etc',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+  '/boot',
+  '/tmp',
+  '/var/tmp',
+  '/System',
+  '/Library',
+  '/private',
 ];
 
 /** Folders that hold other users' or the system's things: never the app folder itself, but a folder below is fine (/home/me/app). */
-export const SHARED_FOLDERS = ['/', '/root', '/home', '/Users', '/var', '/opt', '/mnt', '/srv', '/Volumes', '/Applications'];
+const SHARED_FOLDERS = ['/', '/root', '/home', '/Users', '/var', '/opt', '/mnt', '/srv', '/Volumes', '/Applications'];
 
 /** Why `guestPath` cannot be the app's folder in a machine, or null when it can. */
 export function guestPathProblem(guestPath: string): string | null {

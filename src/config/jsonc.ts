@@ -28,13 +28,16 @@ export function parseJsoncOrProblem(text: string): { value: unknown } | { proble
   } catch (err) {
     const offset = errorOffset(json);
     const before = json.slice(0, offset).split('\n');
-    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/, "[\s\S]*$/, '').replace(/ in JSON at position \d+.*$/, '');
+    const message = (err instanceof Error ? err.message : String(err))
+      .split('\n')[0]!
+      .replace(/, "[\s\S]*$/, '')
+      .replace(/ in JSON at position \d+.*$/, '');
     return { problem: { line: before.length, column: before[before.length - 1]!.length + 1, message } };
   }
 }
 
 /** Drops `//` and block comments outside strings, then commas before `}` or `]`, keeping every position. */
-export function stripJsonc(text: string): string {
+function stripJsonc(text: string): string {
   let out = '';
   let i = 0;
   while (i < text.length) {

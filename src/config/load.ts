@@ -18,9 +18,16 @@ import type { ResolvedConfig } from './types.ts';
 const log = logger('config');
 
 /** Looked for in the current directory, in this order, when no `--config` is given. */
-export const DEFAULT_CONFIG_FILES = ['watch.config.ts', 'watch.config.mts', 'watch.config.mjs', 'watch.config.js', 'watch.config.json', 'config.json'];
+const DEFAULT_CONFIG_FILES = [
+  'watch.config.ts',
+  'watch.config.mts',
+  'watch.config.mjs',
+  'watch.config.js',
+  'watch.config.json',
+  'config.json',
+];
 
-export function findConfigFile(cwd: string, explicit?: string): string {
+function findConfigFile(cwd: string, explicit?: string): string {
   if (explicit !== undefined) {
     const file = path.resolve(cwd, explicit);
     if (!existsSync(file)) throw new ConfigError(`${file}: config file not found (given with --config)`);
@@ -30,9 +37,7 @@ export function findConfigFile(cwd: string, explicit?: string): string {
     const file = path.join(cwd, name);
     if (existsSync(file)) return file;
   }
-  throw new ConfigError(
-    `no config file in ${cwd}: expected one of ${DEFAULT_CONFIG_FILES.join(', ')}, or pass --config FILE`,
-  );
+  throw new ConfigError(`no config file in ${cwd}: expected one of ${DEFAULT_CONFIG_FILES.join(', ')}, or pass --config FILE`);
 }
 
 async function importConfigModule(file: string): Promise<unknown> {
@@ -41,7 +46,9 @@ async function importConfigModule(file: string): Promise<unknown> {
     const parsed = parseJsoncOrProblem(await readFile(file, 'utf8'));
     if ('problem' in parsed) {
       const { line, column, message } = parsed.problem;
-      throw new ConfigError(`${file}:${line}:${column}: not valid JSON (comments and trailing commas are allowed): ${message} at line ${line}, column ${column}`);
+      throw new ConfigError(
+        `${file}:${line}:${column}: not valid JSON (comments and trailing commas are allowed): ${message} at line ${line}, column ${column}`,
+      );
     }
     return parsed.value;
   }
@@ -63,7 +70,9 @@ function parseOrThrow(file: string, raw: unknown): ParsedConfig {
     const config = configSchema.parse(fromReferenceConfig(ref.data));
     if (config.pool.provider === 'tart' && tartHostLimitProblem(config.pool)) {
       // A short-form config may ask for 3 Tart VMs on one Mac; accept it as is, but run 2.
-      log.warn(`${file}: poolSize ${config.pool.size} with Tart: macOS runs at most ${TART_VMS_PER_HOST} VMs per host, so the pool runs ${TART_VMS_PER_HOST} (use provider "orchard" for more)`);
+      log.warn(
+        `${file}: poolSize ${config.pool.size} with Tart: macOS runs at most ${TART_VMS_PER_HOST} VMs per host, so the pool runs ${TART_VMS_PER_HOST} (use provider "orchard" for more)`,
+      );
       config.pool.size = TART_VMS_PER_HOST;
     }
     return config;
@@ -90,12 +99,15 @@ function shortHash(text: string): string {
 }
 
 function slug(text: string): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return s === '' ? 'app' : s.slice(0, 24);
 }
 
 /** Fill derived values and make host paths absolute. Exported for tests. */
-export function resolveConfig(file: string, parsed: ParsedConfig): ResolvedConfig {
+function resolveConfig(file: string, parsed: ParsedConfig): ResolvedConfig {
   const configDir = path.dirname(file);
   const root = path.resolve(configDir, parsed.root);
   if (!existsSync(root) || !statSync(root).isDirectory()) {

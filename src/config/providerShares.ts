@@ -13,7 +13,9 @@ export function applyProviderShares(rawPool: unknown, pool: ParsedConfig['pool']
   const problems: string[] = [];
   const sum = shares.reduce((n, s) => n + s.size, 0);
   if (given.size !== undefined && given.size !== sum) {
-    problems.push(`pool.size: ${String(given.size)}, but the sizes in pool.providers add up to ${sum}; leave pool.size out or make them agree`);
+    problems.push(
+      `pool.size: ${String(given.size)}, but the sizes in pool.providers add up to ${sum}; leave pool.size out or make them agree`,
+    );
   }
   if (given.provider !== undefined && given.provider !== 'auto') {
     problems.push(`pool.provider: leave it out when pool.providers lists the providers (got "${String(given.provider)}")`);

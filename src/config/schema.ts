@@ -3,7 +3,7 @@ import { orchardSchema, providersSchema } from './orchardSchema.ts';
 import { guestPathProblem } from './guestPath.ts';
 
 /** Default globs that make every test run: manifests, lockfiles, compiler settings. */
-export const DEFAULT_RUN_ALL = [
+const DEFAULT_RUN_ALL = [
   'package.json',
   'package-lock.json',
   'npm-shrinkwrap.json',
@@ -55,7 +55,7 @@ const suiteSchema = z
   })
   .strict();
 
-export const RUNNERS = ['vitest', 'node-test', 'pytest', 'unittest', 'command'] as const;
+const RUNNERS = ['vitest', 'node-test', 'pytest', 'unittest', 'command'] as const;
 
 const discoverSchema = z
   .object({
@@ -113,8 +113,14 @@ const poolSchema = z
   .object({
     provider: z.enum(['auto', 'sandbox', 'tart', 'orchard']).default('auto'),
     size: z.number().int().min(1).max(64).default(2),
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').optional(),
-    snapshot: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a name of letters, digits, ".", "_" and "-"').optional(),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes')
+      .optional(),
+    snapshot: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a name of letters, digits, ".", "_" and "-"')
+      .optional(),
     base: z.string().optional(),
     cpu: positiveInt.optional(),
     memory: memorySchema.optional(),
@@ -135,7 +141,11 @@ const poolSchema = z
     /** Env passed to every test command. */
     env: z.record(z.string(), z.string()).default({}),
     /** Names of vmwatch's own environment variables passed on to every test command (nothing else of it is). */
-    passEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits and _, not starting with a digit)')).default([]),
+    passEnv: z
+      .array(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits and _, not starting with a digit)'),
+      )
+      .default([]),
     /** Orchard: the controller and service account (see orchardSchema.ts). */
     orchard: orchardSchema.optional(),
     /** A hybrid pool: [{ provider, size }], slots handed out in this order (replaces provider and size). */
@@ -151,7 +161,7 @@ const artifactsSchema = z
   .strict();
 
 /** 10 MiB: a test's output.log keeps its first and last 5 MiB beyond this. */
-export const DEFAULT_OUTPUT_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_OUTPUT_MAX_BYTES = 10 * 1024 * 1024;
 
 const outputSchema = z
   .object({
@@ -177,7 +187,11 @@ const notifySchema = z.union([
 
 export const configSchema = z
   .object({
-    root: z.string({ error: (issue) => (issue.input === undefined ? 'required: the app folder, relative to the config file' : 'a path (string)') }).min(1),
+    root: z
+      .string({
+        error: (issue) => (issue.input === undefined ? 'required: the app folder, relative to the config file' : 'a path (string)'),
+      })
+      .min(1),
     /** The app's folder in the machine: absolute, not / nor a system folder (guestPath.ts). */
     guestPath: z
       .string()

@@ -54,7 +54,11 @@ export class CappedLog extends Writable {
     const end = async (): Promise<void> => {
       if (this.#dropped > 0) {
         const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-        await this.#write(Buffer.from(`\n[vmwatch: ${this.#dropped} bytes of output dropped here (${mib(this.#dropped)}); output.maxBytes is ${this.#maxBytes}: the log keeps the first and the last ${mib(this.#tailLimit)}]\n`));
+        await this.#write(
+          Buffer.from(
+            `\n[vmwatch: ${this.#dropped} bytes of output dropped here (${mib(this.#dropped)}); output.maxBytes is ${this.#maxBytes}: the log keeps the first and the last ${mib(this.#tailLimit)}]\n`,
+          ),
+        );
       }
       for (const part of this.#tail) await this.#write(part);
       this.#tail = [];
@@ -64,7 +68,10 @@ export class CappedLog extends Writable {
   }
 
   override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
-    this.#handle.close().then(() => done(err), () => done(err));
+    this.#handle.close().then(
+      () => done(err),
+      () => done(err),
+    );
   }
 
   async #write(bytes: Buffer): Promise<void> {

@@ -25,7 +25,9 @@ function why(err: unknown): string {
  */
 export async function checkWritable(into: string, field: string): Promise<void> {
   const fail = (what: string, err: unknown): ArtifactsError =>
-    new ArtifactsError(`${field}: cannot ${what} ${into}: ${why(err)}. Make it writable or set ${field} to a folder vmwatch can write.`, { cause: err });
+    new ArtifactsError(`${field}: cannot ${what} ${into}: ${why(err)}. Make it writable or set ${field} to a folder vmwatch can write.`, {
+      cause: err,
+    });
   try {
     await mkdir(into, { recursive: true });
   } catch (err) {

@@ -14,7 +14,7 @@ import { slotStatus } from './slotStatus.ts';
 
 const log = logger('pool');
 
-export type { SlotState, SlotStatus, VMPoolOptions } from './types.ts';
+export type { SlotStatus, VMPoolOptions } from './types.ts';
 
 /**
  * The pool: a warm set of machines. `acquire` hands out a ready one or waits in FIFO
@@ -81,21 +81,29 @@ export class VMPool {
   /** An idle machine that stopped answering: rebuilt from the snapshot (counts as a failure). */
   #replace(name: string, why: string): void {
     const slot = [...this.#slots.values()].find((s) => s.name === name);
-    if (!slot || slot.state !== 'ready' || this.#destroyed) return;
+    if (slot?.state !== 'ready' || this.#destroyed) return;
     log.warn({ vm: name }, `${name} ${why}: replacing it`);
     slot.metrics.failures++;
     slot.state = 'cleaning';
     slot.vm!.status = 'cleaning';
     this.#changed();
-    void this.#track(this.#withRetries(slot, 'boot', async () => {
-      await this.#beforeRevert(slot.vm);
-      await slot.vm?.transport.close();
-      return this.#boot(slot);
-    }));
+    void this.#track(
+      this.#withRetries(slot, 'boot', async () => {
+        await this.#beforeRevert(slot.vm);
+        await slot.vm?.transport.close();
+        return this.#boot(slot);
+      }),
+    );
   }
 
   async #addSlot(index: number): Promise<void> {
-    const slot: Slot = { index, name: machineName(this.#opts.pool, index), state: 'starting', metrics: { boots: 0, reverts: 0, failures: 0, busyMs: 0 }, retire: false };
+    const slot: Slot = {
+      index,
+      name: machineName(this.#opts.pool, index),
+      state: 'starting',
+      metrics: { boots: 0, reverts: 0, failures: 0, busyMs: 0 },
+      retire: false,
+    };
     this.#slots.set(index, slot);
     this.#changed();
     await this.#track(this.#withRetries(slot, 'boot', () => this.#boot(slot)));
@@ -196,7 +204,12 @@ export class VMPool {
     if (this.#destroyed) return Promise.reject(new PoolError('the pool has been destroyed'));
     signal?.throwIfAborted();
     const ready = [...this.#slots.values()].filter((s) => s.state === 'ready').sort((a, b) => a.index - b.index)[0];
-    const leased = ready && this.#waiters.length === 0 ? Promise.resolve(this.#lease(ready)) : allFailed(this.#slots.values()) ? Promise.reject(outOfServiceError(this.#slots.values())) : this.#waiters.wait(signal);
+    const leased =
+      ready && this.#waiters.length === 0
+        ? Promise.resolve(this.#lease(ready))
+        : allFailed(this.#slots.values())
+          ? Promise.reject(outOfServiceError(this.#slots.values()))
+          : this.#waiters.wait(signal);
     return this.#opts.ports.length === 0 ? leased : leased.then((vm) => this.#forward(vm));
   }
 
@@ -226,15 +239,18 @@ export class VMPool {
       this.#removeSlot(slot);
       return;
     }
-    void this.#track(this.#withRetries(slot, 'revert', async () => {
-      const started = Date.now();
-      await this.#beforeRevert(vm);
-      if (this.#opts.ports.length > 0) await vm.transport.closeForwards?.().catch((err: unknown) => log.debug({ vm: vm.name, err }, 'closing port forwards failed'));
-      const endpoint = await this.#opts.provider.revertToSnapshot(slot.name, this.#life.signal);
-      slot.metrics.reverts++;
-      log.debug({ vm: slot.name, revertMs: Date.now() - started }, 'reverted');
-      return endpoint;
-    }));
+    void this.#track(
+      this.#withRetries(slot, 'revert', async () => {
+        const started = Date.now();
+        await this.#beforeRevert(vm);
+        if (this.#opts.ports.length > 0)
+          await vm.transport.closeForwards?.().catch((err: unknown) => log.debug({ vm: vm.name, err }, 'closing port forwards failed'));
+        const endpoint = await this.#opts.provider.revertToSnapshot(slot.name, this.#life.signal);
+        slot.metrics.reverts++;
+        log.debug({ vm: slot.name, revertMs: Date.now() - started }, 'reverted');
+        return endpoint;
+      }),
+    );
   }
 
   /** Grow now; shrink idle machines now and busy ones when their lease ends (a running test is never killed). */
@@ -278,7 +294,10 @@ export class VMPool {
       await Promise.allSettled([...this.#jobs]);
       await Promise.all([...this.#slots.values()].map((s) => this.#beforeRevert(s.vm)));
       // keepWarm: ready machines stay as they are (clean) for the next start; the rest go.
-      const keep = this.#opts.keepWarm && this.#opts.provider.adoptVM ? [...this.#slots.values()].filter((s) => s.state === 'ready').map((s) => s.name) : [];
+      const keep =
+        this.#opts.keepWarm && this.#opts.provider.adoptVM
+          ? [...this.#slots.values()].filter((s) => s.state === 'ready').map((s) => s.name)
+          : [];
       if (keep.length > 0) saveWarm(this.#opts.pool, this.#opts.warmKey, keep);
       const names = new Set([...this.#slots.values()].map((s) => s.name).filter((n) => !keep.includes(n)));
       for (const n of this.#warm) names.add(n);

@@ -13,5 +13,7 @@ export function failureReasons(slots: Iterable<Slot>): string {
 }
 
 export function outOfServiceError(slots: Iterable<Slot>): PoolError {
-  return new PoolError(`every machine of the pool is out of service (${failureReasons(slots)}). See 'Troubleshooting' in the README, then restart vmwatch.`);
+  return new PoolError(
+    `every machine of the pool is out of service (${failureReasons(slots)}). See 'Troubleshooting' in the README, then restart vmwatch.`,
+  );
 }

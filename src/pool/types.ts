@@ -3,7 +3,7 @@ import type { Endpoint } from '../transport/types.ts';
 import type { Transport } from '../transport/types.ts';
 import type { Readiness, VM, VMMetrics } from './VM.ts';
 
-export type SlotState = 'starting' | 'ready' | 'running' | 'cleaning' | 'failed';
+type SlotState = 'starting' | 'ready' | 'running' | 'cleaning' | 'failed';
 
 export interface SlotStatus {
   index: number;
@@ -37,8 +37,6 @@ export interface VMPoolOptions {
   warmKey?: string;
 }
 
-
-
 export interface Slot {
   index: number;
   name: string;
@@ -49,5 +47,3 @@ export interface Slot {
   retire: boolean;
   error?: string;
 }
-
-

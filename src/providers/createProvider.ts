@@ -39,7 +39,12 @@ export function createProvider(config: ResolvedConfig): Provider {
 }
 
 /** One provider; `override` is a hybrid share's own snapshot (or image). */
-function createSingle(kind: Exclude<ProviderKind, 'hybrid'>, config: ResolvedConfig, override: string | undefined, shared: boolean): Provider {
+function createSingle(
+  kind: Exclude<ProviderKind, 'hybrid'>,
+  config: ResolvedConfig,
+  override: string | undefined,
+  shared: boolean,
+): Provider {
   const snapshot = override ?? config.pool.snapshot;
   switch (kind) {
     case 'sandbox':
@@ -47,7 +52,8 @@ function createSingle(kind: Exclude<ProviderKind, 'hybrid'>, config: ResolvedCon
     case 'tart': {
       // In a hybrid pool the Tart share was checked against the host limit when the config loaded.
       const refused = shared ? null : tartHostLimitProblem(config.pool);
-      if (refused) throw new ConfigError(`${config.configFile}: invalid config (provider "auto" chose tart, since 'tart' is on PATH):\n  ${refused}`);
+      if (refused)
+        throw new ConfigError(`${config.configFile}: invalid config (provider "auto" chose tart, since 'tart' is on PATH):\n  ${refused}`);
       const keys = poolKeyPaths(config.pool.name);
       return new TartProvider({
         configFile: config.configFile,

@@ -27,6 +27,7 @@ export class CommandSink implements NotificationSink {
       timeoutMs: this.#timeoutMs,
     });
     if (result.terminationReason === 'timeout') throw new Error(`'${this.#command}' took longer than ${this.#timeoutMs} ms`);
-    if (result.exitCode !== 0) throw new Error(`'${this.#command}' exited with ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`);
+    if (result.exitCode !== 0)
+      throw new Error(`'${this.#command}' exited with ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`);
   }
 }

@@ -5,7 +5,11 @@ import { stripControl } from './terminalNotification.ts';
 import type { Notification, NotificationSink } from './types.ts';
 
 /** node-notifier's `notify`; with `customPath`, the terminal-notifier to run instead of its bundled one (macOS). */
-export type NotifyFunction = (options: Record<string, unknown>, callback: (err: unknown, response: unknown) => void, customPath?: string) => unknown;
+export type NotifyFunction = (
+  options: Record<string, unknown>,
+  callback: (err: unknown, response: unknown) => void,
+  customPath?: string,
+) => unknown;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -99,14 +103,23 @@ export class DesktopSink implements NotificationSink {
 function defaultNotify(platform: NodeJS.Platform): NotifyFunction {
   return (options, callback, customPath) => {
     const cb = callback as nodeNotifier.NotificationCallback;
-    if (platform === 'darwin') return new nodeNotifier.NotificationCenter({ withFallback: false, ...(customPath === undefined ? {} : { customPath }) }).notify(options, cb);
+    if (platform === 'darwin')
+      return new nodeNotifier.NotificationCenter({ withFallback: false, ...(customPath === undefined ? {} : { customPath }) }).notify(
+        options,
+        cb,
+      );
     return nodeNotifier.notify(options, cb);
   };
 }
 
 function toNodeNotifierOptions(notification: Notification, platform: NodeJS.Platform): Record<string, unknown> {
   // Where the platform supports it (macOS), clicking opens the run's folder.
-  const options = { title: notification.title, message: notification.body, wait: false, ...(notification.open ? { open: notification.open } : {}) };
+  const options = {
+    title: notification.title,
+    message: notification.body,
+    wait: false,
+    ...(notification.open ? { open: notification.open } : {}),
+  };
   if (platform !== 'linux' && !platform.endsWith('bsd')) return options;
   // notify-send unescapes its body (`\n`, `\\`), so double backslashes to keep them.
   return { ...options, message: notification.body.replaceAll('\\', '\\\\'), 'app-name': 'vmwatch' };

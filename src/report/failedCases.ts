@@ -3,7 +3,12 @@ import type { TestResult } from './types.ts';
 
 /** The first non-blank line of a message, trimmed. */
 export function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 export function failedCases(result: Pick<TestResult, 'cases'>): CaseResult[] {

@@ -7,7 +7,7 @@ import type { RunSummary, TestResult } from './types.ts';
 const OUTPUT_TAIL_LINES = 60;
 
 /** XML 1.0 text: escaped, and without the control characters XML cannot hold. */
-export function xmlText(text: string): string {
+function xmlText(text: string): string {
   return text
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
@@ -57,7 +57,10 @@ function caseElements(result: TestResult): Array<{ xml: string; kind: CaseKind }
     const message = c.failure?.message ?? 'failed';
     const where = c.failure?.location ? `\nat ${c.failure.location.file}:${c.failure.location.line}` : '';
     const body = xmlText(`${c.failure?.stack ?? message}${where}`);
-    return { xml: `${open}      <failure message="${xmlText(firstLine(message))}" type="failed">${body}</failure>\n${close}`, kind: 'failure' };
+    return {
+      xml: `${open}      <failure message="${xmlText(firstLine(message))}" type="failed">${body}</failure>\n${close}`,
+      kind: 'failure',
+    };
   });
 }
 
@@ -81,7 +84,10 @@ export async function junitXml(summary: RunSummary): Promise<string> {
       const cases = caseElements(r);
       // A file whose runner reported cases is those cases, unless it failed outside any case (load error).
       if (cases.length > 0 && !(r.status !== 'passed' && cases.every((c) => c.kind !== 'failure'))) return cases;
-      const tail = r.status === 'passed' || r.status === 'cancelled' ? '' : await outputTail(r, r.status === 'flaky' ? 'output.attempt-1.log' : 'output.log');
+      const tail =
+        r.status === 'passed' || r.status === 'cancelled'
+          ? ''
+          : await outputTail(r, r.status === 'flaky' ? 'output.attempt-1.log' : 'output.log');
       const xml =
         `    <testcase name="${xmlText(r.id)}" classname="vmwatch" time="${(r.durationMs / 1000).toFixed(3)}">\n` +
         outcomeElement(r, r.error && r.status === 'failed' ? `${r.error}\n${tail}` : tail) +

@@ -16,7 +16,7 @@ export type MacRoute =
   | { kind: 'osascript'; path: string };
 
 /** node-notifier 10's terminal-notifier: an x86_64-only Mach-O, so Apple Silicon runs it only through Rosetta. */
-export function bundledTerminalNotifier(): string {
+function bundledTerminalNotifier(): string {
   const pkg = createRequire(import.meta.url).resolve('node-notifier/package.json');
   return path.join(path.dirname(pkg), 'vendor/mac.noindex/terminal-notifier.app/Contents/MacOS/terminal-notifier');
 }
@@ -25,7 +25,7 @@ export function bundledTerminalNotifier(): string {
  * Whether this Mac can run an x86_64 program: yes on Intel (`uname -m` is x86_64); on Apple
  * Silicon only with Rosetta, checked by running `arch -x86_64 /usr/bin/true`.
  */
-export function canRunX86(env: Env): { ok: boolean; why: string } {
+function canRunX86(env: Env): { ok: boolean; why: string } {
   const machine = runQuiet('uname', ['-m'], env);
   if (machine === null) return { ok: false, why: "'uname -m' failed" };
   if (machine.stdout === 'x86_64') return { ok: true, why: 'an Intel Mac' };
@@ -58,7 +58,12 @@ export function describeMacRoute(route: MacRoute): string {
 function runQuiet(file: string, args: string[], env: Env): { status: number | null; stdout: string } | null {
   const found = whichTool(file, env.PATH ?? '');
   if (found === null) return null;
-  const r = spawnSync(found, args, { env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const r = spawnSync(found, args, {
+    env: env as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+    timeout: 5_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   if (r.error) return null;
   return { status: r.status, stdout: r.stdout.trim() };
 }

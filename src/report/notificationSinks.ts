@@ -14,7 +14,7 @@ export interface NotifyHost {
   output: TerminalOutput;
 }
 
-export function currentHost(): NotifyHost {
+function currentHost(): NotifyHost {
   return { platform: process.platform, env: process.env, output: process.stdout };
 }
 
@@ -39,7 +39,10 @@ function terminalRouteOf(config: NotifyConfig, host: NotifyHost): TerminalRoute 
  * notification (OSC 9/777/99) when `notify.terminal` wants one here.
  */
 export function sinkFor(config: NotifyConfig, host: NotifyHost = currentHost()): NotificationSink {
-  const main = config !== false && config.command !== undefined ? new CommandSink(config.command) : new DesktopSink({ platform: host.platform, env: host.env });
+  const main =
+    config !== false && config.command !== undefined
+      ? new CommandSink(config.command)
+      : new DesktopSink({ platform: host.platform, env: host.env });
   const route = terminalRouteOf(config, host);
   return route === null ? main : new AllSinks([main, new TerminalNotificationSink(route, host.output)]);
 }
@@ -51,11 +54,24 @@ export function describeNotificationPaths(config: NotifyConfig, host: NotifyHost
   if (config.command !== undefined) paths.push(`notify.command: ${config.command}`);
   else if (host.platform === 'darwin') {
     const routes = new DesktopSink({ platform: host.platform, env: host.env }).macRoutes();
-    paths.push(routes.length === 0 ? 'desktop: none found (no runnable terminal-notifier, no osascript)' : `desktop: ${routes.map(describeMacRoute).join(', then ')}`);
-  } else paths.push(`desktop: node-notifier (${host.platform === 'linux' ? 'notify-send, needs libnotify-bin and a notification daemon' : host.platform})`);
+    paths.push(
+      routes.length === 0
+        ? 'desktop: none found (no runnable terminal-notifier, no osascript)'
+        : `desktop: ${routes.map(describeMacRoute).join(', then ')}`,
+    );
+  } else
+    paths.push(
+      `desktop: node-notifier (${host.platform === 'linux' ? 'notify-send, needs libnotify-bin and a notification daemon' : host.platform})`,
+    );
   const route = terminalRouteOf(config, host);
   const setting = config.terminal ?? 'auto';
-  if (route !== null) paths.push(`terminal: ${route.osc.toUpperCase().replace('OSC', 'OSC ')} for ${route.terminal}${route.tmux ? " through tmux's passthrough (needs: set -g allow-passthrough on)" : ''}`);
-  else if (setting !== false) paths.push(`terminal: none (notify.terminal: ${String(setting)}; ${host.output.isTTY === true ? (setting === 'auto' ? 'used only in ssh or tmux sessions with a known terminal' : 'terminal not recognised') : 'stdout is not a terminal'})`);
+  if (route !== null)
+    paths.push(
+      `terminal: ${route.osc.toUpperCase().replace('OSC', 'OSC ')} for ${route.terminal}${route.tmux ? " through tmux's passthrough (needs: set -g allow-passthrough on)" : ''}`,
+    );
+  else if (setting !== false)
+    paths.push(
+      `terminal: none (notify.terminal: ${String(setting)}; ${host.output.isTTY === true ? (setting === 'auto' ? 'used only in ssh or tmux sessions with a known terminal' : 'terminal not recognised') : 'stdout is not a terminal'})`,
+    );
   return paths;
 }

@@ -25,10 +25,22 @@ export function buildNotification(summary: RunSummary, previous: ReadonlyMap<str
     const fresh = failingTests.filter((test) => !wasFailing(test.id)).flatMap(failureLabels);
     const still = failingTests.filter((test) => wasFailing(test.id)).flatMap(failureLabels);
     const noun = failing.length === 1 ? 'test' : 'tests';
-    return { kind: 'failure', title: `vmwatch: ${failing.length} ${noun} failed`, body: listGroups([['new', fresh], ['still failing', still], ['flaky', flaky]]) };
+    return {
+      kind: 'failure',
+      title: `vmwatch: ${failing.length} ${noun} failed`,
+      body: listGroups([
+        ['new', fresh],
+        ['still failing', still],
+        ['flaky', flaky],
+      ]),
+    };
   }
   if (flaky.length > 0) {
-    return { kind: 'flaky', title: `vmwatch: ${flaky.length} flaky ${flaky.length === 1 ? 'test' : 'tests'} (passed on retry)`, body: listGroups([['flaky', flaky]]) };
+    return {
+      kind: 'flaky',
+      title: `vmwatch: ${flaky.length} flaky ${flaky.length === 1 ? 'test' : 'tests'} (passed on retry)`,
+      body: listGroups([['flaky', flaky]]),
+    };
   }
   const fixed = summary.tests.filter((test) => test.status === 'passed' && wasFailing(test.id)).map((test) => test.id);
   if (fixed.length === 0) return null;
@@ -51,7 +63,6 @@ function listGroups(groups: Array<[label: string, ids: string[]]>): string {
 }
 
 export type { NotifyConfig };
-export { sinkFor };
 
 export interface NotifierOptions {
   config: NotifyConfig;
@@ -131,7 +142,10 @@ export class Notifier {
       return;
     }
     this.#warned = true;
-    const how = this.#config !== false && this.#config.command !== undefined ? `notify.command failed: ${errorMessage(err)}` : `could not show a desktop notification (${errorMessage(err)}); is a notification daemon running? On Linux install libnotify-bin and a daemon (e.g. dunst), or set notify: false.`;
+    const how =
+      this.#config !== false && this.#config.command !== undefined
+        ? `notify.command failed: ${errorMessage(err)}`
+        : `could not show a desktop notification (${errorMessage(err)}); is a notification daemon running? On Linux install libnotify-bin and a daemon (e.g. dunst), or set notify: false.`;
     this.#log.warn({ err, runId }, `${how} Further failures are logged at debug level.`);
   }
 }

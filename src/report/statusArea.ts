@@ -3,7 +3,7 @@ import { formatDuration, formatRunSummary } from './terminal.ts';
 import type { RunSummary } from './types.ts';
 import { shownText } from './shownText.ts';
 
-export interface RunningTest {
+interface RunningTest {
   id: string;
   vm: string | null;
   startedAt: number;
@@ -44,16 +44,23 @@ function rel(file: string, cwd: string): string {
 export function renderStatusArea(s: LiveState, options: { color?: boolean } = {}): string[] {
   const dim = (t: string): string => (options.color ? `\x1b[2m${t}\x1b[22m` : t);
   const lines: string[] = [dim('─'.repeat(40))];
-  lines.push(`machines  ${s.machines.map((m) => `${SYMBOL[m.state] ?? '?'} ${m.name} ${m.state}${m.readiness === undefined ? '' : ` ${m.readiness}`}${m.error ? ` (${m.error})` : ''}`).join('  ') || 'none'}`);
+  lines.push(
+    `machines  ${s.machines.map((m) => `${SYMBOL[m.state] ?? '?'} ${m.name} ${m.state}${m.readiness === undefined ? '' : ` ${m.readiness}`}${m.error ? ` (${m.error})` : ''}`).join('  ') || 'none'}`,
+  );
   for (const t of s.running) {
     const elapsed = formatDuration(s.now - t.startedAt);
-    lines.push(`  running ${shownText(t.id)}  ${elapsed}${t.expectedMs === undefined ? '' : ` / ~${formatDuration(t.expectedMs)}`}${t.vm ? dim(`  [${t.vm}]`) : ''}`);
+    lines.push(
+      `  running ${shownText(t.id)}  ${elapsed}${t.expectedMs === undefined ? '' : ` / ~${formatDuration(t.expectedMs)}`}${t.vm ? dim(`  [${t.vm}]`) : ''}`,
+    );
   }
   if (s.queued.length > 0) lines.push(`queue     ${s.queued.length} waiting: ${list(s.queued)}`);
   if (s.lastRun) {
-    lines.push(`last run  ${formatRunSummary(s.lastRun, { cwd: s.cwd, ...(options.color === undefined ? {} : { color: options.color }) })}`);
+    lines.push(
+      `last run  ${formatRunSummary(s.lastRun, { cwd: s.cwd, ...(options.color === undefined ? {} : { color: options.color }) })}`,
+    );
     const bad = s.lastRun.tests.filter((t) => t.status !== 'passed' && t.status !== 'cancelled');
-    for (const t of bad.slice(0, MAX_LISTED)) lines.push(`  ${t.status.padEnd(8)} ${shownText(t.id)} → ${rel(path.join(t.artifactsDir, 'output.log'), s.cwd)}`);
+    for (const t of bad.slice(0, MAX_LISTED))
+      lines.push(`  ${t.status.padEnd(8)} ${shownText(t.id)} → ${rel(path.join(t.artifactsDir, 'output.log'), s.cwd)}`);
     if (bad.length > MAX_LISTED) lines.push(`  and ${bad.length - MAX_LISTED} more in summary.json`);
   }
   if (s.filter) lines.push(`filter    only tests matching "${s.filter}" (p to change, p then Enter to clear)`);

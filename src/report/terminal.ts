@@ -60,7 +60,8 @@ export function formatTestLine(result: TestResult, options: FormatOptions = {}):
   const cases = failedCases(result);
   for (const c of cases.slice(0, MAX_CASE_LINES)) lines.push(`    ${paint('✗', 'red', options)} ${shownText(caseLine(c))}`);
   if (cases.length > MAX_CASE_LINES) lines.push(paint(`    and ${cases.length - MAX_CASE_LINES} more failing case(s)`, 'dim', options));
-  if (result.status === 'failed' && cases.length === 0 && result.error) lines.push(`    ${paint(shownText(firstLine(result.error)), 'red', options)}`);
+  if (result.status === 'failed' && cases.length === 0 && result.error)
+    lines.push(`    ${paint(shownText(firstLine(result.error)), 'red', options)}`);
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
 import type { Notification, NotificationSink } from './types.ts';
 
 /** Which escape sequence a terminal shows as a notification. */
-export type OscKind = 'osc9' | 'osc777' | 'osc99';
+type OscKind = 'osc9' | 'osc777' | 'osc99';
 
 /** How a terminal notification will be written: the sequence, the terminal it was chosen for, and whether tmux wraps it. */
 export interface TerminalRoute {
@@ -35,7 +35,7 @@ export function terminalRoute(env: Env): TerminalRoute | null {
 }
 
 /** Whether this is a session where a desktop notification cannot reach the user's screen: ssh or tmux. */
-export function isRemoteOrTmux(env: Env): boolean {
+function isRemoteOrTmux(env: Env): boolean {
   return Boolean(env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT || env.TMUX);
 }
 
@@ -66,7 +66,7 @@ export function terminalSequence(notification: Pick<Notification, 'title' | 'bod
 }
 
 /** tmux passes a sequence on to the outer terminal inside DCS `tmux;`, every ESC doubled (needs `set -g allow-passthrough on`). */
-export function tmuxPassthrough(sequence: string): string {
+function tmuxPassthrough(sequence: string): string {
   return `${ESC}Ptmux;${sequence.replaceAll(ESC, ESC + ESC)}${ST}`;
 }
 

@@ -9,7 +9,9 @@ const REPORT = 'command-junit.xml';
 /** The user's command with `{files}` (all of the batch) and `{file}` (a batch of one) filled in, shell-quoted. */
 export function fillCommand(command: string, files: readonly string[]): string {
   if (command.includes('{file}') && files.length !== 1) {
-    throw new Error(`the command uses {file}, which names one test file, but was given ${files.length}: use {files} to run several at once`);
+    throw new Error(
+      `the command uses {file}, which names one test file, but was given ${files.length}: use {files} to run several at once`,
+    );
   }
   return command.split('{files}').join(files.map(fileArg).join(' ')).split('{file}').join(files.map(fileArg).join(' '));
 }
@@ -54,7 +56,10 @@ export const commandAdapter: RunnerAdapter = {
 
 /** `tests/test_x.py` → `tests.test_x`; `src/a.test.ts` → `src.a.test`. */
 function dotted(file: string): string {
-  return file.replace(/\.[^./]+$/, '').split('/').join('.');
+  return file
+    .replace(/\.[^./]+$/, '')
+    .split('/')
+    .join('.');
 }
 
 function attribute(c: JUnitCase, files: readonly string[]): string | undefined {

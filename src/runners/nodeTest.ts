@@ -62,7 +62,10 @@ export const nodeTestAdapter: RunnerAdapter = {
       const fileLevel = junit.find((c) => isFileLevel(c, file));
       const cases = own.map((c) => caseOf(c, file));
       const error = fileLevel ? await fileError(fileLevel, path.join(localResultsDir, logName(i))) : undefined;
-      results.set(file, fileResultOf(file, cases, fileLevel ? cases.reduce((s, c) => s + c.durationMs, fileLevel.durationMs) : undefined, error));
+      results.set(
+        file,
+        fileResultOf(file, cases, fileLevel ? cases.reduce((s, c) => s + c.durationMs, fileLevel.durationMs) : undefined, error),
+      );
     }
     return results;
   },
@@ -89,7 +92,10 @@ async function fileError(c: JUnitCase, logFile: string): Promise<string> {
   let printed: string | undefined;
   try {
     const log = await readFile(logFile, 'utf8');
-    printed = log.split('\n').map((l) => l.trim()).find((l) => /^(?:\w*Error|Error \[\w+\])\b.*:/.test(l) && !l.includes('test failed'));
+    printed = log
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => /^(?:\w*Error|Error \[\w+\])\b.*:/.test(l) && !l.includes('test failed'));
   } catch {
     // no log: only the exit is known
   }

@@ -3,7 +3,7 @@ import { readJUnit, type JUnitCase } from './junitXml.ts';
 import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './results.ts';
 import { resultsPath, shellQuote } from './shell.ts';
 import { pytestWarm } from './warm/pytestWarm.ts';
-import type { BatchCommand, BatchOptions, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
+import type { BatchCommand, BatchOptions, CaseFailure, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 
 const REPORT = 'junit.xml';
 
@@ -17,7 +17,7 @@ export function pytestSelection(files: readonly string[], cases: readonly string
 }
 
 /** pytestSelection's words, unquoted (an argv). */
-export function pytestSelectionArgs(files: readonly string[], cases: readonly string[] | undefined): string[] {
+function pytestSelectionArgs(files: readonly string[], cases: readonly string[] | undefined): string[] {
   const asPath = (f: string): string => (f.startsWith('/') || f.startsWith('./') ? f : `./${f}`);
   if (cases === undefined || cases.length === 0) return files.map(asPath);
   if (files.length === 1) return cases.map((c) => asPath(`${files[0]!}::${c.split(NAME_SEPARATOR).join('::')}`));
@@ -27,8 +27,17 @@ export function pytestSelectionArgs(files: readonly string[], cases: readonly st
 }
 
 /** pytest's own flags for a batch (after `-m pytest`): JUnit XML (xunit1) into the results folder. */
-export function pytestArgs(rule: RunnerRule, resultsDir: string): string[] {
-  return ['-p', 'no:cacheprovider', '--rootdir=.', '--continue-on-collection-errors', '-o', 'junit_family=xunit1', `--junitxml=${resultsPath(resultsDir, REPORT)}`, ...(rule.args ?? [])];
+function pytestArgs(rule: RunnerRule, resultsDir: string): string[] {
+  return [
+    '-p',
+    'no:cacheprovider',
+    '--rootdir=.',
+    '--continue-on-collection-errors',
+    '-o',
+    'junit_family=xunit1',
+    `--junitxml=${resultsPath(resultsDir, REPORT)}`,
+    ...(rule.args ?? []),
+  ];
 }
 
 /** pytest: one session for the batch (collection errors do not stop it); results from its JUnit XML (xunit1: file and line per case). */
@@ -40,7 +49,13 @@ export const pytestAdapter: RunnerAdapter = {
   warm: pytestWarm((rule, resultsDir) => pytestArgs(rule, resultsDir), pytestSelectionArgs),
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
-    const words = [rule.python ?? 'python3', '-m', 'pytest', ...pytestArgs(rule, options.resultsDir), ...pytestSelectionArgs(files, options.cases)].map(shellQuote);
+    const words = [
+      rule.python ?? 'python3',
+      '-m',
+      'pytest',
+      ...pytestArgs(rule, options.resultsDir),
+      ...pytestSelectionArgs(files, options.cases),
+    ].map(shellQuote);
     return { command: words.join(' ') };
   },
 
@@ -89,7 +104,7 @@ function caseName(c: JUnitCase, file: string): string {
 }
 
 function caseOf(c: JUnitCase, file: string): CaseResult {
-  let failure;
+  let failure: CaseFailure | undefined;
   if (c.problem) {
     failure = failureFrom(c.problem.text || c.problem.message, file, c.problem.message, 'last');
     if (!failure.location && c.line !== undefined) failure.location = { file, line: c.line + 1 };

@@ -28,7 +28,7 @@ export function batchFileFor(reported: string, files: readonly string[]): string
  * `file` (absolute, file:// URL or relative) — the first one (JS stacks: innermost first), or the
  * last (Python tracebacks: innermost last). Undefined when the text does not mention it.
  */
-export function locationIn(text: string, file: string, which: 'first' | 'last' = 'first'): CaseFailure['location'] {
+function locationIn(text: string, file: string, which: 'first' | 'last' = 'first'): CaseFailure['location'] {
   const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const matches = [...text.matchAll(new RegExp(`(?:^|[\\s(/"])${escaped}"?(?::|, line )(\\d+)`, 'gm'))];
   const match = which === 'first' ? matches[0] : matches.at(-1);

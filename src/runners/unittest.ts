@@ -66,7 +66,13 @@ export const unittestAdapter: RunnerAdapter = {
           status: c.status,
           durationMs: c.durationMs,
           ...(c.failure
-            ? { failure: { message: c.failure.message, stack: c.failure.stack, ...(c.failure.line === null ? {} : { location: { file, line: c.failure.line } }) } }
+            ? {
+                failure: {
+                  message: c.failure.message,
+                  stack: c.failure.stack,
+                  ...(c.failure.line === null ? {} : { location: { file, line: c.failure.line } }),
+                },
+              }
             : {}),
         }),
       );

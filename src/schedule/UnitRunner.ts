@@ -29,7 +29,13 @@ export class UnitRunner {
   readonly #finish: (result: TimedResult) => void;
   #batches = 0;
 
-  constructor(ctx: RunContext & { control?: RunControl }, limit: LimitFunction, runDir: string, retry: number, finish: (result: TimedResult) => void) {
+  constructor(
+    ctx: RunContext & { control?: RunControl },
+    limit: LimitFunction,
+    runDir: string,
+    retry: number,
+    finish: (result: TimedResult) => void,
+  ) {
     this.#ctx = ctx;
     this.#limit = limit;
     this.#runDir = runDir;
@@ -84,7 +90,10 @@ export class UnitRunner {
       if (result.artifactsDir === dir) {
         await rename(path.join(dir, 'output.log'), path.join(dir, `output.attempt-${attempt}.log`)).catch(() => {});
       }
-      log.info({ testId: job.test.id, attempt: attempt + 1, was: result.status }, `${job.test.id} ${result.status}: rerunning it on a fresh machine`);
+      log.info(
+        { testId: job.test.id, attempt: attempt + 1, was: result.status },
+        `${job.test.id} ${result.status}: rerunning it on a fresh machine`,
+      );
       spentMs += result.durationMs;
       attempt++;
       const alone: WorkUnit = { jobs: [{ ...job, attempt }], ...(unit.rule ? { rule: unit.rule } : {}) };

@@ -13,7 +13,11 @@ export interface WatchSchedulerOptions {
 }
 
 /** What became of a submitted plan, for the terminal line. */
-export type Submitted = { kind: 'started' } | { kind: 'queued'; tests: number; skipped: number } | { kind: 'restarted'; cancelled: string[]; tests: number } | { kind: 'ignored' };
+export type Submitted =
+  | { kind: 'started' }
+  | { kind: 'queued'; tests: number; skipped: number }
+  | { kind: 'restarted'; cancelled: string[]; tests: number }
+  | { kind: 'ignored' };
 
 /**
  * One run at a time; what changes meanwhile follows `onBusy`:

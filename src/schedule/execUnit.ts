@@ -35,7 +35,13 @@ export interface ExecUnitOptions {
  * message, no rsync), else the cold way (sync, then the command). A warm runner that is not used
  * is stopped first: nothing else may touch the machine's tree while it runs.
  */
-export async function execUnit(vm: VM, unit: WorkUnit, ctx: RunContext, options: ExecUnitOptions, timings: TestTimings): Promise<ExecResult & { calledAt: number }> {
+export async function execUnit(
+  vm: VM,
+  unit: WorkUnit,
+  ctx: RunContext,
+  options: ExecUnitOptions,
+  timings: TestTimings,
+): Promise<ExecResult & { calledAt: number }> {
   const warm = await takeWarm(vm, unit, ctx, options);
   const started = Date.now();
   if (warm !== null) {
@@ -43,7 +49,11 @@ export async function execUnit(vm: VM, unit: WorkUnit, ctx: RunContext, options:
     timings.syncedFiles = warm.message.write.length + warm.message.remove.length;
     timings.syncedAt = started;
     timings.commandStartedAt = started;
-    await writeFile(options.logFile, `$ ${options.invocation.display ?? options.invocation.command}\n# machine ${vm.name}, warm runner\n${options.header}\n`, { flag: 'wx' });
+    await writeFile(
+      options.logFile,
+      `$ ${options.invocation.display ?? options.invocation.command}\n# machine ${vm.name}, warm runner\n${options.header}\n`,
+      { flag: 'wx' },
+    );
     const exec = await warm.runner.run(warm.message, { timeoutMs: options.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     await warm.runner.appendLogTo(options.logFile, ctx.outputMaxBytes);
     await warm.runner.stop();
@@ -56,7 +66,13 @@ export async function execUnit(vm: VM, unit: WorkUnit, ctx: RunContext, options:
   return cold(vm, ctx, options, timings, false);
 }
 
-async function cold(vm: VM, ctx: RunContext, options: ExecUnitOptions, timings: TestTimings, logStarted: boolean): Promise<ExecResult & { calledAt: number }> {
+async function cold(
+  vm: VM,
+  ctx: RunContext,
+  options: ExecUnitOptions,
+  timings: TestTimings,
+  logStarted: boolean,
+): Promise<ExecResult & { calledAt: number }> {
   const t0 = Date.now();
   timings.syncedFiles = await syncApp(vm, ctx);
   timings.syncedAt = Date.now();
@@ -80,7 +96,12 @@ async function cold(vm: VM, ctx: RunContext, options: ExecUnitOptions, timings: 
 }
 
 /** The machine's warm runner with its batch message, when it can take this unit; any other is stopped. */
-async function takeWarm(vm: VM, unit: WorkUnit, ctx: RunContext, options: ExecUnitOptions): Promise<{ runner: WarmRunner; message: WarmMessage } | null> {
+async function takeWarm(
+  vm: VM,
+  unit: WorkUnit,
+  ctx: RunContext,
+  options: ExecUnitOptions,
+): Promise<{ runner: WarmRunner; message: WarmMessage } | null> {
   const support = unit.rule === undefined ? undefined : adapterFor(unit.rule.runner).warm;
   const batch = options.invocation.batch;
   const runner = unit.rule === undefined ? undefined : warmRunnerFor(vm, unit.rule);

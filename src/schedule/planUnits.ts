@@ -25,7 +25,10 @@ export interface PlanUnitsOptions {
 
 /** When a file has no history: assume it is as long as the median of those that have one (else 1 s). */
 function estimator(jobs: readonly TestJob[], expectedMs: (id: string) => number | undefined): (job: TestJob) => number {
-  const known = jobs.map((job) => expectedMs(job.test.id)).filter((ms): ms is number => ms !== undefined).sort((a, b) => a - b);
+  const known = jobs
+    .map((job) => expectedMs(job.test.id))
+    .filter((ms): ms is number => ms !== undefined)
+    .sort((a, b) => a - b);
   const fallback = known.length === 0 ? 1000 : (known[known.length >> 1] as number);
   return (job) => expectedMs(job.test.id) ?? fallback;
 }
@@ -49,7 +52,7 @@ export function lptShards(jobs: readonly TestJob[], count: number, expectedMs: (
 }
 
 /** The runner rule of a discovered test, or undefined when it runs as a plain command. */
-export function runnerRuleOf(job: TestJob, discover: readonly DiscoverRule[]): (RunnerRule & { batch: boolean }) | undefined {
+function runnerRuleOf(job: TestJob, discover: readonly DiscoverRule[]): (RunnerRule & { batch: boolean }) | undefined {
   const { test } = job;
   if (test.kind !== 'discovered' || test.rule === undefined) return undefined;
   const rule = discover[test.rule];

@@ -27,7 +27,7 @@ export async function createRunDir(into: string, now = new Date()): Promise<{ ru
 }
 
 /** Run-root entries vmwatch writes itself; tests live under TESTS_DIR, so no test folder can be one of them. */
-export const TESTS_DIR = 'tests';
+const TESTS_DIR = 'tests';
 
 const LONGEST_NAME = 200;
 

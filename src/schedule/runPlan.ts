@@ -34,7 +34,7 @@ export interface RunOutcome {
   results: TimedResult[];
 }
 
-export function summarize(runId: string, startedAt: Date, changedFiles: string[], results: TestResult[]): RunSummary {
+function summarize(runId: string, startedAt: Date, changedFiles: string[], results: TestResult[]): RunSummary {
   return {
     runId,
     startedAt: startedAt.toISOString(),
@@ -61,7 +61,11 @@ export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
   const total = options.jobs.length;
   options.onStart?.({ runId, runDir, total });
   const concurrency = Math.max(1, options.concurrency);
-  const units = planUnits(options.jobs, { discover: options.discover ?? [], machines: concurrency, expectedMs: options.expectedMs ?? (() => undefined) });
+  const units = planUnits(options.jobs, {
+    discover: options.discover ?? [],
+    machines: concurrency,
+    expectedMs: options.expectedMs ?? (() => undefined),
+  });
   const results: TimedResult[] = [];
   const finish = (result: TimedResult): void => {
     results.push(result);

@@ -15,7 +15,7 @@ import { execUnit, type UnitInvocation } from './execUnit.ts';
 export const RESULTS_DIR = '.vmwatch-results';
 
 /** The logs vmwatch writes in a test's folder; never taken from the machine's artifacts. */
-export const OWN_LOGS = ['/output.log', '/output.attempt-*.log', `/${RESULTS_DIR}`];
+const OWN_LOGS = ['/output.log', '/output.attempt-*.log', `/${RESULTS_DIR}`];
 
 export interface UnitOutcome {
   /** Final results, one per job that got one. */
@@ -80,7 +80,10 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
   try {
     const invocation = commandFor(unit, ctx);
     const first = unit.jobs[0]!;
-    const header = unit.jobs.length > 1 ? `# batch of ${unit.jobs.length} files: ${unit.jobs.map((j) => j.test.id).join(' ')}` : `# reasons: ${first.reasons.join('; ')}`;
+    const header =
+      unit.jobs.length > 1
+        ? `# batch of ${unit.jobs.length} files: ${unit.jobs.map((j) => j.test.id).join(' ')}`
+        : `# reasons: ${first.reasons.join('; ')}`;
     const exec = await execUnit(
       vm,
       unit,
@@ -124,7 +127,8 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
       }
     }
     timings.pullMs = Date.now() - t1;
-    if (exec.logError !== undefined && exec.outcome === 'exited') return all({ status: 'error', exitCode: exec.exitCode, error: exec.logError });
+    if (exec.logError !== undefined && exec.outcome === 'exited')
+      return all({ status: 'error', exitCode: exec.exitCode, error: exec.logError });
     if (unit.rule === undefined) return all(byExit(exec));
     return mapResults(unit, exec, fileResults, readError, result);
   } catch (err) {

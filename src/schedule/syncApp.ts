@@ -11,7 +11,10 @@ const log = logger('sync');
  * sync. A partial sync that fails is not the test's failure: it falls back to a full sync, once.
  * Returns how many files a partial sync sent (-1 for a full one).
  */
-export async function syncApp(vm: VM, ctx: Pick<RunContext, 'root' | 'guestPath' | 'excludes' | 'changesSince' | 'signal'>): Promise<number> {
+export async function syncApp(
+  vm: VM,
+  ctx: Pick<RunContext, 'root' | 'guestPath' | 'excludes' | 'changesSince' | 'signal'>,
+): Promise<number> {
   const startedAt = Date.now();
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   const files = vm.syncedAt === undefined ? null : (ctx.changesSince?.(vm.syncedAt) ?? null);
@@ -22,7 +25,10 @@ export async function syncApp(vm: VM, ctx: Pick<RunContext, 'root' | 'guestPath'
       return files.length;
     } catch (err) {
       if (ctx.signal?.aborted) throw err;
-      log.warn({ machine: vm.name, files: files.length }, `partial sync into ${vm.name} failed, syncing the whole tree instead: ${errorMessage(err)}`);
+      log.warn(
+        { machine: vm.name, files: files.length },
+        `partial sync into ${vm.name} failed, syncing the whole tree instead: ${errorMessage(err)}`,
+      );
     }
   }
   await vm.copyToVM(ctx.root, ctx.guestPath, { exclude: ctx.excludes, delete: true, ...signal });

@@ -6,7 +6,7 @@ import type { TestCase } from './types.ts';
 type Matcher = (file: string) => boolean;
 
 /** A discover rule, and whether its runner typechecks the files it loads (unknown when absent). */
-export type DiscoverInput = DiscoverRule & { typecheck?: boolean };
+type DiscoverInput = DiscoverRule & { typecheck?: boolean };
 
 export interface DiscoverConfig {
   tests: readonly SuiteConfig[];
@@ -22,7 +22,10 @@ export interface DiscoverConfig {
 export function discoverTests(config: DiscoverConfig, files: readonly string[]): TestCase[] {
   const tests = new Map<string, TestCase>();
   for (const suite of config.tests) {
-    tests.set(suite.id, withTypecheck(withTimeout({ id: suite.id, kind: 'suite', command: suite.command }, suite.timeoutMs), suite.typecheck));
+    tests.set(
+      suite.id,
+      withTypecheck(withTimeout({ id: suite.id, kind: 'suite', command: suite.command }, suite.timeoutMs), suite.typecheck),
+    );
   }
   const rules = config.discover.map((rule) => ({ rule, matches: compileRule(rule) }));
   for (const file of files) {

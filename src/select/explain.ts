@@ -28,5 +28,11 @@ export function explainTest(test: TestCase, plan: Plan, graph: ImporterLookup): 
     }
     found.sort((a, b) => a.chain.length - b.chain.length);
   }
-  return { id: test.id, selected: selected !== undefined, reasons: selected?.reasons ?? [], chains: found.map((f) => f.chain), links: found.map((f) => f.links) };
+  return {
+    id: test.id,
+    selected: selected !== undefined,
+    reasons: selected?.reasons ?? [],
+    chains: found.map((f) => f.chain),
+    links: found.map((f) => f.links),
+  };
 }

@@ -117,7 +117,13 @@ function compileRules(input: SelectInput): Rules {
     maps: config.triggers.map.map((entry) => ({ matches: glob(entry.files), tests: entry.tests })),
     suites: config.tests
       .filter((suite) => suiteIds.has(suite.id))
-      .map((suite) => ({ id: suite.id, files: glob(suite.files), covers: glob(suite.covers), typecheck: suite.typecheck === true, typechecks: !untyped.has(suite.id) })),
+      .map((suite) => ({
+        id: suite.id,
+        files: glob(suite.files),
+        covers: glob(suite.covers),
+        typecheck: suite.typecheck === true,
+        typechecks: !untyped.has(suite.id),
+      })),
     discovered,
     untyped,
   };

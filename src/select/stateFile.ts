@@ -5,7 +5,7 @@ import { writeAtomic } from '../files/writeAtomic.ts';
 import { projectStateDir } from '../paths.ts';
 
 /** vmwatch's per-project state folder: `<root>/.vmwatch/` (never synced, never watched). */
-export const stateDir = projectStateDir;
+const stateDir = projectStateDir;
 
 /** The state file's content, or why it could not be used (a fresh start follows). */
 export type StateRead<T> = { value: T; warning?: undefined } | { value: undefined; warning?: string };

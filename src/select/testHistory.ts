@@ -44,7 +44,13 @@ const FAILING = new Set(['failed', 'error', 'timedout']);
 
 function isHistoryFile(json: unknown): json is HistoryFile {
   const candidate = json as Partial<HistoryFile> | null;
-  return typeof candidate === 'object' && candidate !== null && candidate.format === FORMAT && typeof candidate.tests === 'object' && candidate.tests !== null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.format === FORMAT &&
+    typeof candidate.tests === 'object' &&
+    candidate.tests !== null
+  );
 }
 
 /**
@@ -101,10 +107,15 @@ export class TestHistory {
       const cases: Record<string, CaseRecord> = { ...before?.cases };
       for (const c of entry.cases ?? []) {
         const old = cases[c.name];
-        const flip = options.unchanged === true && old !== undefined && isVerdict(old.status) && isVerdict(c.status) && old.status !== c.status;
+        const flip =
+          options.unchanged === true && old !== undefined && isVerdict(old.status) && isVerdict(c.status) && old.status !== c.status;
         if (flip) flipped.push({ id: entry.id, name: c.name, from: old.status, to: c.status });
         const flips = (old?.flips ?? 0) + (flip ? 1 : 0);
-        cases[c.name] = { status: c.status, durations: [...(old?.durations ?? []), Math.max(0, Math.round(c.durationMs))].slice(-KEEP), ...(flips > 0 ? { flips } : {}) };
+        cases[c.name] = {
+          status: c.status,
+          durations: [...(old?.durations ?? []), Math.max(0, Math.round(c.durationMs))].slice(-KEEP),
+          ...(flips > 0 ? { flips } : {}),
+        };
       }
       this.#tests.set(entry.id, { status: entry.status, durations, ...(Object.keys(cases).length > 0 ? { cases } : {}) });
     }
@@ -132,5 +143,11 @@ function isVerdict(status: string): boolean {
 
 function isRecord(value: unknown): value is TestRecord {
   const record = value as Partial<TestRecord> | null;
-  return typeof record === 'object' && record !== null && typeof record.status === 'string' && Array.isArray(record.durations) && record.durations.every((d) => typeof d === 'number');
+  return (
+    typeof record === 'object' &&
+    record !== null &&
+    typeof record.status === 'string' &&
+    Array.isArray(record.durations) &&
+    record.durations.every((d) => typeof d === 'number')
+  );
 }

@@ -96,12 +96,19 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
           logFile,
           network: true,
           // pool.env and pool.passEnv (e.g. HTTPS_PROXY) reach setup too: nothing else of vmwatch's environment does.
-          env: { ...testEnv(config.pool), ...(sandbox ? { npm_config_cache: cache } : {}), npm_config_update_notifier: 'false', CI: 'true' },
+          env: {
+            ...testEnv(config.pool),
+            ...(sandbox ? { npm_config_cache: cache } : {}),
+            npm_config_update_notifier: 'false',
+            CI: 'true',
+          },
           ...(sandbox ? { writableHostDirs: [cache] } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
         if (result.outcome !== 'exited' || result.exitCode !== 0) {
-          throw new MachineError(`snapshot setup step "${command}" failed (${result.outcome}, exit ${result.exitCode}${result.error ? `: ${result.error}` : ''}). Its output is in ${logFile}`);
+          throw new MachineError(
+            `snapshot setup step "${command}" failed (${result.outcome}, exit ${result.exitCode}${result.error ? `: ${result.error}` : ''}). Its output is in ${logFile}`,
+          );
         }
       }
       provides = await madeBySetup(transport, config);

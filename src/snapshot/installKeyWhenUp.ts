@@ -19,13 +19,21 @@ export async function installKeyWhenUp(endpoint: SshEndpoint, config: ResolvedCo
     attempts += 1;
     try {
       await installKey(
-        { host: endpoint.host, port: endpoint.port, user: endpoint.user, knownHostsFile: endpoint.knownHostsFile, publicKey, ...(endpoint.hostKeyAlias ? { hostKeyAlias: endpoint.hostKeyAlias } : {}) },
+        {
+          host: endpoint.host,
+          port: endpoint.port,
+          user: endpoint.user,
+          knownHostsFile: endpoint.knownHostsFile,
+          publicKey,
+          ...(endpoint.hostKeyAlias ? { hostKeyAlias: endpoint.hostKeyAlias } : {}),
+        },
         config.pool.password,
         { timeoutMs: 15_000, ...(signal ? { signal } : {}) },
       );
       return;
     } catch (err) {
-      if (err instanceof LoginRefusedError) throw new LoginRefusedError(`could not log in to the snapshot builder: ${err.message}`, attempts, { cause: err });
+      if (err instanceof LoginRefusedError)
+        throw new LoginRefusedError(`could not log in to the snapshot builder: ${err.message}`, attempts, { cause: err });
       last = err;
       if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 1000));

@@ -19,7 +19,7 @@ export interface SnapshotMeta {
   root?: string;
 }
 
-export function snapshotMetaFile(name: string): string {
+function snapshotMetaFile(name: string): string {
   return homePaths.snapshotMeta(name);
 }
 

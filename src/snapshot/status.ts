@@ -25,13 +25,14 @@ export async function snapshotStatus(config: ResolvedConfig, providerKind: strin
   if (meta.guestPath !== config.guestPath) reasons.push(`guestPath changed (${meta.guestPath} → ${config.guestPath})`);
   const now = await lockfileHashes(config.root);
   for (const file of new Set([...Object.keys(now), ...Object.keys(meta.lockfiles)])) {
-    if (now[file] !== meta.lockfiles[file]) reasons.push(`${file} ${now[file] === undefined ? 'removed' : meta.lockfiles[file] === undefined ? 'added' : 'changed'}`);
+    if (now[file] !== meta.lockfiles[file])
+      reasons.push(`${file} ${now[file] === undefined ? 'removed' : meta.lockfiles[file] === undefined ? 'added' : 'changed'}`);
   }
   return { name, state: reasons.length === 0 ? 'fresh' : 'stale', reasons, meta };
 }
 
 /** The snapshot of this name was built for another app folder. */
-export class SnapshotForeignError extends ConfigError {
+class SnapshotForeignError extends ConfigError {
   constructor(name: string, builtFor: string, root: string) {
     super(
       `snapshot "${name}" was built for ${builtFor}, not for ${root}; ` +

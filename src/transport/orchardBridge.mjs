@@ -8,7 +8,6 @@ import WebSocket, { createWebSocketStream } from 'ws';
 /** Not "Orchard/0…" (see OrchardClient); any User-Agent makes the controller use binary messages. */
 const USER_AGENT = 'vmwatch-orchard-bridge/0.1';
 
-
 /**
  * ssh's ProxyCommand for an Orchard VM: stdin/stdout ↔ the controller's port-forward WebSocket
  * (`GET /v1/vms/{vm}/port-forward?port=P&wait=S`, raw TCP in binary messages). The controller
@@ -48,7 +47,11 @@ export function runBridge(config, vm, port, waitS, io) {
         } catch {
           // empty body: 401 bad credentials, 404 no such VM, 500 the port never answered
         }
-        const hint = { 401: 'check the service account and its roles', 404: 'no such VM on the controller', 500: `nothing answered on port ${port} in ${waitS} s` }[res.statusCode ?? 0];
+        const hint = {
+          401: 'check the service account and its roles',
+          404: 'no such VM on the controller',
+          500: `nothing answered on port ${port} in ${waitS} s`,
+        }[res.statusCode ?? 0];
         say(`port-forward to VM ${vm} port ${port} refused: ${res.statusCode} ${reason || hint || ''}`.trim());
         done(1);
       });
@@ -73,12 +76,21 @@ export function runBridge(config, vm, port, waitS, io) {
 export async function bridgeMain(argv) {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string' }, vm: { type: 'string' }, port: { type: 'string', default: '22' }, wait: { type: 'string', default: '60' } },
+    options: {
+      config: { type: 'string' },
+      vm: { type: 'string' },
+      port: { type: 'string', default: '22' },
+      wait: { type: 'string', default: '60' },
+    },
   });
   if (!values.config || !values.vm) {
     process.stderr.write('usage: orchard-bridge --config FILE --vm NAME [--port 22] [--wait 60]\n');
     return 2;
   }
   const config = JSON.parse(readFileSync(values.config, 'utf8'));
-  return runBridge(config, values.vm, Number(values.port), Number(values.wait), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  return runBridge(config, values.vm, Number(values.port), Number(values.wait), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
 }

@@ -51,7 +51,10 @@ async function topmostMissing(sourceDir: string, rel: string): Promise<string> {
 }
 
 export function normalizeRelative(file: string): string {
-  const rel = path.posix.normalize(file).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const rel = path.posix
+    .normalize(file)
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
   if (rel === '' || rel === '.' || path.posix.isAbsolute(rel) || rel === '..' || rel.startsWith('../')) {
     throw new TransportError(`'${file}' in the list of files to copy is not a path inside the folder being copied`);
   }

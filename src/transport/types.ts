@@ -1,5 +1,5 @@
 /** How a command in a machine ended. `error` means the machine, not the test, failed. */
-export type ExecOutcome = 'exited' | 'timedout' | 'cancelled' | 'error';
+type ExecOutcome = 'exited' | 'timedout' | 'cancelled' | 'error';
 
 export interface ExecResult {
   outcome: ExecOutcome;

@@ -6,7 +6,9 @@ const DELETED = 'deleted';
 
 async function hashFile(file: string): Promise<string> {
   try {
-    return createHash('sha1').update(await readFile(file)).digest('hex');
+    return createHash('sha1')
+      .update(await readFile(file))
+      .digest('hex');
   } catch {
     return DELETED;
   }

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 
 /** Never watched: version control, dependencies, our own state and outputs (watching them loops). */
-export const ALWAYS_IGNORED = ['.git', 'node_modules', '.venv', '.vmwatch', '__pycache__'];
+const ALWAYS_IGNORED = ['.git', 'node_modules', '.venv', '.vmwatch', '__pycache__'];
 
 export interface WatchFilesOptions {
   root: string;
@@ -38,7 +38,9 @@ export async function watchFiles(options: WatchFilesOptions): Promise<FSWatcher>
     .map((rel) => rel.split(path.sep).join('/'));
   const relOf = (abs: string): string => path.relative(options.root, abs).split(path.sep).join('/');
   const ignoredDir = (rel: string): boolean =>
-    rel.startsWith('..') || rel.split('/').some((part) => ALWAYS_IGNORED.includes(part)) || outputs.some((o) => rel === o || rel.startsWith(`${o}/`));
+    rel.startsWith('..') ||
+    rel.split('/').some((part) => ALWAYS_IGNORED.includes(part)) ||
+    outputs.some((o) => rel === o || rel.startsWith(`${o}/`));
   const wanted = (rel: string): boolean => rel !== '' && !ignoredDir(rel) && include(rel) && !ignore(rel);
 
   const watcher = watch(options.root, {
@@ -89,7 +91,7 @@ export async function watchFiles(options: WatchFilesOptions): Promise<FSWatcher>
 function filesUnder(dir: string, relOf: (abs: string) => string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(d, { withFileTypes: true });
     } catch {

@@ -24,12 +24,38 @@ function runWith(dir: string, setup: string): { code: number; stderr: string; le
   const script = `${setup}\n"$2" "$3" run --all --config "$4" 2>"$5"; code=$?; ls -A "$1" > "$6"; exit $code`;
   const errFile = path.join(dir, 'stderr');
   const leftFile = path.join(dir, 'left');
-  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', into, process.execPath, CLI, path.join(dir, 'watch.config.json'), errFile, leftFile], {
-    env: { ...process.env, VMWATCH_HOME: path.join(dir, 'home') },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      '/bin/sh',
+      '-c',
+      script,
+      'sh',
+      into,
+      process.execPath,
+      CLI,
+      path.join(dir, 'watch.config.json'),
+      errFile,
+      leftFile,
+    ],
+    {
+      env: { ...process.env, VMWATCH_HOME: path.join(dir, 'home') },
+      encoding: 'utf8',
+    },
+  );
   const read = (f: string): string => spawnSync('cat', [f], { encoding: 'utf8' }).stdout;
-  return { code: r.status ?? -1, stderr: read(errFile), left: read(leftFile).split('\n').filter(Boolean).filter((f) => f !== 'fill') };
+  return {
+    code: r.status ?? -1,
+    stderr: read(errFile),
+    left: read(leftFile)
+      .split('\n')
+      .filter(Boolean)
+      .filter((f) => f !== 'fill'),
+  };
 }
 
 describe.skipIf(noMounts !== null)('an artifacts.into vmwatch cannot write: exit 2 before any test, a clear message', () => {
@@ -38,7 +64,16 @@ describe.skipIf(noMounts !== null)('an artifacts.into vmwatch cannot write: exit
     dir = mkdtempSync(path.join(tmpdir(), 'vmwatch-unwritable-'));
     mkdirSync(path.join(dir, 'app'));
     mkdirSync(path.join(dir, 'runs'));
-    writeFileSync(path.join(dir, 'watch.config.json'), JSON.stringify({ root: 'app', artifacts: { into: 'runs' }, tests: [{ id: 't', command: 'true' }], pool: { provider: 'sandbox', size: 1 }, notify: false }));
+    writeFileSync(
+      path.join(dir, 'watch.config.json'),
+      JSON.stringify({
+        root: 'app',
+        artifacts: { into: 'runs' },
+        tests: [{ id: 't', command: 'true' }],
+        pool: { provider: 'sandbox', size: 1 },
+        notify: false,
+      }),
+    );
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -55,7 +90,10 @@ describe.skipIf(noMounts !== null)('an artifacts.into vmwatch cannot write: exit
   });
 
   it('full (a tiny tmpfs, filled up first): no temp file left behind', () => {
-    expectClearError(runWith(dir, 'mount -t tmpfs -o size=16k tmpfs "$1" && (dd if=/dev/zero of="$1/fill" bs=4k count=64 2>/dev/null; true) || exit 99'), /disk is full/);
+    expectClearError(
+      runWith(dir, 'mount -t tmpfs -o size=16k tmpfs "$1" && (dd if=/dev/zero of="$1/fill" bs=4k count=64 2>/dev/null; true) || exit 99'),
+      /disk is full/,
+    );
   });
 
   it('a file where the folder should be', () => {

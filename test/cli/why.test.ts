@@ -9,7 +9,12 @@ let repo: TempRepo;
 /** `vmwatch <args>` in the repo: stdout, or the error's exit code and stderr. */
 function vmwatch(...args: string[]): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(process.execPath, [CLI, ...args], { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, VMWATCH_LOG: 'warn' }, stdio: 'pipe' });
+    const stdout = execFileSync(process.execPath, [CLI, ...args], {
+      cwd: repo.dir,
+      encoding: 'utf8',
+      env: { ...process.env, VMWATCH_LOG: 'warn' },
+      stdio: 'pipe',
+    });
     return { code: 0, stdout, stderr: '' };
   } catch (err) {
     const e = err as { status: number; stdout: string; stderr: string };

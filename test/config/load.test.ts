@@ -106,12 +106,16 @@ describe('loadConfig', () => {
     expect((await loadConfig({ cwd: dir })).pool.passEnv).toEqual([]);
     const message = await failure(write('d.json', JSON.stringify({ root: './app', pool: { passEnv: ['CI', 'NOT-A-NAME'] } })));
     expect(message).toMatch(/pool\.passEnv\[1\]: an environment variable name/);
-    expect(await failure(write('e.json', JSON.stringify({ root: './app', pool: { passEnv: 'CI' } })))).toMatch(/pool\.passEnv: .*expected array/);
+    expect(await failure(write('e.json', JSON.stringify({ root: './app', pool: { passEnv: 'CI' } })))).toMatch(
+      /pool\.passEnv: .*expected array/,
+    );
   });
 
   it('reports a config file that throws', async () => {
     const file = write('watch.config.ts', "throw new Error('boom from config');\nexport default {};\n");
-    expect(await failure(file)).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the config file threw while loading: boom from config`));
+    expect(await failure(file)).toMatch(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the config file threw while loading: boom from config`),
+    );
   });
 
   it('the CLI exits 2 with the message on stderr', async () => {

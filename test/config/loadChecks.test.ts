@@ -33,7 +33,9 @@ describe('config checks: guestPath, JSONC, broken JSON', () => {
       const file = write('watch.config.json', JSON.stringify({ root: './app', guestPath: bad }));
       expect(await failure(file)).toMatch(/guestPath: "[^"]+" is (the machine's root|a shared system folder|(inside )?the system folder)/);
     }
-    expect(await failure(write('watch.config.json', JSON.stringify({ root: './app', guestPath: 'app' })))).toMatch(/guestPath: expected an absolute path/);
+    expect(await failure(write('watch.config.json', JSON.stringify({ root: './app', guestPath: 'app' })))).toMatch(
+      /guestPath: expected an absolute path/,
+    );
   });
 
   it('accepts an app folder of its own, also below a home folder', async () => {

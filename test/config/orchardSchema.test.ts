@@ -30,20 +30,39 @@ describe('pool.orchard and pool.providers in the config', () => {
     expect((err as ConfigError).exitCode).toBe(2);
     const message = (err as Error).message;
     expect(message.startsWith(`${f}: invalid config:\n`)).toBe(true);
-    return message.split('\n').slice(1).map((l) => l.trim());
+    return message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
   };
 
   it('pool.orchard: defaults filled, every field optional (they fall back on ORCHARD_* and ~/.orchard)', async () => {
-    expect((await load({ provider: 'orchard', size: 6, orchard: {} })).pool).toMatchObject({ provider: 'orchard', size: 6, orchard: { pendingTimeoutMs: 120_000, labels: {} } });
-    const full = { image: 'ghcr.io/acme/app-ready:latest', url: 'https://o:6120', serviceAccountName: 'a', serviceAccountToken: 'b', certificate: 'ca.pem', pendingTimeoutMs: 5000, labels: { gpu: 'no' } };
+    expect((await load({ provider: 'orchard', size: 6, orchard: {} })).pool).toMatchObject({
+      provider: 'orchard',
+      size: 6,
+      orchard: { pendingTimeoutMs: 120_000, labels: {} },
+    });
+    const full = {
+      image: 'ghcr.io/acme/app-ready:latest',
+      url: 'https://o:6120',
+      serviceAccountName: 'a',
+      serviceAccountToken: 'b',
+      certificate: 'ca.pem',
+      pendingTimeoutMs: 5000,
+      labels: { gpu: 'no' },
+    };
     expect((await load({ provider: 'orchard', orchard: full })).pool.orchard).toEqual(full);
     // A large Orchard pool is not held to the 2-VMs-per-Mac limit, which is Tart's.
     expect((await load({ provider: 'orchard', size: 12 })).pool.size).toBe(12);
   });
 
   it('pool.orchard: unknown and wrongly typed fields are named', async () => {
-    expect(await problems({ provider: 'orchard', orchard: { token: 'x' } })).toEqual([expect.stringMatching(/^pool\.orchard\.token: unknown field/)]);
-    expect(await problems({ provider: 'orchard', orchard: { url: '' } })).toEqual([expect.stringMatching(/^pool\.orchard\.url: the controller URL, e\.g\. "https:\/\/orchard\.example\.com:6120"/)]);
+    expect(await problems({ provider: 'orchard', orchard: { token: 'x' } })).toEqual([
+      expect.stringMatching(/^pool\.orchard\.token: unknown field/),
+    ]);
+    expect(await problems({ provider: 'orchard', orchard: { url: '' } })).toEqual([
+      expect.stringMatching(/^pool\.orchard\.url: the controller URL, e\.g\. "https:\/\/orchard\.example\.com:6120"/),
+    ]);
     expect(await problems({ provider: 'orchard', orchard: { pendingTimeoutMs: -1, labels: { a: 1 } } })).toEqual([
       expect.stringMatching(/^pool\.orchard\.pendingTimeoutMs: /),
       expect.stringMatching(/^pool\.orchard\.labels\.a: /),
@@ -61,9 +80,15 @@ describe('pool.orchard and pool.providers in the config', () => {
   });
 
   it('pool.providers: sizes that do not add up to pool.size are refused with both numbers', async () => {
-    expect(await problems({ size: 4, providers: [{ provider: 'tart', size: 2 }, { provider: 'orchard', size: 3 }] })).toEqual([
-      'pool.size: 4, but the sizes in pool.providers add up to 5; leave pool.size out or make them agree',
-    ]);
+    expect(
+      await problems({
+        size: 4,
+        providers: [
+          { provider: 'tart', size: 2 },
+          { provider: 'orchard', size: 3 },
+        ],
+      }),
+    ).toEqual(['pool.size: 4, but the sizes in pool.providers add up to 5; leave pool.size out or make them agree']);
   });
 
   it('pool.providers: pool.provider may not be given as well (except "auto")', async () => {
@@ -73,22 +98,40 @@ describe('pool.orchard and pool.providers in the config', () => {
   });
 
   it('pool.providers: each provider once', async () => {
-    expect(await problems({ providers: [{ provider: 'orchard', size: 2 }, { provider: 'sandbox', size: 1 }, { provider: 'orchard', size: 2 }] })).toEqual([
-      'pool.providers: each provider may appear once (add up its sizes)',
-    ]);
+    expect(
+      await problems({
+        providers: [
+          { provider: 'orchard', size: 2 },
+          { provider: 'sandbox', size: 1 },
+          { provider: 'orchard', size: 2 },
+        ],
+      }),
+    ).toEqual(['pool.providers: each provider may appear once (add up its sizes)']);
   });
 
   it('pool.providers: the Tart part keeps 2 VMs per Mac unless overrideHostLimit', async () => {
-    const shares = [{ provider: 'orchard', size: 4 }, { provider: 'tart', size: 3 }];
+    const shares = [
+      { provider: 'orchard', size: 4 },
+      { provider: 'tart', size: 3 },
+    ];
     const [line, ...rest] = await problems({ providers: shares });
     expect(rest).toEqual([]);
-    expect(line).toMatch(/^pool\.providers\[1\]\.size: expected at most 2 Tart VMs on this Mac, got 3: macOS runs at most 2 VMs per host\. Give the rest to "orchard", or set pool\.overrideHostLimit: true/);
+    expect(line).toMatch(
+      /^pool\.providers\[1\]\.size: expected at most 2 Tart VMs on this Mac, got 3: macOS runs at most 2 VMs per host\. Give the rest to "orchard", or set pool\.overrideHostLimit: true/,
+    );
     expect((await load({ providers: shares, overrideHostLimit: true })).pool.size).toBe(7);
     expect((await load({ providers: [{ provider: 'tart', size: 2 }] })).pool.size).toBe(2);
   });
 
   it('pool.providers: all problems at once, in one message', async () => {
-    const lines = await problems({ provider: 'tart', size: 9, providers: [{ provider: 'tart', size: 2 }, { provider: 'tart', size: 1 }] });
+    const lines = await problems({
+      provider: 'tart',
+      size: 9,
+      providers: [
+        { provider: 'tart', size: 2 },
+        { provider: 'tart', size: 1 },
+      ],
+    });
     expect(lines).toEqual([
       expect.stringMatching(/^pool\.size: 9, but the sizes in pool\.providers add up to 3/),
       expect.stringMatching(/^pool\.provider: leave it out/),
@@ -99,8 +142,14 @@ describe('pool.orchard and pool.providers in the config', () => {
 
   it('pool.providers: shape errors are named by the schema (empty list, unknown provider, bad size, unknown field)', async () => {
     expect(await problems({ providers: [] })).toEqual(['pool.providers: at least one { provider, size }']);
-    expect(await problems({ providers: [{ provider: 'docker', size: 1 }] })).toEqual(['pool.providers[0].provider: expected one of "sandbox", "tart", "orchard"']);
-    expect(await problems({ providers: [{ provider: 'orchard', size: 0 }] })).toEqual([expect.stringMatching(/^pool\.providers\[0\]\.size: /)]);
-    expect(await problems({ providers: [{ provider: 'orchard', size: 2, image: 'x' }] })).toEqual([expect.stringMatching(/^pool\.providers\[0\]\.image: unknown field/)]);
+    expect(await problems({ providers: [{ provider: 'docker', size: 1 }] })).toEqual([
+      'pool.providers[0].provider: expected one of "sandbox", "tart", "orchard"',
+    ]);
+    expect(await problems({ providers: [{ provider: 'orchard', size: 0 }] })).toEqual([
+      expect.stringMatching(/^pool\.providers\[0\]\.size: /),
+    ]);
+    expect(await problems({ providers: [{ provider: 'orchard', size: 2, image: 'x' }] })).toEqual([
+      expect.stringMatching(/^pool\.providers\[0\]\.image: unknown field/),
+    ]);
   });
 });

@@ -10,7 +10,6 @@ import { testArtifactsDir } from '../../src/schedule/runId.ts';
 const unavailable = sandboxUnavailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the onBusy e2e tests: ${unavailable}`);
 
-
 /**
  * This file's own marker in its sleeps (`sleep 30.0<MARK>`), so a look at the machine's processes
  * finds only this test's, never another run's on the same machine.
@@ -18,7 +17,10 @@ if (unavailable !== null) console.warn(`[vmwatch tests] skipping the onBusy e2e 
 const MARK = `${process.pid}${Date.now() % 100_000}`;
 /** The slow test's sleep for a content of slow.txt (`v1` → `sleep 30.0<MARK>1`). */
 const slowSleep = (version: number): string => `sleep 30.0${MARK}${version}`;
-const ourSleeps = (prefix: string): string[] => processesMentioning(prefix).map((p) => p.cmdline).filter((cmdline) => cmdline.startsWith(prefix));
+const ourSleeps = (prefix: string): string[] =>
+  processesMentioning(prefix)
+    .map((p) => p.cmdline)
+    .filter((cmdline) => cmdline.startsWith(prefix));
 /** A suite that runs until killed, and says when it started, so a test can change its input mid-run. */
 const SLOW = `echo "slow started $(cat slow.txt)"; sleep 30.0${MARK}$(tr -dc 0-9 < slow.txt) & wait; echo finished`;
 /** A short test, with this file's marker. */
@@ -77,18 +79,24 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
     expect(first.failed).toBe(0);
     // the rerun sees the new content, and the cancelled run's process tree is gone: one `sleep 30` left
     const runDirs = (): string[] => (existsSync(demo.runs) ? readdirSync(demo.runs).sort() : []);
-    await waitFor(() => {
-      const second = runDirs()[1];
-      const log = second === undefined ? '' : path.join(testArtifactsDir(path.join(demo.runs, second), 'slow'), 'output.log');
-      return existsSync(log) && readFileSync(log, 'utf8').includes('slow started v1') ? true : null;
-    }, 30_000, 'the rerun with v1').catch((err: unknown) => {
+    await waitFor(
+      () => {
+        const second = runDirs()[1];
+        const log = second === undefined ? '' : path.join(testArtifactsDir(path.join(demo.runs, second), 'slow'), 'output.log');
+        return existsSync(log) && readFileSync(log, 'utf8').includes('slow started v1') ? true : null;
+      },
+      30_000,
+      'the rerun with v1',
+    ).catch((err: unknown) => {
       console.error(`runs: ${runDirs().join(', ')}\nstdout:\n${cli.stdout()}\nstderr:\n${cli.stderr().slice(-3000)}`);
       throw err;
     });
     // the rerun's sleep starts a moment after its echo: wait for it, and for the cancelled one to be gone
-    await waitFor(() => (ourSleeps(`sleep 30.0${MARK}`).join() === slowSleep(1) ? true : null), 10_000, `only ${slowSleep(1)} left`).catch((err: unknown) => {
-      throw new Error(`${(err as Error).message}; running: ${ourSleeps(`sleep 30.0${MARK}`).join(', ') || 'none'}`);
-    });
+    await waitFor(() => (ourSleeps(`sleep 30.0${MARK}`).join() === slowSleep(1) ? true : null), 10_000, `only ${slowSleep(1)} left`).catch(
+      (err: unknown) => {
+        throw new Error(`${(err as Error).message}; running: ${ourSleeps(`sleep 30.0${MARK}`).join(', ') || 'none'}`);
+      },
+    );
   });
 
   it('queue: a change during the run runs the test again after it, as one more run', async () => {

@@ -28,11 +28,22 @@ describe.skipIf(skip !== null)(`vmwatch run on an Orchard fleet (the double)${sk
       notify: false,
       discover: [{ pattern: 'tests/test_*.py', command: 'python3 -m unittest {file}' }],
       tests: [{ id: 'py-api-check', command: 'python3 scripts/py_api_check.py', files: ['scripts/py_api_check.py'] }],
-      pool: { provider: 'orchard', name: 'e2e-orchard', size: 6, orchard: { image: 'ghcr.io/cirruslabs/macos-sequoia-base:latest', ...orchard } },
+      pool: {
+        provider: 'orchard',
+        name: 'e2e-orchard',
+        size: 6,
+        orchard: { image: 'ghcr.io/cirruslabs/macos-sequoia-base:latest', ...orchard },
+      },
     };
     writeFileSync(demo.configFile, `export default ${JSON.stringify(config, null, 2)};\n`);
   };
-  const orchard = (token?: string) => ({ url: double.url, serviceAccountName: double.serviceAccountName, serviceAccountToken: token ?? double.serviceAccountToken, certificate: double.certificate, pendingTimeoutMs: 20_000 });
+  const orchard = (token?: string) => ({
+    url: double.url,
+    serviceAccountName: double.serviceAccountName,
+    serviceAccountToken: token ?? double.serviceAccountToken,
+    certificate: double.certificate,
+    pendingTimeoutMs: 20_000,
+  });
 
   beforeAll(async () => {
     double = await startOrchardDouble({ workers: 3 });
@@ -63,7 +74,7 @@ describe.skipIf(skip !== null)(`vmwatch run on an Orchard fleet (the double)${sk
     expect((await double.request('GET', '/v1/vms')).json()).toEqual([]);
   });
 
-  it('run --all: a pool of 6 over 3 workers runs the demo app\'s Python tests; the VMs are gone afterwards', async () => {
+  it("run --all: a pool of 6 over 3 workers runs the demo app's Python tests; the VMs are gone afterwards", async () => {
     writeConfig(orchard());
     const r = await runCli(['run', '--all', '--json', '--config', demo.configFile], { env });
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
@@ -71,7 +82,9 @@ describe.skipIf(skip !== null)(`vmwatch run on an Orchard fleet (the double)${sk
     expect(summary.tests.map((t) => t.id).sort()).toEqual(PY_TESTS);
     expect(summary.tests.every((t) => t.status === 'passed')).toBe(true);
     expect(summary.machines?.length).toBe(6);
-    expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'tests/test_prices.py'), 'output.log'), 'utf8')).toMatch(/OK/);
+    expect(
+      readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'tests/test_prices.py'), 'output.log'), 'utf8'),
+    ).toMatch(/OK/);
     expect((await double.request('GET', '/v1/vms')).json()).toEqual([]);
   });
 });

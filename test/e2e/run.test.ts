@@ -83,7 +83,17 @@ describe.skipIf(sandboxUnavailable() !== null)('vmwatch run / select on the demo
       expect(r.code, r.stderr).toBe(1);
       const summary = JSON.parse(r.stdout) as RunSummary;
       const ran = summary.tests.map((t) => t.id).sort();
-      expect(ran).toEqual(['api-smoke', 'py-api-check', 'src/ledger.test.ts', 'src/money.test.ts', 'src/report.test.ts', 'src/server.test.ts', 'tests/test_cart.py', 'tests/test_receipt.py', 'write-report']);
+      expect(ran).toEqual([
+        'api-smoke',
+        'py-api-check',
+        'src/ledger.test.ts',
+        'src/money.test.ts',
+        'src/report.test.ts',
+        'src/server.test.ts',
+        'tests/test_cart.py',
+        'tests/test_receipt.py',
+        'write-report',
+      ]);
       for (const t of summary.tests.filter((t) => !t.id.endsWith('.py') && t.id !== 'py-api-check')) expect(t.status, t.id).toBe('failed');
       expect(summary.failed).toBe(6);
       expect(summary.changedFiles).toEqual(['shop/cart.py', 'src/money.ts']);

@@ -51,10 +51,17 @@ describe.skipIf(unavailable !== null)('vmwatch watch stopped while its pool is s
     const ours = path.join(machines, `vmwatch-${POOL}-`);
     cli = startCli(['watch', '--config', demo.configFile], { env: { VMWATCH_HOME: home } });
     // Mid-start: a machine exists and its sync-ahead copy is running.
-    await waitFor(() => processesMentioning(ours).some((p) => p.cmdline.includes('rsync')), 60_000, 'a sync-ahead rsync into a pool machine');
+    await waitFor(
+      () => processesMentioning(ours).some((p) => p.cmdline.includes('rsync')),
+      60_000,
+      'a sync-ahead rsync into a pool machine',
+    );
     expect(cli.stdout()).not.toMatch(/vmwatch: watching/);
     cli.child.kill('SIGTERM');
-    const exit = await Promise.race([cli.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000).unref())]);
+    const exit = await Promise.race([
+      cli.exited,
+      new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000).unref()),
+    ]);
     expect(exit, cli.stderr().slice(-3000)).toEqual({ code: 0, signal: null });
     expect(cli.stderr()).toMatch(/vmwatch: stopped; no machine left running/);
     expect(processesMentioning(ours)).toEqual([]);

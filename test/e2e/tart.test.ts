@@ -26,11 +26,24 @@ describe.skipIf(tartAvailable() !== null)('vmwatch on Tart (the Tart double on P
       overrides: {
         notify: false,
         discover: [{ pattern: 'tests/test_*.py', command: 'python3 -m unittest {file}' }],
-        tests: [{ id: 'py-api-check', command: 'python3 scripts/py_api_check.py', files: ['scripts/py_api_check.py'], covers: ['shop/catalog.json'] }],
+        tests: [
+          {
+            id: 'py-api-check',
+            command: 'python3 scripts/py_api_check.py',
+            files: ['scripts/py_api_check.py'],
+            covers: ['shop/catalog.json'],
+          },
+        ],
         pool: { provider: 'tart', name: 'e2e-tart', snapshot: 'e2e-tart-ready', base: BASE_IMAGE, size: 2, ports: [3030] },
       },
     });
-    env = { PATH: tart.env.PATH!, TART_HOME: tart.home, VMWATCH_HOME: path.join(demo.dir, 'home'), DBUS_SESSION_BUS_ADDRESS: 'disabled:', DISPLAY: '' };
+    env = {
+      PATH: tart.env.PATH!,
+      TART_HOME: tart.home,
+      VMWATCH_HOME: path.join(demo.dir, 'home'),
+      DBUS_SESSION_BUS_ADDRESS: 'disabled:',
+      DISPLAY: '',
+    };
   });
 
   afterAll(async () => {
@@ -55,7 +68,9 @@ describe.skipIf(tartAvailable() !== null)('vmwatch on Tart (the Tart double on P
     const summary = JSON.parse(r.stdout) as RunSummary;
     expect(summary.tests.map((t) => [t.id, t.status]).sort()).toEqual(PY_TESTS.map((id) => [id, 'passed']));
     expect(new Set(summary.tests.map((t) => t.vm))).toEqual(new Set(['vmwatch-e2e-tart-1', 'vmwatch-e2e-tart-2']));
-    expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'py-api-check'), 'output.log'), 'utf8')).toMatch(/3030/);
+    expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'py-api-check'), 'output.log'), 'utf8')).toMatch(
+      /3030/,
+    );
     expect(summary.machines?.map((m) => m.boots)).toEqual([1, 1]);
     // nothing left: no pool VM, no VM process, no sshd of this Tart home
     const list = JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string }>;
@@ -72,7 +87,9 @@ describe.skipIf(tartAvailable() !== null)('vmwatch on Tart (the Tart double on P
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout) as RunSummary;
     expect(summary.tests.every((t) => t.status === 'failed')).toBe(true);
-    expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'tests/test_prices.py'), 'output.log'), 'utf8')).toMatch(/broken in tart/);
+    expect(
+      readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'tests/test_prices.py'), 'output.log'), 'utf8'),
+    ).toMatch(/broken in tart/);
   });
 
   it('doctor checks tart, its VM, the 2-per-host limit and the DHCP lease; pool status has no machines left', async () => {

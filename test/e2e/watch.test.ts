@@ -11,7 +11,6 @@ import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 const unavailable = sandboxUnavailable() ?? notificationDaemonAvailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the watch e2e test: ${unavailable}`);
 
-
 describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the demo app', () => {
   let demo: DemoProject;
   let daemon: NotificationDaemon;
@@ -45,7 +44,12 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     writeFileSync(prices, `${readFileSync(prices, 'utf8')}\nraise RuntimeError("prices broken")\n`);
     const summary = await nextSummary(1);
     expect(summary.changedFiles).toEqual(['shop/prices.py']);
-    expect(summary.tests.map((t) => t.id).sort()).toEqual(['py-api-check', 'tests/test_cart.py', 'tests/test_prices.py', 'tests/test_receipt.py']);
+    expect(summary.tests.map((t) => t.id).sort()).toEqual([
+      'py-api-check',
+      'tests/test_cart.py',
+      'tests/test_prices.py',
+      'tests/test_receipt.py',
+    ]);
     expect(summary.tests.every((t) => t.status === 'failed')).toBe(true);
     expect(summary.failed).toBe(4);
     const pricesTest = summary.tests.find((t) => t.id === 'tests/test_prices.py')!;
@@ -62,14 +66,26 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
   });
 
   it('fixing it runs the same tests green, says so, and pulls the artifacts of a TS suite', async () => {
-    await import('node:child_process').then(({ execFileSync }) => execFileSync('git', ['checkout', '--', 'shop/prices.py'], { cwd: demo.app }));
+    await import('node:child_process').then(({ execFileSync }) =>
+      execFileSync('git', ['checkout', '--', 'shop/prices.py'], { cwd: demo.app }),
+    );
     const summary = await nextSummary(2);
-    expect(summary.tests.map((t) => t.id).sort()).toEqual(['py-api-check', 'tests/test_cart.py', 'tests/test_prices.py', 'tests/test_receipt.py']);
-    expect(summary.tests.filter((t) => t.status !== 'passed').map((t) => [t.id, readFileSync(path.join(t.artifactsDir, 'output.log'), 'utf8')])).toEqual([]);
+    expect(summary.tests.map((t) => t.id).sort()).toEqual([
+      'py-api-check',
+      'tests/test_cart.py',
+      'tests/test_prices.py',
+      'tests/test_receipt.py',
+    ]);
+    expect(
+      summary.tests.filter((t) => t.status !== 'passed').map((t) => [t.id, readFileSync(path.join(t.artifactsDir, 'output.log'), 'utf8')]),
+    ).toEqual([]);
     const notes = await waitForHistory(daemon, 2);
     expect(notes.at(-1)).toMatchObject({ summary: 'vmwatch: green again' });
 
-    writeFileSync(path.join(demo.app, 'scripts/write-report.ts'), `${readFileSync(path.join(demo.app, 'scripts/write-report.ts'), 'utf8')}\n// touched\n`);
+    writeFileSync(
+      path.join(demo.app, 'scripts/write-report.ts'),
+      `${readFileSync(path.join(demo.app, 'scripts/write-report.ts'), 'utf8')}\n// touched\n`,
+    );
     const third = await nextSummary(3);
     expect(third.tests.map((t) => t.id)).toEqual(['write-report']);
     expect(third.tests[0]!.status).toBe('passed');
@@ -80,7 +96,11 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
   it('SIGINT mid-run cancels, writes the summary, and leaves no sandbox process, mount or machine behind', async () => {
     const server = path.join(demo.app, 'src/server.ts');
     writeFileSync(server, `${readFileSync(server, 'utf8')}\n// touched\n`);
-    await waitFor(() => processesMentioning(`${home}/sandbox/machines/`).some((p) => p.cmdline.includes('api-smoke')), 60_000, 'api-smoke running');
+    await waitFor(
+      () => processesMentioning(`${home}/sandbox/machines/`).some((p) => p.cmdline.includes('api-smoke')),
+      60_000,
+      'api-smoke running',
+    );
     cli.child.kill('SIGINT');
     const t0 = Date.now();
     const exit = await cli.exited;
@@ -98,7 +118,10 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
   });
 });
 
-async function waitForHistory(daemon: NotificationDaemon, count: number): Promise<Array<{ summary: string; body: string; appname: string }>> {
+async function waitForHistory(
+  daemon: NotificationDaemon,
+  count: number,
+): Promise<Array<{ summary: string; body: string; appname: string }>> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const history = await daemon.history();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './demoProject.ts';
 
 /** The node flags `npm run watch` and the bin's shebang give the CLI (see bin/vmwatch.mjs). */
-export const CLI_NODE_FLAGS = ['--max-semi-space-size=2'];
+const CLI_NODE_FLAGS = ['--max-semi-space-size=2'];
 
 export interface CliProcess {
   child: ChildProcess;
@@ -70,7 +70,10 @@ export function startCli(args: string[], options: { env?: Record<string, string>
 }
 
 /** Run the CLI to completion. */
-export async function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = startCli(args, options);
   const { code } = await p.exited;
   return { code, stdout: p.stdout(), stderr: p.stderr() };

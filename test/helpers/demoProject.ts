@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-export const REPO = path.resolve(import.meta.dirname, '../..');
-export const DEMO_APP = path.join(REPO, 'examples/demo-app');
+const REPO = path.resolve(import.meta.dirname, '../..');
+const DEMO_APP = path.join(REPO, 'examples/demo-app');
 export const CLI = path.join(REPO, 'bin/vmwatch.mjs');
 /** Shared by the e2e tests so the demo's `npm ci` snapshot is built once per test run. */
 export const DEMO_SNAPSHOT = 'vmwatch-e2e-demo-ready';

@@ -23,7 +23,7 @@ export interface NotificationDaemon {
   stop(): Promise<void>;
 }
 
-export interface HistoryEntry {
+interface HistoryEntry {
   summary: string;
   body: string;
   appname: string;
@@ -95,7 +95,9 @@ export async function startNotificationDaemon(options: { timeoutMs?: number } = 
   const timeoutMs = options.timeoutMs ?? 15_000;
   const dir = await mkdtemp(join(tmpdir(), 'vmwatch-notify-'));
   const started: Daemon[] = [];
-  const killOnExit = (): void => started.forEach((daemon) => signalGroup(daemon.child, 'SIGKILL'));
+  const killOnExit = (): void => {
+    for (const daemon of started) signalGroup(daemon.child, 'SIGKILL');
+  };
   process.once('exit', killOnExit);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -110,9 +112,13 @@ export async function startNotificationDaemon(options: { timeoutMs?: number } = 
     const display = `:${await readFirstLine(xvfb, xvfb.child.stdio[3] as Readable, timeoutMs)}`;
 
     await writeFile(join(dir, 'bus.conf'), BUS_CONFIG(join(dir, 'bus')));
-    const bus = startDaemon('dbus-daemon', [`--config-file=${join(dir, 'bus.conf')}`, '--nofork', '--nopidfile', '--nosyslog', '--print-address=1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const bus = startDaemon(
+      'dbus-daemon',
+      [`--config-file=${join(dir, 'bus.conf')}`, '--nofork', '--nopidfile', '--nosyslog', '--print-address=1'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     started.push(bus);
     const address = await readFirstLine(bus, bus.child.stdout as Readable, timeoutMs);
     const env = { DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: address };
@@ -216,7 +222,12 @@ async function readHistory(env: NodeJS.ProcessEnv): Promise<HistoryEntry[]> {
   const entries = parsed.data[0] ?? [];
   const text = (entry: Record<string, DbusValue>, key: string): string => String(entry[key]?.data ?? '');
   return entries
-    .map((entry) => ({ id: Number(entry.id?.data), summary: text(entry, 'summary'), body: text(entry, 'body'), appname: text(entry, 'appname') }))
+    .map((entry) => ({
+      id: Number(entry.id?.data),
+      summary: text(entry, 'summary'),
+      body: text(entry, 'body'),
+      appname: text(entry, 'appname'),
+    }))
     .sort((a, b) => a.id - b.id)
     .map(({ summary, body, appname }) => ({ summary, body, appname }));
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { tartAvailable } from './tartDouble.ts';
 import { requireOrSkip } from './requireOrSkip.ts';
 
-export const ORCHARD_SERVE = fileURLToPath(new URL('../fixtures/orchard/serve.mjs', import.meta.url));
+const ORCHARD_SERVE = fileURLToPath(new URL('../fixtures/orchard/serve.mjs', import.meta.url));
 
 export interface OrchardDoubleOptions {
   workers?: number;
@@ -17,14 +17,14 @@ export interface OrchardDoubleOptions {
   pingMs?: number;
 }
 
-export interface OrchardReply {
+interface OrchardReply {
   status: number;
   body: string;
   headers: http.IncomingHttpHeaders;
   json<T = unknown>(): T;
 }
 
-export interface DoubleState {
+interface DoubleState {
   vms: Array<{ name: string; status: string; worker: string; ip: string | null; diskDir: string | null; sshSessions: number }>;
   machines: number;
   portForwards: number;
@@ -39,7 +39,11 @@ export interface OrchardDouble {
   certificate: string | null;
   child: ChildProcess;
   /** A request with the service account's credentials (or `auth`: a Basic header value, '' for none). */
-  request(method: string, path: string, options?: { body?: string; auth?: string; headers?: Record<string, string> }): Promise<OrchardReply>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: string; auth?: string; headers?: Record<string, string> },
+  ): Promise<OrchardReply>;
   /** A /_double/ knob (see test/fixtures/orchard/README.md). */
   knob(path: string, body?: unknown): Promise<OrchardReply>;
   state(): Promise<DoubleState>;
@@ -60,32 +64,44 @@ export function basicAuth(name: string, token: string): string {
 export async function startOrchardDouble(options: OrchardDoubleOptions = {}): Promise<OrchardDouble> {
   const args = [
     ORCHARD_SERVE,
-    '--workers', String(options.workers ?? 3),
-    '--tick-ms', String(options.tickMs ?? 200),
-    '--clone-delay-ms', String(options.cloneDelayMs ?? 20),
-    '--ssh-delay-ms', String(options.sshDelayMs ?? 100),
-    '--restart-delay-ms', String(options.restartDelayMs ?? 1000),
-    '--ping-ms', String(options.pingMs ?? 30_000),
+    '--workers',
+    String(options.workers ?? 3),
+    '--tick-ms',
+    String(options.tickMs ?? 200),
+    '--clone-delay-ms',
+    String(options.cloneDelayMs ?? 20),
+    '--ssh-delay-ms',
+    String(options.sshDelayMs ?? 100),
+    '--restart-delay-ms',
+    String(options.restartDelayMs ?? 1000),
+    '--ping-ms',
+    String(options.pingMs ?? 30_000),
     '--exit-with-stdin',
     ...(options.tls === false ? ['--no-tls'] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const info = await new Promise<{ url: string; serviceAccountName: string; serviceAccountToken: string; certificate: string | null }>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child.once('exit', (code) => reject(new Error(`the Orchard double exited (${code}) before it was ready: ${stderr}`)));
-  });
+  const info = await new Promise<{ url: string; serviceAccountName: string; serviceAccountToken: string; certificate: string | null }>(
+    (resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const nl = out.indexOf('\n');
+        if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
+      });
+      child.once('exit', (code) => reject(new Error(`the Orchard double exited (${code}) before it was ready: ${stderr}`)));
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const request: OrchardDouble['request'] = (method, path, opts = {}) =>
     new Promise((resolve, reject) => {
       const auth = opts.auth ?? basicAuth(info.serviceAccountName, info.serviceAccountToken);
-      const headers = { ...(auth === '' ? {} : { authorization: auth }), ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers };
+      const headers = {
+        ...(auth === '' ? {} : { authorization: auth }),
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...opts.headers,
+      };
       const tlsOptions = info.certificate ? { ca: info.certificate, servername: 'orchard-controller' } : {};
       const req = (info.url.startsWith('https') ? https : http).request(`${info.url}${path}`, { method, headers, ...tlsOptions }, (res) => {
         let body = '';
@@ -100,7 +116,8 @@ export async function startOrchardDouble(options: OrchardDoubleOptions = {}): Pr
     ...info,
     child,
     request,
-    knob: (path, body) => request(body === undefined ? 'GET' : 'POST', `/_double/${path}`, body === undefined ? {} : { body: JSON.stringify(body) }),
+    knob: (path, body) =>
+      request(body === undefined ? 'GET' : 'POST', `/_double/${path}`, body === undefined ? {} : { body: JSON.stringify(body) }),
     state: async () => (await request('GET', '/_double/state')).json<DoubleState>(),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

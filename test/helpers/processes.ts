@@ -32,7 +32,9 @@ export function openFiles(pid: number): string[] {
 
 /** Processes whose command line is exactly `cmdline` (e.g. `sleep 32.5`). */
 export function processesRunning(cmdline: string): number[] {
-  return processesMentioning(cmdline).filter((p) => p.cmdline === cmdline).map((p) => p.pid);
+  return processesMentioning(cmdline)
+    .filter((p) => p.cmdline === cmdline)
+    .map((p) => p.pid);
 }
 
 /** Mounts (in this mount namespace) whose mount point lies under `dir`. */
@@ -43,7 +45,11 @@ export function mountsUnder(dir: string): string[] {
     .filter((mountPoint) => mountPoint.startsWith(dir));
 }
 
-export async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -16,7 +16,9 @@ describe('requireOrSkip', () => {
 
   it('with VMWATCH_TEST_REQUIRE=1 a missing tool throws, naming what and why', () => {
     process.env.VMWATCH_TEST_REQUIRE = '1';
-    expect(() => requireOrSkip('tmux tests', 'tmux is not installed')).toThrow('VMWATCH_TEST_REQUIRE=1 and the tmux tests cannot run here: tmux is not installed');
+    expect(() => requireOrSkip('tmux tests', 'tmux is not installed')).toThrow(
+      'VMWATCH_TEST_REQUIRE=1 and the tmux tests cannot run here: tmux is not installed',
+    );
     expect(requireOrSkip('tmux tests', null)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import { connect } from '../../src/transport/connect.ts';
 import type { Transport } from '../../src/transport/types.ts';
 import { tempSandbox, type TempSandbox } from './tempSandbox.ts';
 
-export const RUNNER_GUEST = '/mnt/vmwatch-test/app';
+const RUNNER_GUEST = '/mnt/vmwatch-test/app';
 
 export interface BatchRun {
   command: string;

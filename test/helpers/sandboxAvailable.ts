@@ -20,7 +20,11 @@ export function sandboxUnavailable(): string | null {
 
 function probe(): string | null {
   if (process.platform !== 'linux') return `the sandbox provider needs Linux (this is ${process.platform})`;
-  for (const [tool, pkg] of [['bwrap', 'bubblewrap'], ['unshare', 'util-linux'], ['rsync', 'rsync']] as const) {
+  for (const [tool, pkg] of [
+    ['bwrap', 'bubblewrap'],
+    ['unshare', 'util-linux'],
+    ['rsync', 'rsync'],
+  ] as const) {
     if (whichTool(tool) === null) return `'${tool}' is missing (apt-get install ${pkg})`;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'vmwatch-probe-'));
@@ -29,8 +33,19 @@ function probe(): string | null {
     writeFileSync(path.join(dir, 'lower', 'f'), 'x');
     const isRoot = process.getuid?.() === 0;
     const ns = isRoot ? ['--mount', '--propagation', 'private'] : ['--user', '--map-root-user', '--mount'];
-    const r = spawnSync('unshare', [...ns, '--', 'sh', '-c', `mount -t overlay overlay -o lowerdir=${dir}/lower,upperdir=${dir}/upper,workdir=${dir}/work ${dir}/merged && cat ${dir}/merged/f`], { encoding: 'utf8' });
-    if (r.stdout !== 'x') return `cannot mount overlayfs in a private mount namespace (needs root, or unprivileged user namespaces): ${r.stderr.trim()}`;
+    const r = spawnSync(
+      'unshare',
+      [
+        ...ns,
+        '--',
+        'sh',
+        '-c',
+        `mount -t overlay overlay -o lowerdir=${dir}/lower,upperdir=${dir}/upper,workdir=${dir}/work ${dir}/merged && cat ${dir}/merged/f`,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.stdout !== 'x')
+      return `cannot mount overlayfs in a private mount namespace (needs root, or unprivileged user namespaces): ${r.stderr.trim()}`;
     const b = spawnSync('bwrap', ['--ro-bind', '/', '/', '--unshare-net', '--unshare-pid', '--', 'true'], { encoding: 'utf8' });
     if (b.status !== 0) return `bubblewrap cannot create namespaces here: ${b.stderr.trim()}`;
     return null;

@@ -58,7 +58,12 @@ function probe(): string | null {
   } catch {
     return `${SSHD} is missing (apt-get install openssh-server)`;
   }
-  for (const [tool, pkg] of [['ssh', 'openssh-client'], ['ssh-keygen', 'openssh-client'], ['rsync', 'rsync'], ['perl', 'perl-base']] as const) {
+  for (const [tool, pkg] of [
+    ['ssh', 'openssh-client'],
+    ['ssh-keygen', 'openssh-client'],
+    ['rsync', 'rsync'],
+    ['perl', 'perl-base'],
+  ] as const) {
     if (whichTool(tool) === null) return `'${tool}' is missing (apt-get install ${pkg})`;
   }
   if (process.getuid?.() === 0) {
@@ -112,9 +117,27 @@ export async function startSshd(options: { passwordUser?: { name: string; passwo
     home = path.join(dir, 'home');
     mkdirSync(home);
     const hash = spawnSync('openssl', ['passwd', '-6', pw.password], { encoding: 'utf8' }).stdout.trim();
-    writeFileSync(path.join(dir, 'passwd'), `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\n${pw.name}:x:0:0:${pw.name}:${home}:/bin/sh\n`);
-    writeFileSync(path.join(dir, 'shadow'), `${readFileSync('/etc/shadow', 'utf8').trimEnd()}\n${pw.name}:${hash}:19000:0:99999:7:::\n`, { mode: 0o600 });
-    argv = ['bwrap', '--dev-bind', '/', '/', '--ro-bind', path.join(dir, 'passwd'), '/etc/passwd', '--ro-bind', path.join(dir, 'shadow'), '/etc/shadow', '--', ...argv];
+    writeFileSync(
+      path.join(dir, 'passwd'),
+      `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\n${pw.name}:x:0:0:${pw.name}:${home}:/bin/sh\n`,
+    );
+    writeFileSync(path.join(dir, 'shadow'), `${readFileSync('/etc/shadow', 'utf8').trimEnd()}\n${pw.name}:${hash}:19000:0:99999:7:::\n`, {
+      mode: 0o600,
+    });
+    argv = [
+      'bwrap',
+      '--dev-bind',
+      '/',
+      '/',
+      '--ro-bind',
+      path.join(dir, 'passwd'),
+      '/etc/passwd',
+      '--ro-bind',
+      path.join(dir, 'shadow'),
+      '/etc/shadow',
+      '--',
+      ...argv,
+    ];
   }
   const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';

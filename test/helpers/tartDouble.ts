@@ -11,11 +11,11 @@ import { requireOrSkip } from './requireOrSkip.ts';
 /** The image Cirrus Labs publishes and vmwatch's Tart provider starts from. */
 export const BASE_IMAGE = 'ghcr.io/cirruslabs/macos-sequoia-base:latest';
 
-export const TART_BIN_DIR = fileURLToPath(new URL('../fixtures/tart/bin', import.meta.url));
+const TART_BIN_DIR = fileURLToPath(new URL('../fixtures/tart/bin', import.meta.url));
 
-export type TartFault = 'run-fail' | 'no-ip' | 'freeze';
+type TartFault = 'run-fail' | 'no-ip' | 'freeze';
 
-export interface TartResult {
+interface TartResult {
   code: number | null;
   stdout: string;
   stderr: string;

@@ -5,7 +5,10 @@ import { requireOrSkip } from './requireOrSkip.ts';
 /** Null when tmux can drive a pseudo-terminal here, else why not (print it; never skip silently). */
 export function tmuxUnavailable(): string | null {
   const r = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  return requireOrSkip('pseudo-terminal tests', r.status === 0 ? null : 'tmux is not installed (apt-get install tmux): the pseudo-terminal tests need it');
+  return requireOrSkip(
+    'pseudo-terminal tests',
+    r.status === 0 ? null : 'tmux is not installed (apt-get install tmux): the pseudo-terminal tests need it',
+  );
 }
 
 export interface TmuxTerminal {
@@ -20,11 +23,28 @@ export interface TmuxTerminal {
 }
 
 /** Runs `command` in a detached tmux session of its own (private server socket) on a real pty. */
-export function startTmux(command: string, options: { env?: Record<string, string>; cwd?: string; width?: number; height?: number } = {}): TmuxTerminal {
+export function startTmux(
+  command: string,
+  options: { env?: Record<string, string>; cwd?: string; width?: number; height?: number } = {},
+): TmuxTerminal {
   const socket = `vmwatch-test-${randomBytes(4).toString('hex')}`;
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const envArgs = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', String(options.width ?? 160), '-y', String(options.height ?? 50), ...(options.cwd ? ['-c', options.cwd] : []), ...envArgs, command);
+  tmux(
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-s',
+    'main',
+    '-x',
+    String(options.width ?? 160),
+    '-y',
+    String(options.height ?? 50),
+    ...(options.cwd ? ['-c', options.cwd] : []),
+    ...envArgs,
+    command,
+  );
   tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
   const screen = (): string => tmux('capture-pane', '-p', '-t', 'main');
   return {

@@ -71,7 +71,11 @@ export class WarmApp {
   }
 
   async run(files: string[], options: { cases?: Record<string, string[]>; signal?: AbortSignal } = {}) {
-    const jobs: TestJob[] = discoverTests(this.#config, files).map((test) => ({ test, reasons: ['changed'], ...(options.cases?.[test.id] ? { cases: options.cases[test.id] } : {}) }));
+    const jobs: TestJob[] = discoverTests(this.#config, files).map((test) => ({
+      test,
+      reasons: ['changed'],
+      ...(options.cases?.[test.id] ? { cases: options.cases[test.id] } : {}),
+    }));
     const outcome: RunOutcome = await runPlan({
       pool: this.pool,
       root: this.app,

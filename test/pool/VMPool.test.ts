@@ -37,7 +37,8 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     await sb.cleanup();
   });
 
-  const newPool = (size: number, provider = sb.provider): VMPool => (pool = new VMPool({ provider, connect, pool: 'unit', size, backoffMs: 10 }));
+  const newPool = (size: number, provider = sb.provider): VMPool =>
+    (pool = new VMPool({ provider, connect, pool: 'unit', size, backoffMs: 10 }));
 
   it('init starts size machines named with the pool prefix; destroy removes them and is idempotent', async () => {
     const p = newPool(3);
@@ -54,7 +55,7 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     await expect(p.acquire()).rejects.toBeInstanceOf(PoolError);
   });
 
-  it('awaits a machine\'s beforeRevert hooks before it reverts and before destroy, each once', async () => {
+  it("awaits a machine's beforeRevert hooks before it reverts and before destroy, each once", async () => {
     const p = newPool(1);
     await p.init();
     const vm = await p.acquire();
@@ -217,7 +218,8 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
   });
 
   it('keepWarm: ready machines survive destroy and the next pool with the same key adopts them; another key rebuilds', async () => {
-    const warm = (key: string): VMPool => new VMPool({ provider: sb.provider, connect, pool: 'unit', size: 2, backoffMs: 10, keepWarm: true, warmKey: key });
+    const warm = (key: string): VMPool =>
+      new VMPool({ provider: sb.provider, connect, pool: 'unit', size: 2, backoffMs: 10, keepWarm: true, warmKey: key });
     const first = warm('snap@1');
     await first.init();
     const vm = await first.acquire();
@@ -229,7 +231,10 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
 
     const second = (pool = warm('snap@1'));
     await second.init();
-    expect(second.status().map((s) => [s.state, s.metrics.boots])).toEqual([['ready', 0], ['ready', 0]]);
+    expect(second.status().map((s) => [s.state, s.metrics.boots])).toEqual([
+      ['ready', 0],
+      ['ready', 0],
+    ]);
     const again = await second.acquire();
     expect((await again.exec('ls')).output).toBe('from-snapshot.txt\n');
     await second.release(again);

@@ -25,7 +25,13 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function fakeMac(options: { machine: 'arm64' | 'x86_64'; rosetta: boolean; bundled?: string; onPath?: string; osascript?: string | null }): Mac {
+function fakeMac(options: {
+  machine: 'arm64' | 'x86_64';
+  rosetta: boolean;
+  bundled?: string;
+  onPath?: string;
+  osascript?: string | null;
+}): Mac {
   const dir = mkdtempSync(path.join(tmpdir(), 'vmwatch-mac-'));
   dirs.push(dir);
   const bin = path.join(dir, 'bin');
@@ -35,7 +41,11 @@ function fakeMac(options: { machine: 'arm64' | 'x86_64'; rosetta: boolean; bundl
     chmodSync(file, 0o755);
   };
   write(path.join(bin, 'uname'), 'uname', `echo ${options.machine}`);
-  write(path.join(bin, 'arch'), 'arch', options.rosetta ? 'exit 0' : 'echo "arch: posix_spawnp: /usr/bin/true: Bad CPU type in executable" >&2; exit 1');
+  write(
+    path.join(bin, 'arch'),
+    'arch',
+    options.rosetta ? 'exit 0' : 'echo "arch: posix_spawnp: /usr/bin/true: Bad CPU type in executable" >&2; exit 1',
+  );
   if (options.onPath !== undefined) write(path.join(bin, 'terminal-notifier'), 'terminal-notifier', options.onPath);
   if (options.osascript !== null) write(path.join(bin, 'osascript'), 'osascript', options.osascript ?? 'exit 0');
   const bundled = path.join(dir, 'bundled-terminal-notifier');
@@ -46,7 +56,10 @@ function fakeMac(options: { machine: 'arm64' | 'x86_64'; rosetta: boolean; bundl
     calls: (name) => {
       const file = path.join(dir, `${name}.calls`);
       if (!existsSync(file)) return [];
-      return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\0').slice(0, -1));
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\0').slice(0, -1));
     },
   };
 }
@@ -57,15 +70,26 @@ function fakeMac(options: { machine: 'arm64' | 'x86_64'; rosetta: boolean; bundl
  */
 function terminalNotifierLike(mac: Mac): NotifyFunction {
   return (options, callback, customPath) => {
-    execFile(customPath ?? mac.bundled, ['-title', String(options.title), '-message', String(options.message), '-json'], { env: mac.env }, (error, stdout, stderr) => {
-      if (error) callback(error, stdout);
-      else callback(stderr, stdout);
-    });
+    execFile(
+      customPath ?? mac.bundled,
+      ['-title', String(options.title), '-message', String(options.message), '-json'],
+      { env: mac.env },
+      (error, stdout, stderr) => {
+        if (error) callback(error, stdout);
+        else callback(stderr, stdout);
+      },
+    );
   };
 }
 
 function sinkOn(mac: Mac): DesktopSink {
-  return new DesktopSink({ platform: 'darwin', env: mac.env, bundledPath: mac.bundled, notify: terminalNotifierLike(mac), timeoutMs: 10_000 });
+  return new DesktopSink({
+    platform: 'darwin',
+    env: mac.env,
+    bundledPath: mac.bundled,
+    notify: terminalNotifierLike(mac),
+    timeoutMs: 10_000,
+  });
 }
 
 const note: Notification = { kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a' };
@@ -73,12 +97,25 @@ const note: Notification = { kind: 'failure', title: 'vmwatch: 1 test failed', b
 describe('DesktopSink on macOS', () => {
   it('on Apple Silicon without Rosetta never runs the bundled x86_64 terminal-notifier; with none on PATH it uses osascript, the text as arguments', async () => {
     const mac = fakeMac({ machine: 'arm64', rosetta: false });
-    const hostile = { kind: 'failure' as const, title: 'vmwatch: "1" test\\failed', body: 'new: src/$(id) `x` "q"\'s\u0007 \u001b]0;pwned\u0007 end\nnext' };
+    const hostile = {
+      kind: 'failure' as const,
+      title: 'vmwatch: "1" test\\failed',
+      body: 'new: src/$(id) `x` "q"\'s\u0007 \u001b]0;pwned\u0007 end\nnext',
+    };
     await sinkOn(mac).send(hostile);
     expect(mac.calls('bundled')).toEqual([]);
     expect(mac.calls('arch')).toEqual([['-x86_64', '/usr/bin/true']]);
     expect(mac.calls('osascript')).toEqual([
-      ['-e', 'on run argv', '-e', 'display notification (item 2 of argv) with title (item 1 of argv)', '-e', 'end run', 'vmwatch: "1" test\\failed', 'new: src/$(id) `x` "q"\'s   ]0;pwned  end next'],
+      [
+        '-e',
+        'on run argv',
+        '-e',
+        'display notification (item 2 of argv) with title (item 1 of argv)',
+        '-e',
+        'end run',
+        'vmwatch: "1" test\\failed',
+        'new: src/$(id) `x` "q"\'s   ]0;pwned  end next',
+      ],
     ]);
   });
 
@@ -112,7 +149,9 @@ describe('DesktopSink on macOS', () => {
 
   it('fails naming every route it tried when none works', async () => {
     const mac = fakeMac({ machine: 'arm64', rosetta: true, onPath: BAD_CPU, osascript: 'echo "execution error: not allowed" >&2; exit 1' });
-    await expect(sinkOn(mac).send(note)).rejects.toThrow(/bundled: .*Bad CPU type in executable.*; terminal-notifier: .*Bad CPU type in executable.*; osascript: osascript exited with 1: execution error: not allowed/s);
+    await expect(sinkOn(mac).send(note)).rejects.toThrow(
+      /bundled: .*Bad CPU type in executable.*; terminal-notifier: .*Bad CPU type in executable.*; osascript: osascript exited with 1: execution error: not allowed/s,
+    );
     const none = fakeMac({ machine: 'arm64', rosetta: false, osascript: null });
     await expect(sinkOn(none).send(note)).rejects.toThrow('no way to show a notification on this Mac');
   });
@@ -125,6 +164,8 @@ describe('DesktopSink on macOS', () => {
       `desktop: terminal-notifier on PATH (${noRosetta.env.PATH!.split(':')[0]}/terminal-notifier) through node-notifier, then osascript 'display notification' (${noRosetta.env.PATH!.split(':')[0]}/osascript)`,
     ]);
     const rosetta = fakeMac({ machine: 'arm64', rosetta: true, osascript: null });
-    expect(describeNotificationPaths(config, { platform: 'darwin', env: rosetta.env, output })[0]).toBe("desktop: node-notifier's bundled terminal-notifier (Apple Silicon with Rosetta)");
+    expect(describeNotificationPaths(config, { platform: 'darwin', env: rosetta.env, output })[0]).toBe(
+      "desktop: node-notifier's bundled terminal-notifier (Apple Silicon with Rosetta)",
+    );
   });
 });

@@ -7,7 +7,10 @@ import { junitXml } from '../../src/report/junit.ts';
 import type { RunSummary, TestResult } from '../../src/report/types.ts';
 
 /** Parse with a real XML parser (Python's ElementTree) and return what a CI tool would read. */
-function parse(xml: string): { suites: Record<string, string>; cases: Array<{ attrs: Record<string, string>; outcome: string | null; message: string | null; text: string; out: string }> } {
+function parse(xml: string): {
+  suites: Record<string, string>;
+  cases: Array<{ attrs: Record<string, string>; outcome: string | null; message: string | null; text: string; out: string }>;
+} {
   const script = `
 import json, sys, xml.etree.ElementTree as ET
 root = ET.fromstring(sys.stdin.buffer.read())
@@ -29,16 +32,34 @@ describe('junitXml', () => {
     const result = (id: string, status: TestResult['status'], extra: Partial<TestResult> = {}): TestResult => {
       const artifactsDir = path.join(dir, id.replace(/\//g, '_'));
       mkdirSync(artifactsDir, { recursive: true });
-      return { id, status, exitCode: status === 'passed' ? 0 : 1, durationMs: 1234, vm: 'vmwatch-demo-1', reasons: ['changed src/a.ts'], artifactsDir, ...extra };
+      return {
+        id,
+        status,
+        exitCode: status === 'passed' ? 0 : 1,
+        durationMs: 1234,
+        vm: 'vmwatch-demo-1',
+        reasons: ['changed src/a.ts'],
+        artifactsDir,
+        ...extra,
+      };
     };
     const failed = result('src/a & b.test.ts', 'failed');
-    writeFileSync(path.join(failed.artifactsDir, 'output.log'), `${'noise\n'.repeat(100)}expected <1> & got "2"\u0007\nAssertionError at line 3\n`);
+    writeFileSync(
+      path.join(failed.artifactsDir, 'output.log'),
+      `${'noise\n'.repeat(100)}expected <1> & got "2"\u0007\nAssertionError at line 3\n`,
+    );
     const summary: RunSummary = {
       runId: '2026-11-26T12-00-00-000Z',
       startedAt: '2026-11-26T12:00:00.000Z',
       finishedAt: '2026-11-26T12:00:05.500Z',
       changedFiles: ['src/a.ts'],
-      tests: [result('tests/test_ok.py', 'passed'), failed, result('slow', 'timedout'), result('broken', 'error', { error: 'rsync failed <exit 12>' }), result('gone', 'cancelled')],
+      tests: [
+        result('tests/test_ok.py', 'passed'),
+        failed,
+        result('slow', 'timedout'),
+        result('broken', 'error', { error: 'rsync failed <exit 12>' }),
+        result('gone', 'cancelled'),
+      ],
       passed: 1,
       failed: 3,
     };
@@ -77,7 +98,16 @@ describe('junitXml with cases', () => {
           id: 'src/utils.test.ts',
           status: 'failed',
           cases: [
-            { name: 'url › parses url', status: 'failed', durationMs: 12, failure: { message: 'expected 1 to be 2\n\n- Expected\n+ Received', stack: 'AssertionError: expected 1 to be 2\n    at src/utils.test.ts:7:5', location: { file: 'src/utils.test.ts', line: 7 } } },
+            {
+              name: 'url › parses url',
+              status: 'failed',
+              durationMs: 12,
+              failure: {
+                message: 'expected 1 to be 2\n\n- Expected\n+ Received',
+                stack: 'AssertionError: expected 1 to be 2\n    at src/utils.test.ts:7:5',
+                location: { file: 'src/utils.test.ts', line: 7 },
+              },
+            },
             { name: 'url › keeps <query> & hash', status: 'passed', durationMs: 3 },
             { name: 'later', status: 'todo', durationMs: 0 },
           ],

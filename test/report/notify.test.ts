@@ -16,7 +16,15 @@ function run(tests: Array<[id: string, status: TestStatus]>): RunSummary {
     startedAt: '2025-01-01T00:00:00.000Z',
     finishedAt: '2025-01-01T00:00:05.000Z',
     changedFiles: [],
-    tests: tests.map(([id, status]) => ({ id, status, exitCode: null, durationMs: 100, vm: 'vm-1', reasons: [], artifactsDir: `/runs/r1/${id}` })),
+    tests: tests.map(([id, status]) => ({
+      id,
+      status,
+      exitCode: null,
+      durationMs: 100,
+      vm: 'vm-1',
+      reasons: [],
+      artifactsDir: `/runs/r1/${id}`,
+    })),
     passed: tests.filter(([, status]) => status === 'passed').length,
     failed: tests.filter(([, status]) => status !== 'passed').length,
   };
@@ -26,8 +34,21 @@ const before = (entries: Array<[string, TestStatus]>): Map<string, TestStatus> =
 
 describe('buildNotification', () => {
   it('reports failures, telling new ones from those already failing', () => {
-    const summary = run([['a', 'failed'], ['b', 'passed'], ['c', 'timedout'], ['d', 'error']]);
-    expect(buildNotification(summary, before([['c', 'failed'], ['a', 'passed']]))).toEqual({
+    const summary = run([
+      ['a', 'failed'],
+      ['b', 'passed'],
+      ['c', 'timedout'],
+      ['d', 'error'],
+    ]);
+    expect(
+      buildNotification(
+        summary,
+        before([
+          ['c', 'failed'],
+          ['a', 'passed'],
+        ]),
+      ),
+    ).toEqual({
       kind: 'failure',
       title: 'vmwatch: 3 tests failed',
       body: 'new: a, d · still failing: c',
@@ -35,7 +56,15 @@ describe('buildNotification', () => {
   });
 
   it('uses the singular for one failure and leaves out empty groups', () => {
-    expect(buildNotification(run([['a', 'failed'], ['b', 'passed']]), before([]))).toEqual({
+    expect(
+      buildNotification(
+        run([
+          ['a', 'failed'],
+          ['b', 'passed'],
+        ]),
+        before([]),
+      ),
+    ).toEqual({
       kind: 'failure',
       title: 'vmwatch: 1 test failed',
       body: 'new: a',
@@ -44,17 +73,44 @@ describe('buildNotification', () => {
   });
 
   it('reports flaky tests (passed on retry) as neither green nor red, and lists them beside failures', () => {
-    expect(buildNotification(run([['a', 'flaky'], ['b', 'passed']]), before([['a', 'failed']]))).toEqual({
+    expect(
+      buildNotification(
+        run([
+          ['a', 'flaky'],
+          ['b', 'passed'],
+        ]),
+        before([['a', 'failed']]),
+      ),
+    ).toEqual({
       kind: 'flaky',
       title: 'vmwatch: 1 flaky test (passed on retry)',
       body: 'flaky: a',
     });
-    expect(buildNotification(run([['a', 'flaky'], ['b', 'failed']]), before([]))?.body).toBe('new: b · flaky: a');
+    expect(
+      buildNotification(
+        run([
+          ['a', 'flaky'],
+          ['b', 'failed'],
+        ]),
+        before([]),
+      )?.body,
+    ).toBe('new: b · flaky: a');
   });
 
   it('counts a test that was cancelled or passing before as a new failure', () => {
-    const summary = run([['a', 'failed'], ['b', 'failed']]);
-    expect(buildNotification(summary, before([['a', 'cancelled'], ['b', 'passed']]))?.body).toBe('new: a, b');
+    const summary = run([
+      ['a', 'failed'],
+      ['b', 'failed'],
+    ]);
+    expect(
+      buildNotification(
+        summary,
+        before([
+          ['a', 'cancelled'],
+          ['b', 'passed'],
+        ]),
+      )?.body,
+    ).toBe('new: a, b');
   });
 
   it('lists at most 8 names, new ones first, then says how many more', () => {
@@ -67,8 +123,18 @@ describe('buildNotification', () => {
   });
 
   it('says green again when a run without failures fixes a test that was failing', () => {
-    const summary = run([['a', 'passed'], ['b', 'passed'], ['c', 'passed'], ['d', 'cancelled']]);
-    const previous = before([['a', 'failed'], ['b', 'passed'], ['c', 'error'], ['d', 'failed']]);
+    const summary = run([
+      ['a', 'passed'],
+      ['b', 'passed'],
+      ['c', 'passed'],
+      ['d', 'cancelled'],
+    ]);
+    const previous = before([
+      ['a', 'failed'],
+      ['b', 'passed'],
+      ['c', 'error'],
+      ['d', 'failed'],
+    ]);
     expect(buildNotification(summary, previous)).toEqual({ kind: 'recovery', title: 'vmwatch: green again', body: 'fixed: a, c' });
   });
 
@@ -79,7 +145,10 @@ describe('buildNotification', () => {
   });
 
   it('names failing tests by their failing cases and messages where the runner reported them', () => {
-    const summary = run([['src/utils.test.ts', 'failed'], ['suite', 'failed']]);
+    const summary = run([
+      ['src/utils.test.ts', 'failed'],
+      ['suite', 'failed'],
+    ]);
     summary.tests[0]!.cases = [
       { name: 'url › parses url', status: 'failed', durationMs: 3, failure: { message: 'expected 1 to be 2\n- Expected' } },
       { name: 'url › other', status: 'passed', durationMs: 1 },
@@ -89,7 +158,15 @@ describe('buildNotification', () => {
   });
 
   it('says nothing when all pass and nothing was failing, or nothing ran', () => {
-    expect(buildNotification(run([['a', 'passed'], ['b', 'cancelled']]), before([['a', 'passed']]))).toBeNull();
+    expect(
+      buildNotification(
+        run([
+          ['a', 'passed'],
+          ['b', 'cancelled'],
+        ]),
+        before([['a', 'passed']]),
+      ),
+    ).toBeNull();
     expect(buildNotification(run([['a', 'passed']]), before([['other', 'failed']]))).toBeNull();
     expect(buildNotification(run([]), before([['a', 'failed']]))).toBeNull();
   });
@@ -148,12 +225,32 @@ describe('Notifier rate limit', () => {
     const sink = new RecordingSink();
     const notifier = new Notifier({ config: { on: ['failure', 'recovery'], minIntervalMs: 60_000 }, sink });
     await notifier.notifyRun(run([['a', 'failed']]), before([]), '/runs/r1');
-    await notifier.notifyRun(run([['a', 'failed'], ['b', 'failed']]), before([['a', 'failed']]));
-    await notifier.notifyRun(run([['a', 'failed'], ['b', 'failed'], ['c', 'failed']]), before([['a', 'failed'], ['b', 'failed']]));
+    await notifier.notifyRun(
+      run([
+        ['a', 'failed'],
+        ['b', 'failed'],
+      ]),
+      before([['a', 'failed']]),
+    );
+    await notifier.notifyRun(
+      run([
+        ['a', 'failed'],
+        ['b', 'failed'],
+        ['c', 'failed'],
+      ]),
+      before([
+        ['a', 'failed'],
+        ['b', 'failed'],
+      ]),
+    );
     expect(sink.sent).toEqual([{ kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a', open: '/runs/r1' }]);
     await notifier.flush();
     expect(sink.sent).toHaveLength(2);
-    expect(sink.sent[1]).toEqual({ kind: 'failure', title: 'vmwatch: 3 tests failed', body: 'new: c · still failing: a, b · (latest of 2 runs since the last notification)' });
+    expect(sink.sent[1]).toEqual({
+      kind: 'failure',
+      title: 'vmwatch: 3 tests failed',
+      body: 'new: c · still failing: a, b · (latest of 2 runs since the last notification)',
+    });
     await notifier.flush();
     expect(sink.sent).toHaveLength(2);
   });
@@ -172,7 +269,9 @@ describe('Notifier rate limit', () => {
     const sink = new RecordingSink();
     const notifier = new Notifier({ config: { on: [], minIntervalMs: 60_000 }, sink });
     await notifier.notifyProblem('no machine of the pool could start: bwrap missing');
-    expect(sink.sent).toEqual([{ kind: 'problem', title: 'vmwatch cannot run tests', body: 'no machine of the pool could start: bwrap missing' }]);
+    expect(sink.sent).toEqual([
+      { kind: 'problem', title: 'vmwatch cannot run tests', body: 'no machine of the pool could start: bwrap missing' },
+    ]);
   });
 });
 
@@ -181,12 +280,16 @@ describe('CommandSink (notify.command)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vmwatch-notify-cmd-'));
     try {
       const out = path.join(dir, 'out');
-      const sink = new CommandSink(`printf '%s|%s|%s|%s\\n' "$VMWATCH_NOTIFY_KIND" "$VMWATCH_NOTIFY_TITLE" "$VMWATCH_NOTIFY_BODY" "$VMWATCH_NOTIFY_OPEN" > ${out}; cat >> ${out}`);
+      const sink = new CommandSink(
+        `printf '%s|%s|%s|%s\\n' "$VMWATCH_NOTIFY_KIND" "$VMWATCH_NOTIFY_TITLE" "$VMWATCH_NOTIFY_BODY" "$VMWATCH_NOTIFY_OPEN" > ${out}; cat >> ${out}`,
+      );
       await sink.send({ kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a `b` $c', open: '/runs/r1' });
       const [line, json] = readFileSync(out, 'utf8').trim().split('\n');
       expect(line).toBe('failure|vmwatch: 1 test failed|new: a `b` $c|/runs/r1');
       expect(JSON.parse(json!)).toEqual({ kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a `b` $c', open: '/runs/r1' });
-      await expect(new CommandSink('echo nope >&2; exit 3').send({ kind: 'problem', title: 't', body: 'b' })).rejects.toThrow("exited with 3: nope");
+      await expect(new CommandSink('echo nope >&2; exit 3').send({ kind: 'problem', title: 't', body: 'b' })).rejects.toThrow(
+        'exited with 3: nope',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -254,7 +357,11 @@ describe.skipIf(unavailable !== null)('Notifier with a real notification daemon 
       const notifier = new Notifier({ config: { on: ['failure', 'recovery'], minIntervalMs: 0 }, logger });
       // Shell-sensitive characters: node-notifier builds a shell command line.
       const odd = 'src/$HOME `id` "q" back\\slash.test.ts';
-      const summary = run([['src/money.test.ts', 'failed'], [odd, 'timedout'], ['src/ok.test.ts', 'passed']]);
+      const summary = run([
+        ['src/money.test.ts', 'failed'],
+        [odd, 'timedout'],
+        ['src/ok.test.ts', 'passed'],
+      ]);
       await notifier.notifyRun(summary, before([[odd, 'failed']]));
       expect(lines.filter((line) => line.level >= 40)).toEqual([]);
     } finally {
@@ -276,8 +383,23 @@ describe.skipIf(unavailable !== null)('Notifier with a real notification daemon 
     try {
       const notifier = new Notifier({ config: { on: ['failure', 'recovery'], minIntervalMs: 300 } });
       await notifier.notifyRun(run([['x', 'failed']]), before([]));
-      await notifier.notifyRun(run([['x', 'failed'], ['y', 'failed']]), before([['x', 'failed']]));
-      await notifier.notifyRun(run([['x', 'passed'], ['y', 'passed']]), before([['x', 'failed'], ['y', 'failed']]));
+      await notifier.notifyRun(
+        run([
+          ['x', 'failed'],
+          ['y', 'failed'],
+        ]),
+        before([['x', 'failed']]),
+      );
+      await notifier.notifyRun(
+        run([
+          ['x', 'passed'],
+          ['y', 'passed'],
+        ]),
+        before([
+          ['x', 'failed'],
+          ['y', 'failed'],
+        ]),
+      );
       await vi.waitFor(async () => expect((await daemon.history()).length).toBe(already + 2), { timeout: 10_000, interval: 100 });
     } finally {
       restoreEnv(saved);

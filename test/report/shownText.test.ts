@@ -15,7 +15,16 @@ describe('file names reach the terminal escaped', () => {
   });
 
   it('a test line and the status area show the escaped name, with no raw ESC but their own colors', () => {
-    const line = formatTestLine({ id: HOSTILE, status: 'error', exitCode: null, durationMs: 5, vm: null, reasons: [], artifactsDir: testArtifactsDir('/app/test-runs/r1', 'x'), error: 'boom \x1b[31m' });
+    const line = formatTestLine({
+      id: HOSTILE,
+      status: 'error',
+      exitCode: null,
+      durationMs: 5,
+      vm: null,
+      reasons: [],
+      artifactsDir: testArtifactsDir('/app/test-runs/r1', 'x'),
+      error: 'boom \x1b[31m',
+    });
     expect(line).toContain('src/\\x1b[2J\\x1b]0;owned\\x07x\\n.test.ts');
     expect(line).not.toMatch(/[\x00-\x1f]/);
     const area = renderStatusArea({

@@ -4,7 +4,16 @@ import type { RunSummary, TestResult, TestStatus } from '../../src/report/types.
 import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
 function result(id: string, status: TestStatus, extra: Partial<TestResult> = {}): TestResult {
-  return { id, status, exitCode: 0, durationMs: 800, vm: 'vmwatch-demo-1', reasons: [], artifactsDir: testArtifactsDir('/app/test-runs/r7', id), ...extra };
+  return {
+    id,
+    status,
+    exitCode: 0,
+    durationMs: 800,
+    vm: 'vmwatch-demo-1',
+    reasons: [],
+    artifactsDir: testArtifactsDir('/app/test-runs/r7', id),
+    ...extra,
+  };
 }
 
 function summary(tests: TestResult[], extra: Partial<RunSummary> = {}): RunSummary {
@@ -77,7 +86,9 @@ describe('formatRunSummary', () => {
   });
 
   it('finds the run folder when test ids are paths', () => {
-    const nested = result('src/deep/x.test.ts', 'cancelled', { artifactsDir: `${testArtifactsDir('/app/test-runs/r7', 'src/deep/x.test.ts')}/` });
+    const nested = result('src/deep/x.test.ts', 'cancelled', {
+      artifactsDir: `${testArtifactsDir('/app/test-runs/r7', 'src/deep/x.test.ts')}/`,
+    });
     expect(formatRunSummary(summary([nested]), { cwd: '/app' })).toBe('- 1 test: 1 cancelled in 12.3s · details: test-runs/r7');
   });
 
@@ -92,8 +103,15 @@ describe('formatRunSummary', () => {
   });
 
   it('lists the failing cases under a failed file with the first line of each message, at most five', () => {
-    const cases = Array.from({ length: 7 }, (_, i) => ({ name: `url › case ${i}`, status: 'failed' as const, durationMs: 1, failure: { message: `\nexpected ${i} to be 2\nmore` } }));
-    const line = formatTestLine(result('src/utils.test.ts', 'failed', { exitCode: 1, cases: [{ name: 'ok', status: 'passed', durationMs: 1 }, ...cases] }));
+    const cases = Array.from({ length: 7 }, (_, i) => ({
+      name: `url › case ${i}`,
+      status: 'failed' as const,
+      durationMs: 1,
+      failure: { message: `\nexpected ${i} to be 2\nmore` },
+    }));
+    const line = formatTestLine(
+      result('src/utils.test.ts', 'failed', { exitCode: 1, cases: [{ name: 'ok', status: 'passed', durationMs: 1 }, ...cases] }),
+    );
     expect(line.split('\n')).toEqual([
       '✗ failed  src/utils.test.ts  0.8s  [vmwatch-demo-1]',
       '    ✗ url › case 0 — expected 0 to be 2',
@@ -106,8 +124,9 @@ describe('formatRunSummary', () => {
   });
 
   it('tells why a file failed without a failing case (its runner could not load it)', () => {
-    const line = formatTestLine(result('src/broken.test.ts', 'failed', { exitCode: 1, cases: [], error: 'SyntaxError: Unexpected token\n  at x' }));
+    const line = formatTestLine(
+      result('src/broken.test.ts', 'failed', { exitCode: 1, cases: [], error: 'SyntaxError: Unexpected token\n  at x' }),
+    );
     expect(line.split('\n')).toEqual(['✗ failed  src/broken.test.ts  0.8s  [vmwatch-demo-1]', '    SyntaxError: Unexpected token']);
   });
 });
-

@@ -1,20 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { describeNotificationPaths, sinkFor } from '../../src/report/notificationSinks.ts';
-import { stripControl, terminalRoute, terminalRouteFor, terminalSequence, TerminalNotificationSink } from '../../src/report/terminalNotification.ts';
+import {
+  stripControl,
+  terminalRoute,
+  terminalRouteFor,
+  terminalSequence,
+  TerminalNotificationSink,
+} from '../../src/report/terminalNotification.ts';
 import type { Notification } from '../../src/report/types.ts';
 
 const E = '\u001b';
 const note: Notification = { kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a' };
 
 function tty(isTTY: boolean): { isTTY: boolean; written: string[]; write(chunk: string): boolean } {
-  return { isTTY, written: [], write(chunk) { this.written.push(chunk); return true; } };
+  return {
+    isTTY,
+    written: [],
+    write(chunk) {
+      this.written.push(chunk);
+      return true;
+    },
+  };
 }
 
 describe('terminalRoute', () => {
   it('tells the terminal from its environment, also inside tmux and over ssh', () => {
     expect(terminalRoute({ KITTY_WINDOW_ID: '1', TERM: 'xterm-kitty' })).toEqual({ osc: 'osc99', terminal: 'kitty', tmux: false });
     expect(terminalRoute({ TERM_PROGRAM: 'iTerm.app' })?.osc).toBe('osc9');
-    expect(terminalRoute({ TERM_PROGRAM: 'tmux', TMUX: '/tmp/tmux-0/default,1,0', ITERM_SESSION_ID: 'w0t0p0:x' })).toEqual({ osc: 'osc9', terminal: 'iTerm2', tmux: true });
+    expect(terminalRoute({ TERM_PROGRAM: 'tmux', TMUX: '/tmp/tmux-0/default,1,0', ITERM_SESSION_ID: 'w0t0p0:x' })).toEqual({
+      osc: 'osc9',
+      terminal: 'iTerm2',
+      tmux: true,
+    });
     expect(terminalRoute({ LC_TERMINAL: 'iTerm2', SSH_TTY: '/dev/pts/1' })?.terminal).toBe('iTerm2');
     expect(terminalRoute({ WT_SESSION: 'abc' })).toEqual({ osc: 'osc9', terminal: 'Windows Terminal', tmux: false });
     expect(terminalRoute({ VTE_VERSION: '7600', TERM: 'xterm-256color' })?.osc).toBe('osc777');
@@ -36,12 +53,18 @@ describe('terminalRoute', () => {
 describe('terminalSequence', () => {
   it('writes OSC 9, OSC 777 and OSC 99 as those terminals read them', () => {
     expect(terminalSequence(note, { osc: 'osc9', terminal: 'iTerm2', tmux: false })).toBe(`${E}]9;vmwatch: 1 test failed: new: a${E}\\`);
-    expect(terminalSequence({ title: 'a;b', body: 'c;d' }, { osc: 'osc777', terminal: 'foot', tmux: false })).toBe(`${E}]777;notify;a,b;c;d${E}\\`);
-    expect(terminalSequence(note, { osc: 'osc99', terminal: 'kitty', tmux: false })).toBe(`${E}]99;i=1:d=0;vmwatch: 1 test failed${E}\\${E}]99;i=1:d=1:p=body;new: a${E}\\`);
+    expect(terminalSequence({ title: 'a;b', body: 'c;d' }, { osc: 'osc777', terminal: 'foot', tmux: false })).toBe(
+      `${E}]777;notify;a,b;c;d${E}\\`,
+    );
+    expect(terminalSequence(note, { osc: 'osc99', terminal: 'kitty', tmux: false })).toBe(
+      `${E}]99;i=1:d=0;vmwatch: 1 test failed${E}\\${E}]99;i=1:d=1:p=body;new: a${E}\\`,
+    );
   });
 
   it('wraps it for tmux in DCS passthrough with every ESC doubled', () => {
-    expect(terminalSequence(note, { osc: 'osc9', terminal: 'iTerm2', tmux: true })).toBe(`${E}Ptmux;${E}${E}]9;vmwatch: 1 test failed: new: a${E}${E}\\${E}\\`);
+    expect(terminalSequence(note, { osc: 'osc9', terminal: 'iTerm2', tmux: true })).toBe(
+      `${E}Ptmux;${E}${E}]9;vmwatch: 1 test failed: new: a${E}${E}\\${E}\\`,
+    );
   });
 
   it('strips control characters from title and body, so neither can end the sequence or send its own', () => {
@@ -76,6 +99,8 @@ describe('TerminalNotificationSink', () => {
     const plain = tty(false);
     await sinkFor(config, { ...host, output: plain }).send(note);
     expect(plain.written).toEqual([]);
-    expect(describeNotificationPaths(config, { ...host, output: plain })[1]).toBe('terminal: none (notify.terminal: auto; stdout is not a terminal)');
+    expect(describeNotificationPaths(config, { ...host, output: plain })[1]).toBe(
+      'terminal: none (notify.terminal: auto; stdout is not a terminal)',
+    );
   });
 });

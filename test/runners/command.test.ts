@@ -22,7 +22,8 @@ const FAKE_RUNNER = [
 const FILES: Record<string, string> = {
   'run-tests.sh': FAKE_RUNNER,
   'checks/a.sh': 'echo "<testcase classname=\\"$1\\" name=\\"adds\\" time=\\"0.002\\"/>"\n',
-  'checks/-b.sh': 'echo "<testcase classname=\\"$1\\" name=\\"fails\\" time=\\"0.001\\"><failure message=\\"expected 1 &amp; 2\\">at checks/-b.sh:7</failure></testcase>"\n',
+  'checks/-b.sh':
+    'echo "<testcase classname=\\"$1\\" name=\\"fails\\" time=\\"0.001\\"><failure message=\\"expected 1 &amp; 2\\">at checks/-b.sh:7</failure></testcase>"\n',
 };
 
 describe.skipIf(sandboxUnavailable() !== null)('command adapter, a real command in a sandbox machine', () => {
@@ -45,7 +46,11 @@ describe.skipIf(sandboxUnavailable() !== null)('command adapter, a real command 
     expect(statuses(run.results.get('checks/a.sh'))).toEqual({ 'all › adds': 'passed' });
     const b = run.results.get('checks/-b.sh')!;
     expect(b.status).toBe('failed');
-    expect(b.cases[0]!.failure).toEqual({ message: 'expected 1 & 2', stack: 'at checks/-b.sh:7', location: { file: 'checks/-b.sh', line: 7 } });
+    expect(b.cases[0]!.failure).toEqual({
+      message: 'expected 1 & 2',
+      stack: 'at checks/-b.sh:7',
+      location: { file: 'checks/-b.sh', line: 7 },
+    });
   });
 
   it('has no results when the command wrote no JUnit, and none without a junit setting', async () => {

@@ -65,13 +65,20 @@ describe.skipIf(sandboxUnavailable() !== null)('node --test adapter, real node i
 
   it('runs only the named cases', async () => {
     const run = await machine.run(nodeTestAdapter, rule, ['tests/money.test.js'], { cases: ['money › cents › parses cents', 'top level'] });
-    const ran = run.results.get('tests/money.test.js')!.cases.filter((c) => c.status !== 'skipped').map((c) => c.name);
+    const ran = run.results
+      .get('tests/money.test.js')!
+      .cases.filter((c) => c.status !== 'skipped')
+      .map((c) => c.name);
     expect(ran.sort()).toEqual(['money › cents › parses cents', 'top level']);
   });
 
   it('a test file whose process is killed fails on its own; the files around it keep their results', async () => {
     const run = await machine.run(nodeTestAdapter, rule, ['tests/-x.test.js', 'tests/dies.test.js', 'tests/money.test.js']);
-    expect(run.results.get('tests/dies.test.js')).toMatchObject({ status: 'failed', cases: [], error: expect.stringContaining('killed by SIGKILL') });
+    expect(run.results.get('tests/dies.test.js')).toMatchObject({
+      status: 'failed',
+      cases: [],
+      error: expect.stringContaining('killed by SIGKILL'),
+    });
     expect(statuses(run.results.get('tests/-x.test.js'))).toEqual({ 'dash file': 'passed' });
     expect(run.results.get('tests/money.test.js')?.cases).toHaveLength(5);
   });

@@ -42,7 +42,9 @@ describe.skipIf(sandboxUnavailable() !== null)('unittest adapter, real unittest 
 
   it('reports each case as Class › method, failures with message and line, an import error to its file', async () => {
     const run = await machine.run(unittestAdapter, rule, ['tests/test_money.py', 'tests/test_broken.py', 'tests/-x_test.py']);
-    expect(run.command).toMatch(/^\/usr\/bin\/python3 -c '.*' test-runs\/batch-1\/unittest\.jsonl '\[\]' \.\/tests\/test_money\.py \.\/tests\/test_broken\.py \.\/tests\/-x_test\.py$/s);
+    expect(run.command).toMatch(
+      /^\/usr\/bin\/python3 -c '.*' test-runs\/batch-1\/unittest\.jsonl '\[\]' \.\/tests\/test_money\.py \.\/tests\/test_broken\.py \.\/tests\/-x_test\.py$/s,
+    );
     expect(run.exitCode).toBe(1);
     const money = run.results.get('tests/test_money.py')!;
     expect(money.status).toBe('failed');
@@ -55,7 +57,10 @@ describe.skipIf(sandboxUnavailable() !== null)('unittest adapter, real unittest 
     const rounds = money.cases.find((c) => c.name === 'TestCents › test_rounds')!.failure!;
     expect(rounds.message).toBe('AssertionError: 2 != 3 : rounding is off');
     expect(rounds.location).toEqual({ file: 'tests/test_money.py', line: 9 });
-    expect(money.cases.find((c) => c.name === 'TestErrors › test_raises')!.failure).toMatchObject({ message: 'RuntimeError: boom', location: { line: 17 } });
+    expect(money.cases.find((c) => c.name === 'TestErrors › test_raises')!.failure).toMatchObject({
+      message: 'RuntimeError: boom',
+      location: { line: 17 },
+    });
     const broken = run.results.get('tests/test_broken.py')!;
     expect(broken).toMatchObject({ status: 'failed', cases: [] });
     expect(broken.error!.split('\n')[0]).toBe("ModuleNotFoundError: No module named 'no_such_module'");
@@ -63,7 +68,9 @@ describe.skipIf(sandboxUnavailable() !== null)('unittest adapter, real unittest 
   });
 
   it('runs only the named cases', async () => {
-    const run = await machine.run(unittestAdapter, rule, ['tests/test_money.py', 'tests/-x_test.py'], { cases: ['TestCents › test_rounds', 'TestDash › test_dash'] });
+    const run = await machine.run(unittestAdapter, rule, ['tests/test_money.py', 'tests/-x_test.py'], {
+      cases: ['TestCents › test_rounds', 'TestDash › test_dash'],
+    });
     expect(statuses(run.results.get('tests/test_money.py'))).toEqual({ 'TestCents › test_rounds': 'failed' });
     expect(statuses(run.results.get('tests/-x_test.py'))).toEqual({ 'TestDash › test_dash': 'passed' });
   });

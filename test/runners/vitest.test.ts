@@ -44,7 +44,12 @@ describe.skipIf(sandboxUnavailable() !== null)('Vitest adapter, real Vitest in a
   afterAll(async () => machine.stop());
 
   it('reports each case with describe nesting, failures with message and line, a load error to its file; a file whose worker died has none', async () => {
-    const run = await machine.run(vitestAdapter, rule, ['tests/money.test.js', 'tests/broken.test.js', 'tests/-x.test.js', 'tests/dies.test.js']);
+    const run = await machine.run(vitestAdapter, rule, [
+      'tests/money.test.js',
+      'tests/broken.test.js',
+      'tests/-x.test.js',
+      'tests/dies.test.js',
+    ]);
     expect(run.command).toBe(
       'npx vitest run --reporter=default --reporter=json --outputFile.json=test-runs/batch-1/vitest.json ./tests/money.test.js ./tests/broken.test.js ./tests/-x.test.js ./tests/dies.test.js',
     );

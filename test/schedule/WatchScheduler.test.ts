@@ -3,7 +3,12 @@ import type { RunControl } from '../../src/schedule/RunControl.ts';
 import { WatchScheduler, type OnBusy } from '../../src/schedule/WatchScheduler.ts';
 import type { Plan } from '../../src/select/types.ts';
 
-const plan = (...ids: string[]): Plan => ({ changedFiles: ['x.ts'], all: false, tests: ids.map((id) => ({ id, reasons: [`imports x.ts (${id})`] })), uncovered: [] });
+const plan = (...ids: string[]): Plan => ({
+  changedFiles: ['x.ts'],
+  all: false,
+  tests: ids.map((id) => ({ id, reasons: [`imports x.ts (${id})`] })),
+  uncovered: [],
+});
 
 /** A scheduler whose runs start their first test and then wait until `finish()`. */
 function harness(onBusy: OnBusy, batch = 1) {
@@ -13,7 +18,12 @@ function harness(onBusy: OnBusy, batch = 1) {
     onBusy,
     signal: new AbortController().signal,
     execute: async (p, control) => {
-      const run = { ids: p.tests.map((t) => t.id), reasons: Object.fromEntries(p.tests.map((t) => [t.id, t.reasons])), control, cancelled: [] as string[] };
+      const run = {
+        ids: p.tests.map((t) => t.id),
+        reasons: Object.fromEntries(p.tests.map((t) => [t.id, t.reasons])),
+        control,
+        cancelled: [] as string[],
+      };
       runs.push(run);
       const first = p.tests.slice(0, batch).map((t) => t.id);
       const signal = control.begin(first);
@@ -37,7 +47,10 @@ describe('WatchScheduler', () => {
     expect(h.scheduler.submit(plan('b', 'c'))).toEqual({ kind: 'queued', tests: 1, skipped: 1 });
     h.finish();
     await settle();
-    expect(h.runs.map((r) => r.ids)).toEqual([['a', 'b'], ['a', 'c']]);
+    expect(h.runs.map((r) => r.ids)).toEqual([
+      ['a', 'b'],
+      ['a', 'c'],
+    ]);
     h.finish();
     await h.scheduler.idle();
     expect(h.runs).toHaveLength(2);

@@ -1,4 +1,15 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -47,7 +58,20 @@ describe.skipIf(sandboxUnavailable() !== null)('artifacts from hostile tests (re
   });
 
   const run = (jobs: TestJob[], extra: Partial<Parameters<typeof runPlan>[0]> = {}): Promise<RunOutcome> =>
-    runPlan({ pool, root: app, guestPath: GUEST, artifactsDir: 'test-runs', excludes: [], env: {}, defaultTimeoutMs: 60_000, into, jobs, changedFiles: [], concurrency: 1, ...extra });
+    runPlan({
+      pool,
+      root: app,
+      guestPath: GUEST,
+      artifactsDir: 'test-runs',
+      excludes: [],
+      env: {},
+      defaultTimeoutMs: 60_000,
+      into,
+      jobs,
+      changedFiles: [],
+      concurrency: 1,
+      ...extra,
+    });
 
   it('an artifacts folder that is itself a symlink to a host folder: nothing is pulled, and the summary says so', async () => {
     const { summary } = await run([job('steal', `ln -s ${hostSecret} test-runs; exit 0`)]);
@@ -71,16 +95,27 @@ describe.skipIf(sandboxUnavailable() !== null)('artifacts from hostile tests (re
     const { summary } = await run([job('links', cmd)]);
     const t = summary.tests[0]!;
     expect(t.status, t.error).toBe('passed');
-    expect([...t.droppedLinks!].sort()).toEqual([`chain -> d/self/../..`, `key -> ${hostSecret}/id_rsa`, 'shadow -> /etc/shadow', 'sub/rel -> ../../../../x']);
-    for (const gone of ['shadow', 'key', 'sub/rel', 'chain']) expect(existsSync(path.join(t.artifactsDir, gone)) || isLink(path.join(t.artifactsDir, gone)), gone).toBe(false);
+    expect([...t.droppedLinks!].sort()).toEqual([
+      `chain -> d/self/../..`,
+      `key -> ${hostSecret}/id_rsa`,
+      'shadow -> /etc/shadow',
+      'sub/rel -> ../../../../x',
+    ]);
+    for (const gone of ['shadow', 'key', 'sub/rel', 'chain'])
+      expect(existsSync(path.join(t.artifactsDir, gone)) || isLink(path.join(t.artifactsDir, gone)), gone).toBe(false);
     expect(readlinkSync(path.join(t.artifactsDir, 'inside'))).toBe('ok.txt');
     expect(readFileSync(path.join(t.artifactsDir, 'inside'), 'utf8')).toBe('ok\n');
     expect(readlinkSync(path.join(t.artifactsDir, 'd/self'))).toBe('.');
-    expect(JSON.parse(readFileSync(path.join(path.dirname(path.dirname(t.artifactsDir)), 'summary.json'), 'utf8')).tests[0].droppedLinks).toHaveLength(4);
+    expect(
+      JSON.parse(readFileSync(path.join(path.dirname(path.dirname(t.artifactsDir)), 'summary.json'), 'utf8')).tests[0].droppedLinks,
+    ).toHaveLength(4);
   });
 
   it('a test that leaves test-runs/child -> host folder cannot make test parent/child write there', async () => {
-    const { summary } = await run([job('parent', `mkdir -p test-runs && ln -s ${hostSecret} test-runs/child`), job('parent/child', 'mkdir -p test-runs && echo planted > test-runs/planted.txt; echo child output')]);
+    const { summary } = await run([
+      job('parent', `mkdir -p test-runs && ln -s ${hostSecret} test-runs/child`),
+      job('parent/child', 'mkdir -p test-runs && echo planted > test-runs/planted.txt; echo child output'),
+    ]);
     expect(summary.tests.map((t) => t.status)).toEqual(['passed', 'passed']);
     expect(readdirSync(hostSecret)).toEqual(['id_rsa']);
     const child = summary.tests.find((t) => t.id === 'parent/child')!;
@@ -90,7 +125,10 @@ describe.skipIf(sandboxUnavailable() !== null)('artifacts from hostile tests (re
 
   it('ids x and ../x, ü and u+◌̈, a and a/b, and a suite named summary.json each keep their own files', async () => {
     const ids = ['x', '../x', 'ü', 'u\u0308', 'a', 'a/b', 'summary.json', 'junit.xml'];
-    const { summary, runDir } = await run(ids.map((id) => job(id, 'mkdir -p test-runs && printf %s "$VMWATCH_TEST_ID" > test-runs/who.txt')), { concurrency: 2 });
+    const { summary, runDir } = await run(
+      ids.map((id) => job(id, 'mkdir -p test-runs && printf %s "$VMWATCH_TEST_ID" > test-runs/who.txt')),
+      { concurrency: 2 },
+    );
     expect(summary.tests.map((t) => t.status)).toEqual(ids.map(() => 'passed'));
     expect(new Set(summary.tests.map((t) => t.artifactsDir)).size).toBe(ids.length);
     for (const t of summary.tests) {
@@ -113,7 +151,7 @@ describe.skipIf(sandboxUnavailable() !== null)('artifacts from hostile tests (re
     expect(listAll(outcome.runDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('a test folder that cannot be made is that test\'s error, not a crash', async () => {
+  it("a test folder that cannot be made is that test's error, not a crash", async () => {
     const outcome = await run([job('ok', 'true')], { onStart: ({ runDir }) => writeFileSync(path.join(runDir, 'tests'), 'in the way') });
     expect(outcome.summary.tests[0]!.status).toBe('error');
     expect(outcome.summary.tests[0]!.error).toMatch(/cannot write the test's folder: .*tests is not a folder|exists and is not a folder/);
@@ -124,7 +162,10 @@ describe.skipIf(sandboxUnavailable() !== null)('artifacts from hostile tests (re
     const before = process.memoryUsage().rss;
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    const { summary } = await run([job('loud', 'echo FIRST-LINE; head -c 200000000 /dev/zero | tr "\\0" x; echo; echo LAST-LINE; exit 0')], { outputMaxBytes: maxBytes }).finally(() => clearInterval(sampler));
+    const { summary } = await run(
+      [job('loud', 'echo FIRST-LINE; head -c 200000000 /dev/zero | tr "\\0" x; echo; echo LAST-LINE; exit 0')],
+      { outputMaxBytes: maxBytes },
+    ).finally(() => clearInterval(sampler));
     const t = summary.tests[0]!;
     expect(t.status, t.error).toBe('passed');
     expect(t.exitCode).toBe(0);

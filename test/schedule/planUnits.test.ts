@@ -47,12 +47,26 @@ describe('planUnits', () => {
       { pattern: 'junit1/*.sh', command: 'sh {file}', junit: 'out/junit.xml' },
     ],
   });
-  const files = ['src/a.test.ts', 'src/b.test.ts', 'src/c.test.ts', 'legacy/l.test.js', 'ports/p.test.ts', 'ports/q.test.ts', 'junit/1.sh', 'junit/2.sh', 'junit1/3.sh'];
+  const files = [
+    'src/a.test.ts',
+    'src/b.test.ts',
+    'src/c.test.ts',
+    'legacy/l.test.js',
+    'ports/p.test.ts',
+    'ports/q.test.ts',
+    'junit/1.sh',
+    'junit/2.sh',
+    'junit1/3.sh',
+  ];
   const jobs = discoverTests(config, files).map((test) => ({ test, reasons: ['changed'] }));
 
   it('shards the batchable files of a rule over the machines, and keeps the rest one per machine', () => {
     const units = planUnits(jobs, { discover: config.discover, machines: 2, expectedMs: () => undefined });
-    const shape = units.map((unit) => ({ ids: unit.jobs.map((j) => j.test.id), runner: unit.rule?.runner ?? null, batchOf: unit.batchOf ?? null }));
+    const shape = units.map((unit) => ({
+      ids: unit.jobs.map((j) => j.test.id),
+      runner: unit.rule?.runner ?? null,
+      batchOf: unit.batchOf ?? null,
+    }));
     expect(shape).toEqual([
       { ids: ['e2e'], runner: null, batchOf: null },
       { ids: ['junit/1.sh'], runner: 'command', batchOf: 3 },
@@ -68,6 +82,10 @@ describe('planUnits', () => {
 
   it('runs a whole rule in one process when there is one machine', () => {
     const units = planUnits(jobs, { discover: config.discover, machines: 1, expectedMs: () => undefined });
-    expect(units.find((unit) => unit.batchOf === 0)?.jobs.map((j) => j.test.id)).toEqual(['src/a.test.ts', 'src/b.test.ts', 'src/c.test.ts']);
+    expect(units.find((unit) => unit.batchOf === 0)?.jobs.map((j) => j.test.id)).toEqual([
+      'src/a.test.ts',
+      'src/b.test.ts',
+      'src/c.test.ts',
+    ]);
   });
 });

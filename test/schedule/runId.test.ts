@@ -27,7 +27,33 @@ describe('run folders', () => {
   });
 
   it('different ids never share a folder: ../x, ü precomposed and decomposed, a and a/b, case, lone surrogates', () => {
-    const ids = ['x', '../x', './x', '%2Fx', '/x', 'x/', 'ü', 'u\u0308', 'ö', 'a', 'a/b', 'a%2Fb', 'A', 'a b', 'a_b', '^a', 'a~', '\uD800', '\uFFFD', '😀', '.hidden', '%', '', 'x'.repeat(300), `${'x'.repeat(300)}y`];
+    const ids = [
+      'x',
+      '../x',
+      './x',
+      '%2Fx',
+      '/x',
+      'x/',
+      'ü',
+      'u\u0308',
+      'ö',
+      'a',
+      'a/b',
+      'a%2Fb',
+      'A',
+      'a b',
+      'a_b',
+      '^a',
+      'a~',
+      '\uD800',
+      '\uFFFD',
+      '😀',
+      '.hidden',
+      '%',
+      '',
+      'x'.repeat(300),
+      `${'x'.repeat(300)}y`,
+    ];
     const names = ids.map(testFolderName);
     expect(new Set(names).size).toBe(ids.length);
     // and case-insensitively (macOS disks), and on disks that normalise Unicode

@@ -20,15 +20,21 @@ const unittestFile = (body: string): string => `import os, sys, time, unittest\n
 /** A small Python app whose tests run under the real unittest runner, one file per behaviour. */
 const FILES: Record<string, string> = {
   'tests/__init__.py': '',
-  'tests/test_ok.py': unittestFile('    def test_one(self):\n        self.assertEqual(1, 1)\n    def test_two(self):\n        self.assertTrue(True)'),
-  'tests/test_fails.py': unittestFile('    def test_good(self):\n        pass\n    def test_bad(self):\n        self.assertEqual(1, 2, "one is not two")'),
+  'tests/test_ok.py': unittestFile(
+    '    def test_one(self):\n        self.assertEqual(1, 1)\n    def test_two(self):\n        self.assertTrue(True)',
+  ),
+  'tests/test_fails.py': unittestFile(
+    '    def test_good(self):\n        pass\n    def test_bad(self):\n        self.assertEqual(1, 2, "one is not two")',
+  ),
   // Kills its runner mid-batch: every file of the batch without a result must run again alone.
   'tests/test_crash.py': unittestFile('    def test_dies(self):\n        os._exit(3)'),
   'tests/test_more.py': unittestFile('    def test_fine(self):\n        pass'),
   // Hangs far past its own timeout.
   'tests/test_hang.py': unittestFile('    def test_sleeps(self):\n        time.sleep(120)'),
   // Fails on its first attempt only (vmwatch tells the attempt in VMWATCH_ATTEMPT).
-  'tests/test_flaky.py': unittestFile("    def test_sometimes(self):\n        self.assertNotEqual(os.environ.get('VMWATCH_ATTEMPT'), '1', 'first attempt')"),
+  'tests/test_flaky.py': unittestFile(
+    "    def test_sometimes(self):\n        self.assertNotEqual(os.environ.get('VMWATCH_ATTEMPT'), '1', 'first attempt')",
+  ),
 };
 
 describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runner adapter (real unittest in sandbox machines)', () => {
@@ -51,9 +57,22 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
   const config = (extra: Record<string, unknown> = {}) =>
     configSchema.parse({ root: '.', discover: [{ pattern: 'tests/test_*.py', runner: 'unittest', timeoutMs: 20_000, ...extra }] });
 
-  async function run(files: string[], options: { extra?: Record<string, unknown>; retry?: number; cases?: Record<string, string[]>; control?: RunControl; machines?: number } = {}) {
+  async function run(
+    files: string[],
+    options: {
+      extra?: Record<string, unknown>;
+      retry?: number;
+      cases?: Record<string, string[]>;
+      control?: RunControl;
+      machines?: number;
+    } = {},
+  ) {
     const parsed = config(options.extra);
-    const jobs: TestJob[] = discoverTests(parsed, files).map((test) => ({ test, reasons: ['changed'], ...(options.cases?.[test.id] ? { cases: options.cases[test.id] } : {}) }));
+    const jobs: TestJob[] = discoverTests(parsed, files).map((test) => ({
+      test,
+      reasons: ['changed'],
+      ...(options.cases?.[test.id] ? { cases: options.cases[test.id] } : {}),
+    }));
     const outcome = await runPlan({
       pool,
       root: sb.snapshotTree,

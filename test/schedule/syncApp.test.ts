@@ -76,7 +76,12 @@ describe.skipIf(sandboxUnavailable() !== null)('syncApp: partial syncs from the 
   const ctx = (changesSince: (at: number) => string[] | null) => ({ root, guestPath: GUEST, excludes: EXCLUDES, changesSince });
 
   it('deletes and renames of files and folders reach the machine in a partial sync', async () => {
-    expect(await syncApp(vm, ctx(() => null))).toBe(-1);
+    expect(
+      await syncApp(
+        vm,
+        ctx(() => null),
+      ),
+    ).toBe(-1);
     expect(await machineTree(vm)).toEqual(hostTree(root));
     const syncedAt = vm.syncedAt!;
     // let the clock move past the full sync: what follows is "changed since" it
@@ -88,12 +93,19 @@ describe.skipIf(sandboxUnavailable() !== null)('syncApp: partial syncs from the 
     renameSync(path.join(root, 'pkg'), path.join(root, 'moved'));
     writeFileSync(path.join(root, 'keep.ts'), 'edited\n');
     const expected = ['gone.ts', 'old-name.ts', 'new-name.ts', 'lib', 'lib/one.ts', 'pkg', 'moved/deep/x.ts', 'moved/y.ts', 'keep.ts'];
-    await waitFor(() => {
-      const listed = journal.changesSince(syncedAt);
-      return (listed && expected.every((f) => listed.includes(f))) || null;
-    }, 10_000, 'the watcher to report every change');
+    await waitFor(
+      () => {
+        const listed = journal.changesSince(syncedAt);
+        return (listed && expected.every((f) => listed.includes(f))) || null;
+      },
+      10_000,
+      'the watcher to report every change',
+    );
 
-    const sent = await syncApp(vm, ctx((at) => journal.changesSince(at)));
+    const sent = await syncApp(
+      vm,
+      ctx((at) => journal.changesSince(at)),
+    );
     expect(sent).toBeGreaterThan(0); // partial, not a fallback to a full sync
     expect(vm.syncedAt).toBe(syncedAt);
     expect(await machineTree(vm)).toEqual(hostTree(root));
@@ -105,7 +117,10 @@ describe.skipIf(sandboxUnavailable() !== null)('syncApp: partial syncs from the 
     rmSync(path.join(root, 'moved'), { recursive: true });
     const before = vm.syncedAt!;
     // a list no partial sync can take (a path out of the folder): the copy is refused
-    const sent = await syncApp(vm, ctx(() => ['../outside.ts', 'stay/z.ts']));
+    const sent = await syncApp(
+      vm,
+      ctx(() => ['../outside.ts', 'stay/z.ts']),
+    );
     expect(sent).toBe(-1);
     expect(vm.syncedAt).toBeGreaterThan(before);
     expect(await machineTree(vm)).toEqual(hostTree(root));

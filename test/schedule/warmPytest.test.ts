@@ -11,12 +11,16 @@ const FILES: Record<string, string> = {
   'settings.py': 'MODE = "one"\n',
   'shop/__init__.py': '',
   'shop/price.py': 'def price():\n    return 1\n',
-  'tests/test_price.py': 'from shop.price import price\n\ndef test_price():\n    assert price() == 1\n\ndef test_other():\n    assert True\n',
+  'tests/test_price.py':
+    'from shop.price import price\n\ndef test_price():\n    assert price() == 1\n\ndef test_other():\n    assert True\n',
   'tests/test_mode.py': 'def test_mode(mode):\n    assert mode == "two"\n',
 };
 
 // Debian's python3-pytest lives in the system interpreter (a pyenv python3 on PATH may lack it).
-const parsed = configSchema.parse({ root: '.', discover: [{ pattern: 'tests/test_*.py', runner: 'pytest', python: '/usr/bin/python3', timeoutMs: 60_000 }] });
+const parsed = configSchema.parse({
+  root: '.',
+  discover: [{ pattern: 'tests/test_*.py', runner: 'pytest', python: '/usr/bin/python3', timeoutMs: 60_000 }],
+});
 
 describe.skipIf(sandboxUnavailable() !== null)('warm runners: real pytest started ahead in sandbox machines', () => {
   let sb: TempSandbox;

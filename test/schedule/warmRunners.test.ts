@@ -24,7 +24,8 @@ const FILES: Record<string, string> = {
     '',
   ].join('\n'),
   'tests/b.test.js': "import { it } from 'vitest';\nit('b passes', () => {});\n",
-  'tests/files.test.js': "import { existsSync } from 'node:fs';\nimport { expect, it } from 'vitest';\nit('no old data', () => expect(existsSync('data/old.txt')).toBe(false));\n",
+  'tests/files.test.js':
+    "import { existsSync } from 'node:fs';\nimport { expect, it } from 'vitest';\nit('no old data', () => expect(existsSync('data/old.txt')).toBe(false));\n",
   'data/old.txt': 'old\n',
   'tests/hang.test.js': [
     "import { spawn } from 'node:child_process';",
@@ -36,7 +37,10 @@ const FILES: Record<string, string> = {
 
 /** In the warm runner's command line (its setup), so this test can find its own runner. */
 const RUNNER_MARKER = '--testTimeout=593171';
-const parsed = configSchema.parse({ root: '.', discover: [{ pattern: 'tests/*.test.js', runner: 'vitest', args: [RUNNER_MARKER], timeoutMs: 60_000 }] });
+const parsed = configSchema.parse({
+  root: '.',
+  discover: [{ pattern: 'tests/*.test.js', runner: 'vitest', args: [RUNNER_MARKER], timeoutMs: 60_000 }],
+});
 
 describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest started ahead in sandbox machines', () => {
   let sb: TempSandbox;
@@ -84,7 +88,10 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
   it('a change to the Vitest config runs the next batch cold, with its results', async () => {
     await w.waitWarm();
     w.edit('vitest.config.js', "export default { test: { env: { FROM_CONFIG: 'yes' } } };\n");
-    w.edit('tests/b.test.js', "import { expect, it } from 'vitest';\nit('sees the new config', () => expect(process.env.FROM_CONFIG).toBe('yes'));\n");
+    w.edit(
+      'tests/b.test.js',
+      "import { expect, it } from 'vitest';\nit('sees the new config', () => expect(process.env.FROM_CONFIG).toBe('yes'));\n",
+    );
     const { byId, cases, outcome } = await w.run(['tests/b.test.js']);
     expect(byId['tests/b.test.js']!.warm).toBeUndefined();
     expect(outcome.results[0]!.timings.warm).toBeUndefined();
@@ -94,7 +101,10 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
   it('a change to a file the Vitest config imports runs the batch cold (the warm runner refuses it)', async () => {
     await w.waitWarm();
     w.edit('config/shared.js', "export const shared = 'two';\n");
-    w.edit('tests/b.test.js', "import { expect, it } from 'vitest';\nit('sees the new shared value', () => expect(process.env.FROM_SHARED).toBe('two'));\n");
+    w.edit(
+      'tests/b.test.js',
+      "import { expect, it } from 'vitest';\nit('sees the new shared value', () => expect(process.env.FROM_SHARED).toBe('two'));\n",
+    );
     const { byId, cases, outcome } = await w.run(['tests/b.test.js']);
     expect(byId['tests/b.test.js']!.warm).toBeUndefined();
     expect(cases('tests/b.test.js')).toEqual({ 'sees the new shared value': 'passed' });

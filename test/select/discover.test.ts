@@ -14,9 +14,25 @@ describe('discoverTests', () => {
     });
     const files = ['src/b.test.ts', 'src/a.ts', 'a.test.ts', 'e2e/run.ts'];
     expect(discoverTests(parsed, files)).toEqual([
-      { id: 'a.test.ts', kind: 'discovered', command: 'npx vitest run a.test.ts', file: 'a.test.ts', runner: 'command', rule: 0, timeoutMs: 5000 },
+      {
+        id: 'a.test.ts',
+        kind: 'discovered',
+        command: 'npx vitest run a.test.ts',
+        file: 'a.test.ts',
+        runner: 'command',
+        rule: 0,
+        timeoutMs: 5000,
+      },
       { id: 'e2e', kind: 'suite', command: 'npm run e2e', timeoutMs: 90_000 },
-      { id: 'src/b.test.ts', kind: 'discovered', command: 'npx vitest run src/b.test.ts', file: 'src/b.test.ts', runner: 'command', rule: 0, timeoutMs: 5000 },
+      {
+        id: 'src/b.test.ts',
+        kind: 'discovered',
+        command: 'npx vitest run src/b.test.ts',
+        file: 'src/b.test.ts',
+        runner: 'command',
+        rule: 0,
+        timeoutMs: 5000,
+      },
     ]);
   });
 
@@ -76,13 +92,25 @@ describe('shellQuote / fillCommand', () => {
       ],
     });
     const found = discoverTests(parsed, ['v/a.ts', 't/a.ts', 'n/a.ts', 'p/a.py', 'c/a.ts']);
-    expect(Object.fromEntries(found.map((t) => [t.id, t.typechecks]))).toEqual({ 'v/a.ts': false, 't/a.ts': true, 'n/a.ts': false, 'p/a.py': false, 'c/a.ts': undefined });
+    expect(Object.fromEntries(found.map((t) => [t.id, t.typechecks]))).toEqual({
+      'v/a.ts': false,
+      't/a.ts': true,
+      'n/a.ts': false,
+      'p/a.py': false,
+      'c/a.ts': undefined,
+    });
   });
 
   it('names each discover rule that matches no file', () => {
-    const parsed = config({ discover: [{ pattern: 'src/**/*.test.ts', runner: 'vitest' }, { pattern: ['tset/*.py', 'x/*.py'], runner: 'pytest' }] });
-    expect(unmatchedRules(parsed, ['src/a.test.ts', 'test/b.py'])).toEqual(['discover[1].pattern "tset/*.py", "x/*.py" matches no file under the root: no test comes from this rule']);
+    const parsed = config({
+      discover: [
+        { pattern: 'src/**/*.test.ts', runner: 'vitest' },
+        { pattern: ['tset/*.py', 'x/*.py'], runner: 'pytest' },
+      ],
+    });
+    expect(unmatchedRules(parsed, ['src/a.test.ts', 'test/b.py'])).toEqual([
+      'discover[1].pattern "tset/*.py", "x/*.py" matches no file under the root: no test comes from this rule',
+    ]);
     expect(unmatchedRules(parsed, ['src/a.test.ts', 'x/c.py'])).toEqual([]);
   });
 });
-

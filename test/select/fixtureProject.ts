@@ -8,7 +8,7 @@ import { selectTests } from '../../src/select/selectTests.ts';
 import type { Plan, TestCase } from '../../src/select/types.ts';
 import { createTempDir, type TempRepo } from './tempRepo.ts';
 
-export type SelectConfig = Pick<ResolvedConfig, 'triggers' | 'tests' | 'configFile' | 'root' | 'discover' | 'select'>;
+type SelectConfig = Pick<ResolvedConfig, 'triggers' | 'tests' | 'configFile' | 'root' | 'discover' | 'select'>;
 
 /** A project written to a temp folder from a map of files, with its config, tests and graph. */
 export interface FixtureProject {
@@ -22,10 +22,18 @@ export interface FixtureProject {
   selected(changed: string[]): Promise<string[]>;
 }
 
-export async function fixtureProject(files: Record<string, string>, user: Omit<UserConfig, 'root'>, options: ImportGraphOptions = {}): Promise<FixtureProject> {
+export async function fixtureProject(
+  files: Record<string, string>,
+  user: Omit<UserConfig, 'root'>,
+  options: ImportGraphOptions = {},
+): Promise<FixtureProject> {
   const repo = createTempDir('vmwatch-fixture-');
   for (const [file, text] of Object.entries(files)) repo.write(file, text);
-  const config: SelectConfig = { ...configSchema.parse({ root: '.', ...user }), root: repo.dir, configFile: path.join(repo.dir, 'watch.config.ts') };
+  const config: SelectConfig = {
+    ...configSchema.parse({ root: '.', ...user }),
+    root: repo.dir,
+    configFile: path.join(repo.dir, 'watch.config.ts'),
+  };
   const listed = await listProjectFiles(repo.dir);
   const graph = await ImportGraph.build(repo.dir, listed, options);
   const tests = discoverTests(config, listed);

@@ -45,8 +45,19 @@ describe('ImporterChains', () => {
 
 describe('explainTest', () => {
   const graph = graphOf('u.spec -> c', 'c => leaf', 'r.spec -> leaf');
-  const plan = { changedFiles: ['leaf'], all: false, tests: [{ id: 'u.spec', reasons: ['imports leaf via c (type-only)'] }], uncovered: [] };
-  const test = (id: string, typechecks?: boolean): TestCase => ({ id, kind: 'discovered', command: 'x', file: id, ...(typechecks === undefined ? {} : { typechecks }) });
+  const plan = {
+    changedFiles: ['leaf'],
+    all: false,
+    tests: [{ id: 'u.spec', reasons: ['imports leaf via c (type-only)'] }],
+    uncovered: [],
+  };
+  const test = (id: string, typechecks?: boolean): TestCase => ({
+    id,
+    kind: 'discovered',
+    command: 'x',
+    file: id,
+    ...(typechecks === undefined ? {} : { typechecks }),
+  });
 
   it('spells out a type-only chain with the kind of each link', () => {
     expect(explainTest(test('u.spec'), plan, graph)).toEqual({

@@ -141,7 +141,12 @@ describe('selectTests on the fixture project', () => {
 
   it('reports changed files that select nothing and match no rule as uncovered', () => {
     const plan = select(['docs/notes.md', 'src/unused.ts', 'docs/api/guide.md']);
-    expect(plan).toEqual({ changedFiles: ['docs/notes.md', 'src/unused.ts', 'docs/api/guide.md'], all: false, tests: [], uncovered: ['docs/notes.md', 'src/unused.ts'] });
+    expect(plan).toEqual({
+      changedFiles: ['docs/notes.md', 'src/unused.ts', 'docs/api/guide.md'],
+      all: false,
+      tests: [],
+      uncovered: ['docs/notes.md', 'src/unused.ts'],
+    });
   });
 
   it('still selects the former importers of a deleted file', async () => {

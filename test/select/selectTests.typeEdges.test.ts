@@ -46,7 +46,10 @@ beforeAll(async () => {
     triggers: { runAll: [] },
   });
   // The node --test rule does not typecheck: what the runner notion sets on the rule.
-  const config = { ...project.config, discover: project.config.discover.map((rule) => (rule.pattern === 'tests/*.test.ts' ? { ...rule, typecheck: false } : rule)) };
+  const config = {
+    ...project.config,
+    discover: project.config.discover.map((rule) => (rule.pattern === 'tests/*.test.ts' ? { ...rule, typecheck: false } : rule)),
+  };
   tests = discoverTests(config, await listProjectFiles(project.repo.dir));
 });
 afterAll(() => project.repo.cleanup());
@@ -96,7 +99,15 @@ describe('selection through type-only imports', () => {
   });
 
   it('runs a typecheck suite on any TypeScript source or tsconfig change, and on nothing else', () => {
-    for (const file of ['src/unused.ts', 'src/view.tsx', 'src/esm.mts', 'src/cjs.cts', 'src/ambient.d.ts', 'tsconfig.json', 'tsconfig.app.json']) {
+    for (const file of [
+      'src/unused.ts',
+      'src/view.tsx',
+      'src/esm.mts',
+      'src/cjs.cts',
+      'src/ambient.d.ts',
+      'tsconfig.json',
+      'tsconfig.app.json',
+    ]) {
       expect(chosen(select([file]))).toEqual({ tsc: [`typecheck: ${file} changed`] });
     }
     expect(select(['README.md'])).toMatchObject({ tests: [], uncovered: ['README.md'] });

@@ -16,7 +16,11 @@ export interface TempRepo {
 export function createTempDir(prefix = 'vmwatch-select-'): TempRepo {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+    execFileSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    });
   return {
     dir,
     git,

@@ -58,7 +58,10 @@ describe('TestHistory', () => {
     expect(history.size).toBe(0);
     history.record([{ id: 'a', status: 'passed', durationMs: 1 }]);
     await history.save();
-    expect(JSON.parse(readFileSync(path.join(dir.dir, '.vmwatch/history.json'), 'utf8'))).toEqual({ format: 'history-v1', tests: { a: { status: 'passed', durations: [1] } } });
+    expect(JSON.parse(readFileSync(path.join(dir.dir, '.vmwatch/history.json'), 'utf8'))).toEqual({
+      format: 'history-v1',
+      tests: { a: { status: 'passed', durations: [1] } },
+    });
   });
 });
 
@@ -79,7 +82,9 @@ describe('TestHistory per case', () => {
     // a file changed: a new failure is the change's doing, not flakiness
     expect(history.record([entry('failed', 'passed')], { unchanged: false })).toEqual([]);
     // nothing changed, and 'one' passes again: flaky
-    expect(history.record([entry('passed', 'passed')], { unchanged: true })).toEqual([{ id: 'a.test.ts', name: 'one', from: 'failed', to: 'passed' }]);
+    expect(history.record([entry('passed', 'passed')], { unchanged: true })).toEqual([
+      { id: 'a.test.ts', name: 'one', from: 'failed', to: 'passed' },
+    ]);
     // skipped is no verdict: no flip
     expect(history.record([entry('skipped', 'passed')], { unchanged: true })).toEqual([]);
     expect(history.flakyCases()).toEqual([{ id: 'a.test.ts', name: 'one', flips: 1 }]);

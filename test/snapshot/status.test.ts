@@ -28,7 +28,16 @@ describe('snapshots belong to one app folder', () => {
     return loadConfig({ file });
   };
   const built = (config: Awaited<ReturnType<typeof load>>, root: string) =>
-    writeSnapshotMeta({ name: config.pool.snapshot, provider: 'sandbox', builtAt: '2026-01-01T00:00:00Z', guestPath: config.guestPath, setupHash: '', lockfiles: {}, provides: [], root });
+    writeSnapshotMeta({
+      name: config.pool.snapshot,
+      provider: 'sandbox',
+      builtAt: '2026-01-01T00:00:00Z',
+      guestPath: config.guestPath,
+      setupHash: '',
+      lockfiles: {},
+      provides: [],
+      root,
+    });
 
   it('two apps in folders of the same name get different snapshots', async () => {
     const one = await load('one');

@@ -26,7 +26,10 @@ describe('sandboxRoot', () => {
 
 describe('bwrapArgs', () => {
   it('an unprivileged uid in its own user namespace, no capabilities, only the given environment, the root read-only', () => {
-    const args = bwrapArgs({ guestPath: '/mnt/app', mergedDir: '/m', hostname: 'h', cwd: '/mnt/app', env: { A: '1' }, network: false, writableHostDirs: [] }, ['--ro-bind', '/usr', '/usr']).join(' ');
+    const args = bwrapArgs(
+      { guestPath: '/mnt/app', mergedDir: '/m', hostname: 'h', cwd: '/mnt/app', env: { A: '1' }, network: false, writableHostDirs: [] },
+      ['--ro-bind', '/usr', '/usr'],
+    ).join(' ');
     expect(args).toContain('--bind /m /mnt/app --remount-ro / --unshare-user --uid 1000 --gid 1000 --cap-drop ALL');
     expect(args).toContain('--unshare-net');
     expect(args).toMatch(/--clearenv --setenv A 1 --$/);
@@ -37,10 +40,20 @@ describe('toolchainDirs', () => {
   it('binds a toolchain by its installation folder, never a home folder or anything broader, nor the app', () => {
     const base = mkdtempSync(path.join(tmpdir(), 'vmwatch-toolchains-'));
     try {
-      for (const d of ['pyenv/shims', 'pyenv/bin', 'node/v20/bin', 'loose', 'app/node_modules/.bin']) mkdirSync(path.join(base, d), { recursive: true });
+      for (const d of ['pyenv/shims', 'pyenv/bin', 'node/v20/bin', 'loose', 'app/node_modules/.bin'])
+        mkdirSync(path.join(base, d), { recursive: true });
       writeFileSync(path.join(base, 'node/v20/bin/node'), '');
       const dirs = toolchainDirs(
-        ['relative/bin', '/usr/local/bin', `${base}/pyenv/shims`, `${base}/pyenv/bin`, `${base}/loose`, `${base}/app/node_modules/.bin`, '/no/such/bin', '/'].join(':'),
+        [
+          'relative/bin',
+          '/usr/local/bin',
+          `${base}/pyenv/shims`,
+          `${base}/pyenv/bin`,
+          `${base}/loose`,
+          `${base}/app/node_modules/.bin`,
+          '/no/such/bin',
+          '/',
+        ].join(':'),
         `${base}/app`,
         `${base}/node/v20/bin/node`,
       );
@@ -53,7 +66,22 @@ describe('toolchainDirs', () => {
 
 describe('rsync arguments', () => {
   it('exclude our outputs, git, and what the snapshot provides, anchored at the app root', () => {
-    expect(syncExcludes('test-runs', ['node_modules', '.venv'])).toEqual(['.git', '.vmwatch', '/.vmwatch-results', '/test-runs', '/node_modules', '/.venv']);
-    expect(rsyncArgs({ exclude: ['.git'], delete: true }, true)).toEqual(['-a', '--no-owner', '--no-group', '--delete', '--exclude=.git', '--files-from=-', '--from0']);
+    expect(syncExcludes('test-runs', ['node_modules', '.venv'])).toEqual([
+      '.git',
+      '.vmwatch',
+      '/.vmwatch-results',
+      '/test-runs',
+      '/node_modules',
+      '/.venv',
+    ]);
+    expect(rsyncArgs({ exclude: ['.git'], delete: true }, true)).toEqual([
+      '-a',
+      '--no-owner',
+      '--no-group',
+      '--delete',
+      '--exclude=.git',
+      '--files-from=-',
+      '--from0',
+    ]);
   });
 });

@@ -11,7 +11,6 @@ import type { ResolvedConfig } from '../../config/types.ts';
 import { tartChecks, type Check } from './doctorTart.ts';
 import { orchardChecks } from './doctorOrchard.ts';
 
-
 const TOOLS: Record<string, string[]> = {
   sandbox: ['bwrap', 'unshare', 'rsync', 'git'],
   tart: ['tart', 'ssh', 'rsync', 'git'],
@@ -38,7 +37,11 @@ export async function doctorCommand(flags: CommonFlags): Promise<number> {
   mkdirSync(vmwatchHome(), { recursive: true });
   const fs = statfsSync(vmwatchHome());
   const freeGb = (fs.bavail * fs.bsize) / 1024 ** 3;
-  checks.push({ name: 'disk', ok: freeGb >= 2, detail: `${freeGb.toFixed(1)} GiB free under ${vmwatchHome()}${freeGb < 2 ? ' — free some space or set VMWATCH_HOME' : ''}` });
+  checks.push({
+    name: 'disk',
+    ok: freeGb >= 2,
+    detail: `${freeGb.toFixed(1)} GiB free under ${vmwatchHome()}${freeGb < 2 ? ' — free some space or set VMWATCH_HOME' : ''}`,
+  });
   checks.push(...(await notifyChecks(config.notify, flags.notify)));
   if (flags.json) process.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);
   else for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(9)} ${c.detail}\n`);
@@ -51,7 +54,11 @@ async function notifyChecks(config: ResolvedConfig['notify'], send: boolean): Pr
   if (!send) return checks;
   if (config === false) return [...checks, { name: 'notify', ok: false, detail: 'not sent: notify is false in the config' }];
   try {
-    await sinkFor(config).send({ kind: 'problem', title: 'vmwatch doctor', body: 'a test notification: if you see this, notifications work' });
+    await sinkFor(config).send({
+      kind: 'problem',
+      title: 'vmwatch doctor',
+      body: 'a test notification: if you see this, notifications work',
+    });
     checks.push({ name: 'notify', ok: true, detail: 'test notification sent (if none appeared, see the paths above)' });
   } catch (err) {
     checks.push({ name: 'notify', ok: false, detail: `test notification failed: ${errorMessage(err)}` });

@@ -20,13 +20,28 @@ export async function orchardChecks(config: ResolvedConfig): Promise<Check[]> {
   const checks: Check[] = [];
   try {
     await client.request('GET', '/controller/info');
-    checks.push({ name: 'orchard', ok: true, detail: `controller ${url} (from ${sources.url}) reachable${sources.certificate ? `, certificate pinned (${sources.certificate})` : ''}` });
+    checks.push({
+      name: 'orchard',
+      ok: true,
+      detail: `controller ${url} (from ${sources.url}) reachable${sources.certificate ? `, certificate pinned (${sources.certificate})` : ''}`,
+    });
     await checkOrchardAccess(client);
     checks.push({ name: 'account', ok: true, detail: `service account "${serviceAccountName}" has compute:read and compute:write` });
     const cap = await readFleetCapacity(client);
-    checks.push({ name: 'workers', ok: cap.online > 0, detail: cap.online > 0 ? `${cap.online} online${cap.offline ? `, ${cap.offline} offline` : ''}` : 'no worker online — start one with `orchard worker run`' });
+    checks.push({
+      name: 'workers',
+      ok: cap.online > 0,
+      detail:
+        cap.online > 0
+          ? `${cap.online} online${cap.offline ? `, ${cap.offline} offline` : ''}`
+          : 'no worker online — start one with `orchard worker run`',
+    });
     const wanted = config.pool.providers?.find((p) => p.provider === 'orchard')?.size ?? config.pool.size;
-    checks.push({ name: 'capacity', ok: cap.free >= wanted, detail: `${describeCapacity(cap)}; the pool wants ${wanted}${cap.free < wanted ? ' — the rest will stay pending (free VMs or add a Mac)' : ''}` });
+    checks.push({
+      name: 'capacity',
+      ok: cap.free >= wanted,
+      detail: `${describeCapacity(cap)}; the pool wants ${wanted}${cap.free < wanted ? ' — the rest will stay pending (free VMs or add a Mac)' : ''}`,
+    });
   } catch (err) {
     checks.push({ name: checks.length === 0 ? 'orchard' : 'account', ok: false, detail: errorMessage(err) });
   } finally {

@@ -14,7 +14,7 @@ export interface Check {
 }
 
 /** Where macOS keeps the DHCP server settings that Tart's shared network uses. */
-export const BOOTPD_PLIST = '/Library/Preferences/SystemConfiguration/com.apple.InternetSharing.default.plist';
+const BOOTPD_PLIST = '/Library/Preferences/SystemConfiguration/com.apple.InternetSharing.default.plist';
 const LEASE_FIX = `sudo defaults write ${BOOTPD_PLIST} bootpd -dict DHCPLeaseTimeSecs -int 600`;
 
 /** Tart-specific checks: version, snapshot VM, VMs per host, DHCP lease time. */
@@ -29,7 +29,9 @@ export async function tartChecks(config: ResolvedConfig): Promise<Check[]> {
     checks.push({
       name: 'tart vm',
       ok: snap !== undefined,
-      detail: snap ? `${snap.Name} present (${snap.State}, ${snap.Size ?? '?'} GB)` : `no local VM "${config.pool.snapshot}" — run 'vmwatch snapshot build'`,
+      detail: snap
+        ? `${snap.Name} present (${snap.State}, ${snap.Size ?? '?'} GB)`
+        : `no local VM "${config.pool.snapshot}" — run 'vmwatch snapshot build'`,
     });
     const running = vms.filter((vm) => vm.Running).map((vm) => vm.Name);
     checks.push({
@@ -52,7 +54,11 @@ async function dhcpLeaseCheck(): Promise<Check> {
   const r = await runOwned('defaults', ['read', BOOTPD_PLIST, 'bootpd'], { timeoutMs: 10_000 });
   const secs = Number(/DHCPLeaseTimeSecs\s*=\s*(\d+)/.exec(r.stdout)?.[1] ?? Number.NaN);
   if (Number.isNaN(secs)) {
-    return { name: 'dhcp', ok: false, detail: `DHCP lease time is the default 86400 s: a pool recycling a VM per test runs out of addresses within a day. Fix: ${LEASE_FIX}` };
+    return {
+      name: 'dhcp',
+      ok: false,
+      detail: `DHCP lease time is the default 86400 s: a pool recycling a VM per test runs out of addresses within a day. Fix: ${LEASE_FIX}`,
+    };
   }
   return {
     name: 'dhcp',

@@ -25,7 +25,8 @@ export async function poolCommand(flags: CommonFlags, args: string[]): Promise<n
   const holder = lockHolder(name);
   const machines = (await provider.listVMs(machinePrefix(name))).filter((n) => isPoolMachine(name, n));
   if (action === 'destroy') {
-    if (holder !== null) throw new PoolError(`pool ${name} is in use by vmwatch pid ${holder}; stop it (Ctrl-C in its terminal, or kill ${holder}) first`);
+    if (holder !== null)
+      throw new PoolError(`pool ${name} is in use by vmwatch pid ${holder}; stop it (Ctrl-C in its terminal, or kill ${holder}) first`);
     await Promise.all(machines.map((m) => provider.destroyVM(m)));
     process.stdout.write(`pool ${name}: removed ${machines.length} machine(s)\n`);
     return 0;
@@ -38,11 +39,15 @@ export async function poolCommand(flags: CommonFlags, args: string[]): Promise<n
     return 0;
   }
   process.stdout.write(`pool ${name} (${provider.kind}): ${holder === null ? 'no vmwatch running' : `in use by pid ${holder}`}\n`);
-  const slots = (live as { slots?: Array<{ name: string; state: string; readiness?: string; metrics: Record<string, number>; error?: string }> } | null)?.slots;
+  const slots = (
+    live as { slots?: Array<{ name: string; state: string; readiness?: string; metrics: Record<string, number>; error?: string }> } | null
+  )?.slots;
   if (slots) {
     for (const s of slots) {
       const m = s.metrics;
-      process.stdout.write(`  ${s.name.padEnd(28)} ${s.state.padEnd(9)} ${(s.readiness ?? '').padEnd(5)} boots ${m.boots}  reverts ${m.reverts}  failures ${m.failures}  busy ${(m.busyMs! / 1000).toFixed(1)}s${s.error ? `  (${s.error})` : ''}\n`);
+      process.stdout.write(
+        `  ${s.name.padEnd(28)} ${s.state.padEnd(9)} ${(s.readiness ?? '').padEnd(5)} boots ${m.boots}  reverts ${m.reverts}  failures ${m.failures}  busy ${(m.busyMs! / 1000).toFixed(1)}s${s.error ? `  (${s.error})` : ''}\n`,
+      );
     }
   } else {
     for (const m of machines) process.stdout.write(`  ${m}${holder === null ? '  (left over; `vmwatch pool destroy` removes it)' : ''}\n`);

@@ -24,7 +24,10 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   const out = flags.json ? process.stderr : process.stdout;
   if (plan.tests.length === 0) {
     out.write(`no test is affected by ${plan.changedFiles.length} changed file(s)\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ runId: null, changedFiles: plan.changedFiles, tests: [], passed: 0, failed: 0 }, null, 2)}\n`);
+    if (flags.json)
+      process.stdout.write(
+        `${JSON.stringify({ runId: null, changedFiles: plan.changedFiles, tests: [], passed: 0, failed: 0 }, null, 2)}\n`,
+      );
     return 0;
   }
   const shutdown = installShutdown();

@@ -22,7 +22,8 @@ export async function snapshotCommand(flags: CommonFlags, args: string[]): Promi
     else {
       const detail = status.state === 'fresh' ? `built ${status.meta?.builtAt}` : status.reasons.join(', ');
       process.stdout.write(`snapshot ${status.name} (${provider.kind}): ${status.state} — ${detail}\n`);
-      if (status.state !== 'fresh') process.stdout.write(`run 'vmwatch snapshot build' to ${status.state === 'missing' ? 'build' : 'rebuild'} it\n`);
+      if (status.state !== 'fresh')
+        process.stdout.write(`run 'vmwatch snapshot build' to ${status.state === 'missing' ? 'build' : 'rebuild'} it\n`);
     }
     return status.state === 'fresh' ? 0 : 1;
   }
@@ -40,7 +41,9 @@ export async function snapshotCommand(flags: CommonFlags, args: string[]): Promi
       signal: shutdown.signal,
     });
     progress.clear();
-    process.stdout.write(`snapshot ${meta.name} ${action === 'update' ? 'updated' : 'built'} in ${((Date.now() - started) / 1000).toFixed(1)}s${meta.provides.length ? ` (provides ${meta.provides.join(', ')})` : ''}\n`);
+    process.stdout.write(
+      `snapshot ${meta.name} ${action === 'update' ? 'updated' : 'built'} in ${((Date.now() - started) / 1000).toFixed(1)}s${meta.provides.length ? ` (provides ${meta.provides.join(', ')})` : ''}\n`,
+    );
     return 0;
   } finally {
     shutdown.dispose();

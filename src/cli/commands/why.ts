@@ -7,7 +7,8 @@ import { planSelection } from '../planSelection.ts';
 /** `vmwatch why <testId>`: why the current changes run a test (the shortest chain), or why not. */
 export async function whyCommand(flags: CommonFlags, args: string[]): Promise<number> {
   const [id, ...extra] = args;
-  if (id === undefined || extra.length > 0) throw new UsageError("usage: vmwatch why <testId> [--since REV] [--json]. 'vmwatch select --all' lists the ids.");
+  if (id === undefined || extra.length > 0)
+    throw new UsageError("usage: vmwatch why <testId> [--since REV] [--json]. 'vmwatch select --all' lists the ids.");
   const config = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
   const { plan, testCases, graph } = await planSelection(config, flags.since === undefined ? {} : { since: flags.since });
   const test = testCases.get(id);
@@ -18,16 +19,19 @@ export async function whyCommand(flags: CommonFlags, args: string[]): Promise<nu
   return 0;
 }
 
-export function formatExplanation(explanation: Explanation, changedCount: number): string {
+function formatExplanation(explanation: Explanation, changedCount: number): string {
   if (!explanation.selected) {
-    const what = changedCount === 0 ? 'nothing has changed' : `none of the ${changedCount} changed file(s) is the test, is imported by it, or matches a rule for it`;
+    const what =
+      changedCount === 0
+        ? 'nothing has changed'
+        : `none of the ${changedCount} changed file(s) is the test, is imported by it, or matches a rule for it`;
     return `${explanation.id} does not run: ${what}\n`;
   }
   const lines = [`${explanation.id} runs because:`, ...explanation.reasons.map((reason) => `  ${reason}`)];
   if (explanation.chains.length > 0) {
     const typeOnly = explanation.links.some((links) => links.includes('type-only'));
     lines.push(typeOnly ? 'import chains (shortest first; ⇢ is a type-only import):' : 'import chains (shortest first):');
-    explanation.chains.forEach((chain, i) => lines.push(`  ${formatChain(chain, explanation.links[i] ?? [])}`));
+    for (const [i, chain] of explanation.chains.entries()) lines.push(`  ${formatChain(chain, explanation.links[i] ?? [])}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -49,7 +49,10 @@ export class KeyParser {
     if (key === '\r' || key === '\n') {
       const pattern = this.#prompt!.trim();
       this.#prompt = null;
-      return [{ kind: 'prompt', text: null }, { kind: 'filter', pattern }];
+      return [
+        { kind: 'prompt', text: null },
+        { kind: 'filter', pattern },
+      ];
     }
     if (key === '\x1b') {
       this.#prompt = null;

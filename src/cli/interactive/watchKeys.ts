@@ -16,13 +16,18 @@ export interface WatchKeysContext {
   quit: () => void;
 }
 
-const plainPlan = (ids: readonly string[], reason: string): Plan => ({ changedFiles: [], all: false, tests: ids.map((id) => ({ id, reasons: [reason] })), uncovered: [] });
+const plainPlan = (ids: readonly string[], reason: string): Plan => ({
+  changedFiles: [],
+  all: false,
+  tests: ids.map((id) => ({ id, reasons: [reason] })),
+  uncovered: [],
+});
 
 /**
  * `f` on a runner that can filter: only the cases that failed last time. A file that failed
  * outside any case, or whose runner cannot filter (`command`), runs whole.
  */
-export function onlyFailedCases(plan: Plan, ctx: Pick<WatchKeysContext, 'testCases' | 'discover' | 'failedCases'>): Plan {
+function onlyFailedCases(plan: Plan, ctx: Pick<WatchKeysContext, 'testCases' | 'discover' | 'failedCases'>): Plan {
   const tests = plan.tests.map((t) => {
     const test = ctx.testCases().find((c) => c.id === t.id);
     const cases = ctx.failedCases(t.id);

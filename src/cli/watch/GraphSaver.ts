@@ -2,7 +2,7 @@ import type { ImportGraph } from '../../select/graph/importGraph.ts';
 import { persistGraph } from '../../select/graph/openGraph.ts';
 
 /** The graph is saved to `.vmwatch/graph.json` this long after the last change it took. */
-export const GRAPH_SAVE_DELAY_MS = 3000;
+const GRAPH_SAVE_DELAY_MS = 3000;
 
 /**
  * Saves the import graph a while after the last change it took (so a restart is warm), one save

@@ -8,7 +8,7 @@ import type { OrchardVM, OrchardWorker } from './types.ts';
 /** Orchard's own client gives up after 30 s (pkg/client/client.go). */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Not "Orchard/0…": that prefix makes PUT /vms/{n} mean a worker's status update. */
-export const USER_AGENT = 'vmwatch-orchard/0.1';
+const USER_AGENT = 'vmwatch-orchard/0.1';
 
 export interface RequestOptions {
   body?: unknown;
@@ -111,8 +111,19 @@ export class OrchardClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
-      const req = (this.#secure() ? https : http).request(url, { method, headers, agent: this.#agent, ...this.tlsOptions(), ...(options.signal ? { signal: options.signal } : {}) }, resolve);
-      if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new OrchardError(`${method} ${url.pathname}: the Orchard controller at ${this.connection.url} did not answer within ${timeoutMs / 1000} s`)));
+      const req = (this.#secure() ? https : http).request(
+        url,
+        { method, headers, agent: this.#agent, ...this.tlsOptions(), ...(options.signal ? { signal: options.signal } : {}) },
+        resolve,
+      );
+      if (timeoutMs > 0)
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(
+            new OrchardError(
+              `${method} ${url.pathname}: the Orchard controller at ${this.connection.url} did not answer within ${timeoutMs / 1000} s`,
+            ),
+          ),
+        );
       req.on('error', (err) => reject(err instanceof OrchardError || options.signal?.aborted ? err : this.#unreachable(err)));
       req.end(body);
     });
@@ -122,14 +133,19 @@ export class OrchardClient {
     const { url, sources } = this.connection;
     const code = err.code ?? '';
     if (/CERT|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY|SSL|TLS/.test(code) || /certificate/i.test(err.message)) {
-      const pinned = sources.certificate ? `the certificate from ${sources.certificate} (pinned, server name orchard-controller)` : "the system's CAs (no certificate configured)";
+      const pinned = sources.certificate
+        ? `the certificate from ${sources.certificate} (pinned, server name orchard-controller)`
+        : "the system's CAs (no certificate configured)";
       return new OrchardError(
         `the Orchard controller at ${url} failed the TLS check against ${pinned}: ${err.message}. ` +
-          'Set pool.orchard.certificate to the controller\'s certificate (its data dir\'s controller.crt), or recreate the context with \'orchard context create\'.',
+          "Set pool.orchard.certificate to the controller's certificate (its data dir's controller.crt), or recreate the context with 'orchard context create'.",
         { cause: err },
       );
     }
-    return new OrchardError(`cannot reach the Orchard controller at ${url} (from ${sources.url}): ${err.message}. Is the controller running, and the URL right?`, { cause: err });
+    return new OrchardError(
+      `cannot reach the Orchard controller at ${url} (from ${sources.url}): ${err.message}. Is the controller running, and the URL right?`,
+      { cause: err },
+    );
   }
 
   #error(method: string, path: string, status: number, text: string): OrchardError | OrchardAuthError {

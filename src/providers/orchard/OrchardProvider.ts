@@ -88,7 +88,9 @@ export class OrchardProvider implements Provider {
     if (outcome.state === 'deleted') throw new MachineError(`Orchard VM ${name} was deleted by someone else while it started`);
     if (outcome.state === 'failed') {
       await this.#o.client.deleteVM(name);
-      throw new MachineError(`Orchard VM ${name} failed on worker ${outcome.vm.worker || '(none)'}: ${outcome.vm.status_message || 'no message'}. It was deleted; the pool retries.`);
+      throw new MachineError(
+        `Orchard VM ${name} failed on worker ${outcome.vm.worker || '(none)'}: ${outcome.vm.status_message || 'no message'}. It was deleted; the pool retries.`,
+      );
     }
     if (outcome.state === 'pending') {
       const cap = await readFleetCapacity(this.#o.client).catch(() => null);
@@ -146,13 +148,30 @@ export class OrchardProvider implements Provider {
     const knownHostsFile = await machineKnownHosts(this.#o.pool, name, { reset: true });
     const key = await ensurePoolKey(this.#o.pool);
     try {
-      await installKey({ host: name, port: 22, user: this.#o.user, knownHostsFile, publicKey: key.publicKey, hostKeyAlias: name, proxyCommand }, this.#o.password, {
-        timeoutMs: ((this.#o.sshWaitS ?? 60) + 30) * 1000,
-        ...(signal ? { signal } : {}),
-      });
+      await installKey(
+        { host: name, port: 22, user: this.#o.user, knownHostsFile, publicKey: key.publicKey, hostKeyAlias: name, proxyCommand },
+        this.#o.password,
+        {
+          timeoutMs: ((this.#o.sshWaitS ?? 60) + 30) * 1000,
+          ...(signal ? { signal } : {}),
+        },
+      );
     } catch (err) {
-      throw new MachineError(`Orchard VM ${name} runs, but logging in through the controller's port-forward failed: ${errorMessage(err)}`, { cause: err });
+      throw new MachineError(`Orchard VM ${name} runs, but logging in through the controller's port-forward failed: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
-    return { kind: 'ssh', host: name, port: 22, user: this.#o.user, identityFile: key.identityFile, knownHostsFile, hostKeyAlias: name, name, guestPath: this.#o.guestPath, proxyCommand };
+    return {
+      kind: 'ssh',
+      host: name,
+      port: 22,
+      user: this.#o.user,
+      identityFile: key.identityFile,
+      knownHostsFile,
+      hostKeyAlias: name,
+      name,
+      guestPath: this.#o.guestPath,
+      proxyCommand,
+    };
   }
 }

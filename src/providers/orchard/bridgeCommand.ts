@@ -5,7 +5,7 @@ import { homePaths } from '../../paths.ts';
 import type { BridgeConfig } from '../../transport/orchardBridge.mjs';
 import type { OrchardConnection } from './orchardConfig.ts';
 
-export const BRIDGE_BIN = fileURLToPath(new URL('../../../bin/orchard-bridge.mjs', import.meta.url));
+const BRIDGE_BIN = fileURLToPath(new URL('../../../bin/orchard-bridge.mjs', import.meta.url));
 
 /**
  * Writes what the bridge needs (URL, credentials, certificate) to `<vmwatchHome>/orchard/<pool>.json`,

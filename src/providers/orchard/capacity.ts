@@ -23,10 +23,20 @@ function scheduled(vm: OrchardVM): boolean {
 }
 
 /** Free macOS VM slots in the fleet, as the scheduler counts them: offered − Σ scheduled VMs' tart-vms. */
-export function fleetCapacity(workers: OrchardWorker[], vms: OrchardVM[], now = Date.now()): FleetCapacity {
+function fleetCapacity(workers: OrchardWorker[], vms: OrchardVM[], now = Date.now()): FleetCapacity {
   const usedBy = new Map<string, number>();
-  for (const vm of vms) if (scheduled(vm) && vm.worker) usedBy.set(vm.worker, (usedBy.get(vm.worker) ?? 0) + (vm.resources?.[TART_VMS] ?? 1));
-  const cap: FleetCapacity = { online: 0, offline: 0, paused: 0, total: 0, used: 0, free: 0, pending: vms.filter((v) => v.status === 'pending' && !scheduled(v)).length, perWorker: [] };
+  for (const vm of vms)
+    if (scheduled(vm) && vm.worker) usedBy.set(vm.worker, (usedBy.get(vm.worker) ?? 0) + (vm.resources?.[TART_VMS] ?? 1));
+  const cap: FleetCapacity = {
+    online: 0,
+    offline: 0,
+    paused: 0,
+    total: 0,
+    used: 0,
+    free: 0,
+    pending: vms.filter((v) => v.status === 'pending' && !scheduled(v)).length,
+    perWorker: [],
+  };
   for (const w of workers) {
     if (now - Date.parse(w.last_seen ?? '') > OFFLINE_AFTER_MS || Number.isNaN(Date.parse(w.last_seen ?? ''))) {
       cap.offline += 1;

@@ -38,7 +38,9 @@ function defaultContext(file: string): Context | null {
   try {
     doc = parseOrchardYaml(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`${file}: cannot read Orchard's contexts (${errorMessage(err)}); fix it with 'orchard context create', or set pool.orchard in the config`);
+    throw new ConfigError(
+      `${file}: cannot read Orchard's contexts (${errorMessage(err)}); fix it with 'orchard context create', or set pool.orchard in the config`,
+    );
   }
   const name = doc['default-context'];
   const contexts = doc.contexts;
@@ -66,7 +68,8 @@ export function normalizeUrl(raw: string, source: string): string {
   } catch {
     throw new ConfigError(`${source}: "${raw}" is not a URL; expected e.g. https://orchard.example.com:6120`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${source}: "${raw}": only http and https controllers exist`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError(`${source}: "${raw}": only http and https controllers exist`);
   // URL drops a scheme's default port (https://host:443 has port ''): only a URL given without one gets 6120.
   const portGiven = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):\d+/i.test(withScheme);
   if (url.port === '' && !portGiven) url.port = String(DEFAULT_PORT);
@@ -80,7 +83,9 @@ function readCertificate(value: string, configFile: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${configFile}: pool.orchard.certificate: expected PEM text or a readable file, but ${file}: ${errorMessage(err)}`);
+    throw new ConfigError(
+      `${configFile}: pool.orchard.certificate: expected PEM text or a readable file, but ${file}: ${errorMessage(err)}`,
+    );
   }
 }
 
@@ -88,7 +93,11 @@ function readCertificate(value: string, configFile: string): string {
  * The connection, field by field: pool.orchard, else the ORCHARD_* variables, else the default
  * context of ~/.orchard/orchard.yml. A missing URL or credential is a config error naming all three.
  */
-export function resolveOrchardConnection(configFile: string, settings: Partial<OrchardSettings> | undefined, env: NodeJS.ProcessEnv = process.env): OrchardConnection {
+export function resolveOrchardConnection(
+  configFile: string,
+  settings: Partial<OrchardSettings> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): OrchardConnection {
   const yml = orchardConfigFile(env);
   const ctx = defaultContext(yml);
   const ctxName = ctx ? `context "${ctx.name}" of ${yml}` : '';
@@ -114,6 +123,11 @@ export function resolveOrchardConnection(configFile: string, settings: Partial<O
     serviceAccountName: name,
     serviceAccountToken: token,
     ...(certificate === undefined ? {} : { certificate }),
-    sources: { url: urlSource, serviceAccountName: nameSource, serviceAccountToken: tokenSource, ...(certSource ? { certificate: certSource } : {}) },
+    sources: {
+      url: urlSource,
+      serviceAccountName: nameSource,
+      serviceAccountToken: tokenSource,
+      ...(certSource ? { certificate: certSource } : {}),
+    },
   };
 }

@@ -9,7 +9,7 @@ const log = logger('orchard');
  * One VM's `?watch=true` stream (application/x-ndjson): ADDED with the current VM, then
  * MODIFIED/DELETED as it changes. The controller never ends it; this ends when `signal` aborts.
  */
-export async function* watchVM(client: OrchardClient, name: string, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+async function* watchVM(client: OrchardClient, name: string, signal: AbortSignal): AsyncGenerator<WatchEvent> {
   const res = await client.stream(`/vms/${encodeURIComponent(name)}`, { query: { watch: 'true' }, signal });
   let buffer = '';
   try {
@@ -32,7 +32,11 @@ export type VMOutcome = { state: 'running' | 'failed' | 'pending'; vm: OrchardVM
  * Follows the VM until it runs, fails or is deleted, or until `timeoutMs` passes while it is
  * still pending (the last VM seen is returned). A dropped stream is opened again a second later.
  */
-export async function waitForVM(client: OrchardClient, name: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<VMOutcome> {
+export async function waitForVM(
+  client: OrchardClient,
+  name: string,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<VMOutcome> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(new Error('timeout')), options.timeoutMs);
   const onAbort = (): void => stop.abort(options.signal?.reason);
@@ -55,7 +59,9 @@ export async function waitForVM(client: OrchardClient, name: string, options: { 
     }
     options.signal?.throwIfAborted();
     last ??= (await client.getVM(name)) ?? undefined;
-    return last ? { state: last.status === 'running' || last.status === 'failed' ? last.status : 'pending', vm: last } : { state: 'deleted' };
+    return last
+      ? { state: last.status === 'running' || last.status === 'failed' ? last.status : 'pending', vm: last }
+      : { state: 'deleted' };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

@@ -7,13 +7,10 @@ import { requireTool } from '../../process/tools.ts';
 import type { Provider } from '../types.ts';
 import type { SandboxEndpoint } from '../../transport/types.ts';
 import { SnapshotMissingError } from '../SnapshotMissingError.ts';
-
-export { SnapshotMissingError };
 import { sandboxDirs } from './sandboxDirs.ts';
 import { commitSandboxSnapshot } from './commitSnapshot.ts';
 
 const log = logger('sandbox');
-
 
 /**
  * Linux machines made of bubblewrap + overlayfs: a machine is a writable layer over the snapshot
@@ -35,7 +32,11 @@ export class SandboxProvider implements Provider {
 
   async check(): Promise<void> {
     if (process.platform !== 'linux') {
-      throw new VmwatchError('PROVIDER_UNSUPPORTED', 'the sandbox provider needs Linux (bubblewrap and overlayfs); on macOS use provider: "tart"', { exitCode: 2 });
+      throw new VmwatchError(
+        'PROVIDER_UNSUPPORTED',
+        'the sandbox provider needs Linux (bubblewrap and overlayfs); on macOS use provider: "tart"',
+        { exitCode: 2 },
+      );
     }
     requireTool('bwrap');
     requireTool('unshare');
@@ -55,7 +56,8 @@ export class SandboxProvider implements Provider {
 
   /** A machine for building or updating the snapshot: over the current snapshot, or over nothing. */
   async createBuilder(name: string, from: 'base' | 'snapshot'): Promise<SandboxEndpoint> {
-    const lower = from === 'snapshot' && this.snapshotExists() ? path.join(sandboxDirs.snapshot(this.#snapshot), 'tree') : sandboxDirs.empty();
+    const lower =
+      from === 'snapshot' && this.snapshotExists() ? path.join(sandboxDirs.snapshot(this.#snapshot), 'tree') : sandboxDirs.empty();
     await mkdir(sandboxDirs.empty(), { recursive: true });
     await this.#createLayers(name, lower);
     return this.#endpoint(name);

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { ConfigError, MachineError, VmwatchError } from '../../errors.ts';
 import { logger } from '../../log.ts';
 import { homePaths } from '../../paths.ts';
@@ -42,7 +41,7 @@ export interface TartProviderOptions {
 }
 
 /** The golden a slot's VM is cloned from when `pool.suspend` is on. */
-export function goldenName(name: string): string {
+function goldenName(name: string): string {
   return `${name}-golden`;
 }
 
@@ -66,7 +65,10 @@ export class TartProvider implements Provider {
     requireTool('rsync');
     const names = new Set((await listLocalVMs()).map((vm) => vm.Name));
     if (!names.has(this.#o.snapshot)) {
-      throw new SnapshotMissingError(this.#o.snapshot, `No local Tart VM has that name ('tart list'). Build it with: vmwatch snapshot build`);
+      throw new SnapshotMissingError(
+        this.#o.snapshot,
+        `No local Tart VM has that name ('tart list'). Build it with: vmwatch snapshot build`,
+      );
     }
   }
 
@@ -144,7 +146,9 @@ export class TartProvider implements Provider {
     await this.destroyVM(name);
     const source = from === 'snapshot' ? this.#o.snapshot : this.#o.base;
     if (source === undefined) {
-      throw new ConfigError(`${this.#o.configFile}: pool.base: expected the Tart image to build the snapshot from, e.g. "ghcr.io/cirruslabs/macos-sequoia-base:latest"`);
+      throw new ConfigError(
+        `${this.#o.configFile}: pool.base: expected the Tart image to build the snapshot from, e.g. "ghcr.io/cirruslabs/macos-sequoia-base:latest"`,
+      );
     }
     await this.#clone(source, name, { randomMac: true, signal });
     return this.startVM(name, signal);
@@ -175,7 +179,9 @@ export class TartProvider implements Provider {
     const ended = run.exited.then((code) => {
       const said = run.tail() || 'no output';
       const hint = hintFor(said);
-      throw new MachineError(`'tart run ${name}' ended (exit ${code}) before the VM had an IP: ${said}${hint ? `. ${hint}` : ''} (log: ${logFile})`);
+      throw new MachineError(
+        `'tart run ${name}' ended (exit ${code}) before the VM had an IP: ${said}${hint ? `. ${hint}` : ''} (log: ${logFile})`,
+      );
     });
     try {
       const stdout = await Promise.race([tart(['ip', name, '--wait', String(this.#o.ipWaitS ?? 120)], signal ? { signal } : {}), ended]);

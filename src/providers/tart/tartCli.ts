@@ -3,7 +3,7 @@ import { runOwned } from '../../process/runOwned.ts';
 import { requireTool } from '../../process/tools.ts';
 
 /** A `tart` subcommand failed; the message carries Tart's own words. */
-export class TartCommandError extends VmwatchError {
+class TartCommandError extends VmwatchError {
   readonly stderr: string;
   readonly tartExitCode: number | null;
 
@@ -43,6 +43,7 @@ export async function tart(args: string[], options: { signal?: AbortSignal; time
   if (result.terminationReason === 'timeout') {
     throw new TartCommandError(args, null, `timed out after ${options.timeoutMs} ms`);
   }
-  if (result.exitCode !== 0) throw new TartCommandError(args, result.exitCode, result.stderr || result.stdout, hintFor(result.stderr + result.stdout));
+  if (result.exitCode !== 0)
+    throw new TartCommandError(args, result.exitCode, result.stderr || result.stdout, hintFor(result.stderr + result.stdout));
   return result.stdout;
 }

@@ -9,14 +9,29 @@ function bootstrap(): string {
 }
 
 /** What pytest reads before it collects (its config files, the root conftest) and the app's dependencies. */
-const LOADED = ['pytest.ini', '.pytest.ini', 'pyproject.toml', 'setup.cfg', 'tox.ini', 'conftest.py', 'requirements*.txt', 'poetry.lock', 'uv.lock', 'Pipfile.lock', '.env'];
+const LOADED = [
+  'pytest.ini',
+  '.pytest.ini',
+  'pyproject.toml',
+  'setup.cfg',
+  'tox.ini',
+  'conftest.py',
+  'requirements*.txt',
+  'poetry.lock',
+  'uv.lock',
+  'Pipfile.lock',
+  '.env',
+];
 
 /**
  * pytest started ahead: the interpreter with pytest and the root conftest imported
  * (pytestWarm.py), then one batch from stdin run by `pytest.main` with batchCommand's arguments.
  * The bootstrap itself refuses a batch that changes a module it has already imported.
  */
-export function pytestWarm(args: (rule: RunnerRule, resultsDir: string) => string[], selection: (files: readonly string[], cases: readonly string[] | undefined) => string[]): WarmSupport {
+export function pytestWarm(
+  args: (rule: RunnerRule, resultsDir: string) => string[],
+  selection: (files: readonly string[], cases: readonly string[] | undefined) => string[],
+): WarmSupport {
   return {
     startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'>) {
       const setup = JSON.stringify({ args: args(rule, options.resultsDir) });

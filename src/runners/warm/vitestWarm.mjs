@@ -38,7 +38,10 @@ function lstatOrNull(p) {
 
 /** Files the config bundle imported (the config itself and what it imports), root-relative. */
 function loadedFiles(vitest) {
-  const deps = [vitest.vite?.config?.configFileDependencies ?? [], ...(vitest.projects ?? []).map((p) => p.vite?.config?.configFileDependencies ?? [])].flat();
+  const deps = [
+    vitest.vite?.config?.configFileDependencies ?? [],
+    ...(vitest.projects ?? []).map((p) => p.vite?.config?.configFileDependencies ?? []),
+  ].flat();
   return new Set(deps.map((f) => path.relative(process.cwd(), f)));
 }
 
@@ -60,7 +63,11 @@ function apply(message) {
   for (const { path: rel, base64, mode } of message.write) {
     for (const dir of checkedParents(rel)) if (lstatOrNull(dir) === null) fs.mkdirSync(dir);
     if (lstatOrNull(rel)?.isSymbolicLink()) fs.unlinkSync(rel);
-    const fd = fs.openSync(rel, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, mode ?? 0o644);
+    const fd = fs.openSync(
+      rel,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW,
+      mode ?? 0o644,
+    );
     try {
       fs.writeSync(fd, Buffer.from(base64, 'base64'));
       if (mode !== undefined) fs.fchmodSync(fd, mode);

@@ -35,7 +35,7 @@ const runners = new WeakMap<VM, WarmRunner>();
 /** The machine's warm runner for `rule`, when one is started and still waiting for its batch. */
 export function warmRunnerFor(vm: VM, rule: RunnerRule): WarmRunner | undefined {
   const runner = runners.get(vm);
-  return runner !== undefined && runner.waiting && sameRule(runner.rule, rule) ? runner : undefined;
+  return runner?.waiting && sameRule(runner.rule, rule) ? runner : undefined;
 }
 
 /** The machine's warm runner, waiting or not (to stop it before anything else touches the machine). */
@@ -171,7 +171,10 @@ export class WarmRunner {
 
   async #logEarlyEnd(vm: string, result: ExecResult): Promise<void> {
     const output = await readFile(this.logFile, 'utf8').catch(() => '');
-    log.warn({ vm, runner: this.rule.runner, outcome: result.outcome, exitCode: result.exitCode, output: output.slice(-2000) }, 'the warm runner ended before its batch; batches on this machine run cold');
+    log.warn(
+      { vm, runner: this.rule.runner, outcome: result.outcome, exitCode: result.exitCode, output: output.slice(-2000) },
+      'the warm runner ended before its batch; batches on this machine run cold',
+    );
   }
 
   /** Append its output to `file` (the batch's output.log), itself capped at `maxBytes`. */

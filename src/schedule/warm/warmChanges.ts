@@ -16,7 +16,12 @@ export type WarmChanges = Pick<WarmMessage, 'write' | 'remove'> | { cold: string
  * cold instead: the changes are unknown (null), too many or too large, touch what the runner has
  * already loaded (`inputs` globs), or are not plain files (a folder, a link).
  */
-export async function warmChanges(root: string, changed: readonly string[] | null, inputs: readonly string[], excludes: readonly string[]): Promise<WarmChanges> {
+export async function warmChanges(
+  root: string,
+  changed: readonly string[] | null,
+  inputs: readonly string[],
+  excludes: readonly string[],
+): Promise<WarmChanges> {
   if (changed === null) return { cold: 'the changes since the machine was synced are not known' };
   const loaded = picomatch([...inputs], { dot: true });
   const excluded = excludeMatcher(excludes);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gitPrefix, runGit, splitNul } from './gitChanges.ts';
 
 /** Folders never listed: VCS data, dependencies, virtualenvs, vmwatch's own state and outputs. */
-export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.venv', '.vmwatch', 'test-runs', '__pycache__']);
+const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.venv', '.vmwatch', 'test-runs', '__pycache__']);
 
 /**
  * Every file of the project under `root`, relative to it (posix separators), sorted: tracked plus

@@ -13,7 +13,13 @@ interface GraphFile {
 
 function isGraphFile(json: unknown): json is GraphFile {
   const candidate = json as Partial<GraphFile> | null;
-  return typeof candidate === 'object' && candidate !== null && candidate.format === FORMAT && typeof candidate.files === 'object' && candidate.files !== null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.format === FORMAT &&
+    typeof candidate.files === 'object' &&
+    candidate.files !== null
+  );
 }
 
 /**
@@ -25,7 +31,8 @@ export async function loadGraphCache(root: string): Promise<StateRead<Map<string
   if (read.value === undefined) return read;
   const parses = new Map<string, CachedParse>();
   for (const [file, entry] of Object.entries(read.value.files)) {
-    if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'object' && entry[1] !== null) parses.set(file, { stamp: entry[0], parsed: entry[1] });
+    if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'object' && entry[1] !== null)
+      parses.set(file, { stamp: entry[0], parsed: entry[1] });
   }
   return { value: parses };
 }

@@ -196,7 +196,12 @@ export class ImportGraph {
       return reader.catch(() => undefined);
     };
     const files = [...this.live].filter(isJsContextFile);
-    this.context = await loadJsContext({ root: this.root, files, read, ...(this.options.tsconfigs ? { tsconfigs: this.options.tsconfigs } : {}) });
+    this.context = await loadJsContext({
+      root: this.root,
+      files,
+      read,
+      ...(this.options.tsconfigs ? { tsconfigs: this.options.tsconfigs } : {}),
+    });
   }
 
   private relinkProbers(file: string): void {
@@ -261,7 +266,9 @@ export class ImportGraph {
 
   private resolve(file: string, files: FileSet): Map<string, ImportKind> {
     const entry = this.parsed.get(file);
-    return entry === undefined ? new Map() : resolveEdges(file, entry.parsed, { files, context: this.context, sourceRoots: this.sourceRoots });
+    return entry === undefined
+      ? new Map()
+      : resolveEdges(file, entry.parsed, { files, context: this.context, sourceRoots: this.sourceRoots });
   }
 }
 

@@ -47,7 +47,8 @@ export function resolveEdges(file: string, parsed: Parsed, { files, context, sou
     return edges;
   }
   const typeOnly = new Set(parsed.typeOnly);
-  for (const specifier of parsed.specifiers) add(resolveJsSpecifier(file, specifier, files, context), typeOnly.has(specifier) ? 'type-only' : 'runtime');
+  for (const specifier of parsed.specifiers)
+    add(resolveJsSpecifier(file, specifier, files, context), typeOnly.has(specifier) ? 'type-only' : 'runtime');
   if (isJsxFile(file)) {
     const importSource = parsed.jsxImportSource ?? context?.jsxImportSourceFor(file) ?? DEFAULT_JSX_IMPORT_SOURCE;
     for (const specifier of jsxRuntimeSpecifiers(importSource)) add(resolveJsSpecifier(file, specifier, files, context), 'runtime');

@@ -6,7 +6,22 @@ interface Token {
 export const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
 /** Keywords after which `/` starts a regular expression, not a division. */
-const BEFORE_REGEX = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+const BEFORE_REGEX = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
 
 /** What a JS/TS source imports: specifiers in order, without duplicates, and which of them only bring in types. */
 export interface JsImports {
@@ -28,7 +43,13 @@ export function extractJsImports(source: string): JsImports {
   tokens.forEach((token, k) => {
     if (token.kind !== 'name' || isPunct(tokens[k - 1], '.')) return;
     const specifier =
-      token.value === 'import' ? importAt(tokens, k) : token.value === 'require' ? callAt(tokens, k) : token.value === 'export' ? exportAt(tokens, k) : undefined;
+      token.value === 'import'
+        ? importAt(tokens, k)
+        : token.value === 'require'
+          ? callAt(tokens, k)
+          : token.value === 'export'
+            ? exportAt(tokens, k)
+            : undefined;
     if (specifier === undefined) return;
     const typeOnly = token.value !== 'require' && typeOnlyClause(tokens, k + 1);
     found.set(specifier, (found.get(specifier) ?? true) && typeOnly);
@@ -151,7 +172,10 @@ function tokenize(src: string): Token[] {
     if (recording > 0) {
       tokens.push({ kind, value });
       recording--;
-      const endsClause = kind === 'punct' ? value === ';' || value === ')' : kind === 'string' && prevKind === 'name' && (prevValue === 'from' || prevValue === 'import');
+      const endsClause =
+        kind === 'punct'
+          ? value === ';' || value === ')'
+          : kind === 'string' && prevKind === 'name' && (prevValue === 'from' || prevValue === 'import');
       if (endsClause) recording = 0;
     }
     prevKind = kind;
@@ -161,7 +185,7 @@ function tokenize(src: string): Token[] {
   const readTemplate = (from: number, substituted: boolean): number => {
     const text = matchAt(TEMPLATE_TEXT, src, from) ?? '';
     const end = from + text.length;
-    if (!substituted) push(src.startsWith('${', end) ? 'other' : 'string', unescape(text));
+    if (!substituted) push(src.startsWith('${', end) ? 'other' : 'string', unescapeString(text));
     if (src.startsWith('${', end)) templateDepths.push(depth);
     return src.startsWith('${', end) ? end + 2 : end + 1;
   };
@@ -188,7 +212,7 @@ function tokenize(src: string): Token[] {
       const pattern = ch === "'" ? SINGLE : DOUBLE;
       pattern.lastIndex = i;
       const [literal = ch, body = ''] = pattern.exec(src) ?? [];
-      push('string', unescape(body));
+      push('string', unescapeString(body));
       i += literal.length;
     } else if (ch === '`') {
       i = readTemplate(i + 1, false);
@@ -221,7 +245,7 @@ function matchAt(pattern: RegExp, src: string, at: number): string | undefined {
   return pattern.exec(src)?.[0];
 }
 
-function unescape(text: string): string {
+function unescapeString(text: string): string {
   return text.includes('\\') ? text.replace(/\\\r?\n/g, '').replace(/\\([\s\S])/g, '$1') : text;
 }
 

@@ -101,7 +101,7 @@ function nearest<T>(byDir: Map<string, T>): (file: string) => T | undefined {
   return (file) => (byDir.size === 0 ? undefined : lookup(dirOf(file)));
 }
 
-export function dirOf(file: string): string {
+function dirOf(file: string): string {
   const at = file.lastIndexOf('/');
   return at === -1 ? '' : file.slice(0, at);
 }

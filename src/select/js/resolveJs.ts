@@ -22,7 +22,13 @@ const MAX_DEPTH = 4;
  * `baseUrl`; and the project's own packages by name (workspaces) through `exports` or their
  * entry fields. Third-party and built-in modules: [].
  */
-export function resolveJsSpecifier(fromFile: string, specifier: string, files: FileSet, context: JsContext | undefined, depth = 0): string[] {
+export function resolveJsSpecifier(
+  fromFile: string,
+  specifier: string,
+  files: FileSet,
+  context: JsContext | undefined,
+  depth = 0,
+): string[] {
   if (specifier.startsWith('.')) return maybe(resolveJsImport(fromFile, specifier, files));
   if (context === undefined || depth > MAX_DEPTH || specifier === '' || specifier.startsWith('/') || specifier.includes(':')) return [];
   const clean = specifier.replace(/\?.*$/, '');
@@ -42,9 +48,16 @@ function resolveTsPaths(fromFile: string, specifier: string, files: FileSet, con
       if (specifier === pattern.prefix) best = { targets: pattern.targets, match: '', length: Number.POSITIVE_INFINITY };
       continue;
     }
-    const fits = specifier.startsWith(pattern.prefix) && specifier.endsWith(pattern.suffix) && specifier.length >= pattern.prefix.length + pattern.suffix.length;
+    const fits =
+      specifier.startsWith(pattern.prefix) &&
+      specifier.endsWith(pattern.suffix) &&
+      specifier.length >= pattern.prefix.length + pattern.suffix.length;
     if (fits && (best === undefined || pattern.prefix.length > best.length)) {
-      best = { targets: pattern.targets, match: specifier.slice(pattern.prefix.length, specifier.length - pattern.suffix.length), length: pattern.prefix.length };
+      best = {
+        targets: pattern.targets,
+        match: specifier.slice(pattern.prefix.length, specifier.length - pattern.suffix.length),
+        length: pattern.prefix.length,
+      };
     }
   }
   for (const target of best?.targets ?? []) {
@@ -99,7 +112,12 @@ function matchSubpath(map: Record<string, unknown>, request: string): string[] {
     if (star === -1) continue;
     const prefix = key.slice(0, star);
     const suffix = key.slice(star + 1);
-    if (request.startsWith(prefix) && request.endsWith(suffix) && request.length >= key.length - 1 && (best === undefined || prefix.length > best.key.indexOf('*'))) {
+    if (
+      request.startsWith(prefix) &&
+      request.endsWith(suffix) &&
+      request.length >= key.length - 1 &&
+      (best === undefined || prefix.length > best.key.indexOf('*'))
+    ) {
       best = { key, match: request.slice(prefix.length, request.length - suffix.length) };
     }
   }
@@ -152,7 +170,7 @@ export function resolveJsImport(fromFile: string, specifier: string, files: File
  * The project file a root-relative module path names (`src/a` → `src/a.ts`, `src/lib` →
  * `src/lib/index.ts`, `src/a.js` → `src/a.ts`), or undefined (outside root, nothing found).
  */
-export function resolveModulePath(modulePath: string, files: FileSet): string | undefined {
+function resolveModulePath(modulePath: string, files: FileSet): string | undefined {
   const target = path.posix.normalize(modulePath);
   if (target === '..' || target.startsWith('../') || target.startsWith('/')) return undefined;
   const base = target === '.' ? '' : target.replace(/\/$/, '');

@@ -5,7 +5,7 @@ import { parseJsonc } from '../../config/jsonc.ts';
 export type ReadText = (absolute: string) => Promise<string | undefined>;
 
 /** One `compilerOptions.paths` entry: `@lib/*` → prefix `@lib/`, suffix ``, targets root-relative. */
-export interface PathPattern {
+interface PathPattern {
   prefix: string;
   suffix: string;
   star: boolean;
@@ -52,7 +52,12 @@ export async function loadPathsConfig(root: string, file: string, read: ReadText
     if (!Array.isArray(targets)) continue;
     const star = key.indexOf('*');
     const resolved = targets.flatMap((target) => (typeof target === 'string' ? (relative(path.resolve(pathsBase, target)) ?? []) : []));
-    config.patterns.push({ prefix: star === -1 ? key : key.slice(0, star), suffix: star === -1 ? '' : key.slice(star + 1), star: star !== -1, targets: resolved });
+    config.patterns.push({
+      prefix: star === -1 ? key : key.slice(0, star),
+      suffix: star === -1 ? '' : key.slice(star + 1),
+      star: star !== -1,
+      targets: resolved,
+    });
   }
   return config;
 }

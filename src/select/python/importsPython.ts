@@ -41,7 +41,13 @@ function parseStatement(statement: string): PythonImport[] {
 function splitNames(list: string): string[] {
   return list
     .split(',')
-    .map((part) => part.trim().split(/\s+as\s+/u)[0]?.trim() ?? '')
+    .map(
+      (part) =>
+        part
+          .trim()
+          .split(/\s+as\s+/u)[0]
+          ?.trim() ?? '',
+    )
     .filter((name) => name !== '');
 }
 

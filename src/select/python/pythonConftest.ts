@@ -1,7 +1,7 @@
 import type { FileSet } from '../types.ts';
 
 /** Files pytest collects, or that it loads like them: `test_*.py`, `*_test.py`, `conftest.py`. */
-export function isPytestFile(file: string): boolean {
+function isPytestFile(file: string): boolean {
   const base = file.slice(file.lastIndexOf('/') + 1);
   return base === 'conftest.py' || /^test_.*\.py$/.test(base) || /_test\.py$/.test(base);
 }

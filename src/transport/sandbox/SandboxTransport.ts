@@ -17,7 +17,11 @@ const HOST_ENV = ['PATH', 'LANG', 'TERM'];
 const WITH_PASSWD = `p="$1"; g="$2"; shift 2; exec "$@" ${PASSWD_FD}<<P ${GROUP_FD}<<G\n$p\nP\n$g\nG\n`;
 
 /** The whole environment of a command in the machine: nothing of the host's but HOST_ENV. */
-export function sandboxEnv(hostname: string, extra: Record<string, string> = {}, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+function sandboxEnv(
+  hostname: string,
+  extra: Record<string, string> = {},
+  hostEnv: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin' };
   for (const name of HOST_ENV) {
     const value = hostEnv[name];
@@ -76,7 +80,10 @@ export class SandboxTransport implements Transport {
     const { file, args } = namespaceCommand(this.#ep, argv);
     let status: Promise<{ childStarted: number | null }> = Promise.resolve({ childStarted: null });
     const result = await runOwned(file, args, {
-      output: options.logFile === undefined ? 'pipe' : { appendTo: options.logFile, ...(options.logMaxBytes === undefined ? {} : { maxBytes: options.logMaxBytes }) },
+      output:
+        options.logFile === undefined
+          ? 'pipe'
+          : { appendTo: options.logFile, ...(options.logMaxBytes === undefined ? {} : { maxBytes: options.logMaxBytes }) },
       extraPipes: 1,
       ...(options.stdin ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -96,7 +103,8 @@ export class SandboxTransport implements Transport {
     if (result.terminationReason === 'timeout') return { ...base, outcome: 'timedout' };
     if (result.terminationReason === 'cancel') return { ...base, outcome: 'cancelled' };
     if (childStarted === null) {
-      const why = result.exitCode === MOUNT_FAILED_EXIT ? 'the machine overlay could not be mounted' : 'bubblewrap could not start the sandbox';
+      const why =
+        result.exitCode === MOUNT_FAILED_EXIT ? 'the machine overlay could not be mounted' : 'bubblewrap could not start the sandbox';
       const where = options.logFile === undefined ? `: ${(result.stderr || result.stdout).trim()}` : ` (see ${options.logFile})`;
       return { ...base, outcome: 'error', error: `${why}${where}` };
     }
@@ -123,7 +131,14 @@ export class SandboxTransport implements Transport {
       if (files.length === 0) return;
       listArgs.push('--delete-missing-args', '--force', '-I');
     }
-    const argv = ['rsync', ...rsyncArgs(options, files !== undefined), ...listArgs, '--mkpath', `${localDir.replace(/\/+$/, '')}/`, `${target}/`];
+    const argv = [
+      'rsync',
+      ...rsyncArgs(options, files !== undefined),
+      ...listArgs,
+      '--mkpath',
+      `${localDir.replace(/\/+$/, '')}/`,
+      `${target}/`,
+    ];
     await this.#runCopy(argv, `copy ${localDir} into the machine`, options.signal, files);
   }
 
@@ -134,10 +149,24 @@ export class SandboxTransport implements Transport {
     // The machine's tree is host files here: every folder from the machine's app folder down to
     // the source is checked not to be a link (rsync would follow a link given as the source). A
     // missing folder is nothing to copy, not an error; the host side is never deleted from.
-    const argv = ['/bin/sh', '-c', PULL_SCRIPT, 'sh', this.#ep.mergedDir, below, localDir, ...rsyncArgs({ ...options, delete: false }, false), ...PULL_ARGS];
+    const argv = [
+      '/bin/sh',
+      '-c',
+      PULL_SCRIPT,
+      'sh',
+      this.#ep.mergedDir,
+      below,
+      localDir,
+      ...rsyncArgs({ ...options, delete: false }, false),
+      ...PULL_ARGS,
+    ];
     const stdout = await this.#runCopy(argv, `copy ${guestDir} out of the machine`, options.signal);
     const link = /^vmwatch-link (.*?)\t(.*)$/m.exec(stdout);
-    if (link) return { droppedLinks: [], sourceIsLink: `${guestDir} is a symlink in the machine (${this.#ep.guestPath}${link[1]} -> ${link[2]}): nothing was copied` };
+    if (link)
+      return {
+        droppedLinks: [],
+        sourceIsLink: `${guestDir} is a symlink in the machine (${this.#ep.guestPath}${link[1]} -> ${link[2]}): nothing was copied`,
+      };
     return { droppedLinks: unsafeLinksIn(stdout) };
   }
 

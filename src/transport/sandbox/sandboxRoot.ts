@@ -17,11 +17,39 @@ export const GROUP_FD = 6;
  * no passwd/shadow (generated instead), no keys (/etc/ssl/private), no service configuration.
  */
 const ETC_ENTRIES = [
-  'alternatives', 'ca-certificates', 'ca-certificates.conf', 'crypto-policies', 'debian_version', 'fonts',
-  'gai.conf', 'gitconfig', 'host.conf', 'hosts', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'locale.alias',
-  'locale.conf', 'localtime', 'lsb-release', 'magic', 'mime.types', 'networks', 'nsswitch.conf', 'os-release',
-  'pki/ca-trust', 'pki/tls/certs', 'pki/tls/openssl.cnf', 'protocols', 'python3', 'resolv.conf', 'services',
-  'ssl/certs', 'ssl/openssl.cnf', 'terminfo', 'timezone',
+  'alternatives',
+  'ca-certificates',
+  'ca-certificates.conf',
+  'crypto-policies',
+  'debian_version',
+  'fonts',
+  'gai.conf',
+  'gitconfig',
+  'host.conf',
+  'hosts',
+  'ld.so.cache',
+  'ld.so.conf',
+  'ld.so.conf.d',
+  'locale.alias',
+  'locale.conf',
+  'localtime',
+  'lsb-release',
+  'magic',
+  'mime.types',
+  'networks',
+  'nsswitch.conf',
+  'os-release',
+  'pki/ca-trust',
+  'pki/tls/certs',
+  'pki/tls/openssl.cnf',
+  'protocols',
+  'python3',
+  'resolv.conf',
+  'services',
+  'ssl/certs',
+  'ssl/openssl.cnf',
+  'terminfo',
+  'timezone',
 ];
 
 /** The machine's own /etc/passwd and /etc/group: the test's user, and nobody for unmapped owners. */
@@ -67,7 +95,9 @@ export function sandboxRoot(guestPath: string, hostPath: string | undefined): st
   const toolchains = toolchainDirs(hostPath, guest);
   const clash = toolchains.find((dir) => guest === dir || guest.startsWith(`${dir}/`) || dir.startsWith(`${guest}/`));
   if (clash !== undefined) {
-    throw new TransportError(`guestPath ${guestPath} is inside (or holds) ${clash}, which the sandbox takes from the host; choose a path of its own such as /mnt/app`);
+    throw new TransportError(
+      `guestPath ${guestPath} is inside (or holds) ${clash}, which the sandbox takes from the host; choose a path of its own such as /mnt/app`,
+    );
   }
   const args: string[] = [];
   for (const dir of SYSTEM_ROOTS) args.push(...systemRoot(dir));

@@ -64,7 +64,9 @@ export class SshTransport implements Transport {
   async ready(signal?: AbortSignal): Promise<void> {
     await waitForSsh(this.#endpoint, {
       ...(signal ? { signal } : {}),
-      ...((this.#options.readyTimeoutMs ?? this.#endpoint.readyTimeoutMs) === undefined ? {} : { timeoutMs: this.#options.readyTimeoutMs ?? this.#endpoint.readyTimeoutMs }),
+      ...((this.#options.readyTimeoutMs ?? this.#endpoint.readyTimeoutMs) === undefined
+        ? {}
+        : { timeoutMs: this.#options.readyTimeoutMs ?? this.#endpoint.readyTimeoutMs }),
     });
     await (await this.master()).ensure(signal);
   }
@@ -76,7 +78,10 @@ export class SshTransport implements Transport {
       const master = await this.master();
       await master.ensure(AbortSignal.timeout(timeoutMs));
       const left = Math.max(1, deadline - Date.now());
-      const result = await runOwned('ssh', [...master.clientOptions(), sshHost(this.#endpoint), 'true'], { timeoutMs: left, output: 'ignore' });
+      const result = await runOwned('ssh', [...master.clientOptions(), sshHost(this.#endpoint), 'true'], {
+        timeoutMs: left,
+        output: 'ignore',
+      });
       return result.exitCode === 0;
     } catch {
       return false;

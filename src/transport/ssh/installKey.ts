@@ -34,7 +34,11 @@ const APPEND_KEY = [
  * user's authorized_keys, so that everything after uses the key. Idempotent. The password reaches
  * ssh through SSH_ASKPASS (a two-line script reading it from the environment, never a file).
  */
-export async function installKey(target: InstallKeyTarget, password: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+export async function installKey(
+  target: InstallKeyTarget,
+  password: string,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<void> {
   const who = `${target.user}@${target.host} port ${target.port}`;
   const base = homePaths.ssh();
   await mkdir(base, { recursive: true, mode: 0o700 });
@@ -74,10 +78,15 @@ export async function installKey(target: InstallKeyTarget, password: string, opt
     if (result.exitCode === 0) return;
     const said = result.stderr.trim() || (result.terminationReason === 'timeout' ? 'no answer' : `ssh exit ${result.exitCode}`);
     if (result.exitCode === 255 && isLoginRefused(result.stderr)) {
-      throw new LoginRefusedError(`could not log in to ${who} with a password to install the pool key: the login was refused (${said}). Check pool.user and pool.password (Cirrus images: admin/admin) and that password login is enabled.`, 1);
+      throw new LoginRefusedError(
+        `could not log in to ${who} with a password to install the pool key: the login was refused (${said}). Check pool.user and pool.password (Cirrus images: admin/admin) and that password login is enabled.`,
+        1,
+      );
     }
     if (result.exitCode === 255 || result.terminationReason !== undefined) {
-      throw new MachineError(`could not log in to ${who} with a password to install the pool key: ${said}. Check the user and password (Cirrus images: admin/admin) and that password login is enabled.`);
+      throw new MachineError(
+        `could not log in to ${who} with a password to install the pool key: ${said}. Check the user and password (Cirrus images: admin/admin) and that password login is enabled.`,
+      );
     }
     throw new MachineError(`logged in to ${who} but could not add the pool key to ~/.ssh/authorized_keys: ${said}`);
   } finally {

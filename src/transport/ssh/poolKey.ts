@@ -15,7 +15,7 @@ export interface PoolKey {
 }
 
 /** `<vmwatchHome>/ssh/<pool>/`: the pool's key and known_hosts, never the user's ~/.ssh. */
-export function poolSshDir(pool: string): string {
+function poolSshDir(pool: string): string {
   if (!/^[\w.-]+$/.test(pool) || pool.startsWith('.')) throw new MachineError(`'${pool}' cannot name a pool's ssh folder`);
   return homePaths.poolSsh(pool);
 }
@@ -77,7 +77,8 @@ async function publicKeyOf(identityFile: string): Promise<string> {
   const pub = await readFile(`${identityFile}.pub`, 'utf8').catch(() => null);
   if (pub !== null && pub.trim() !== '') return pub.trim();
   const derived = await runOwned(requireTool('ssh-keygen'), ['-y', '-f', identityFile], { timeoutMs: 30_000 });
-  if (derived.exitCode !== 0) throw new MachineError(`cannot read the pool key ${identityFile}: ${derived.stderr.trim()}; delete it to make a new one`);
+  if (derived.exitCode !== 0)
+    throw new MachineError(`cannot read the pool key ${identityFile}: ${derived.stderr.trim()}; delete it to make a new one`);
   return derived.stdout.trim();
 }
 

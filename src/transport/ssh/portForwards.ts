@@ -5,12 +5,12 @@ import type { PortForward } from '../types.ts';
 import { PortInUseError } from './PortInUseError.ts';
 
 /** The `-L` spec: the host side on loopback only; `localhost` in the machine reaches IPv4 and IPv6 servers. */
-export function forwardSpec(pair: PortForward): string {
+function forwardSpec(pair: PortForward): string {
   return `127.0.0.1:${pair.hostPort}:localhost:${pair.guestPort}`;
 }
 
 /** Throws PortInUseError when 127.0.0.1:hostPort cannot be bound (what ssh is about to do). */
-export async function assertPortFree(pair: PortForward): Promise<void> {
+async function assertPortFree(pair: PortForward): Promise<void> {
   const server = net.createServer();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -33,7 +33,9 @@ export async function openForward(master: ControlMaster, pair: PortForward): Pro
   const said = result.stderr.trim();
   // Taken between the check and ssh's bind.
   if (/forwarding (request )?failed|address already in use/i.test(said)) throw new PortInUseError(pair.hostPort, pair.guestPort);
-  throw new TransportError(`could not forward host port ${pair.hostPort} to the machine's port ${pair.guestPort}: ${said || `ssh exit ${result.exitCode}`}`);
+  throw new TransportError(
+    `could not forward host port ${pair.hostPort} to the machine's port ${pair.guestPort}: ${said || `ssh exit ${result.exitCode}`}`,
+  );
 }
 
 /** Remove one forward (`ssh -O cancel -L …`); a master that is gone has none left. */

@@ -15,7 +15,13 @@ export interface RemoteShellOptions {
  * A short housekeeping script in the machine (`mkdir -p`, `test -d`, `rm`), through the master:
  * `/bin/sh -c SCRIPT sh ARGS…`, every argument quoted. Not for tests' commands (see exec).
  */
-export function remoteShell(master: ControlMaster, endpoint: SshEndpoint, script: string, args: string[], options: RemoteShellOptions = {}): Promise<OwnedResult> {
+export function remoteShell(
+  master: ControlMaster,
+  endpoint: SshEndpoint,
+  script: string,
+  args: string[],
+  options: RemoteShellOptions = {},
+): Promise<OwnedResult> {
   const remote = ['/bin/sh', '-c', shellQuote(script), 'sh', ...args.map(shellQuote)].join(' ');
   return runOwned('ssh', [...master.clientOptions(), sshHost(endpoint), remote], {
     timeoutMs: options.timeoutMs ?? 60_000,

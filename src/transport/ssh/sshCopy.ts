@@ -30,7 +30,11 @@ export async function copyToMachine(ctx: CopyContext, localDir: string, guestDir
   await ensureMaster(ctx, what, options.signal);
   const source = `${localDir.replace(/\/+$/, '')}/`;
   const target = `${rsyncHost(ctx.endpoint)}:${guestDir.replace(/\/+$/, '')}/`;
-  checked(await remoteShell(ctx.master, ctx.endpoint, 'mkdir -p -- "$1"', [guestDir], withSignal(options.signal)), `create ${guestDir} in the machine`, options.signal);
+  checked(
+    await remoteShell(ctx.master, ctx.endpoint, 'mkdir -p -- "$1"', [guestDir], withSignal(options.signal)),
+    `create ${guestDir} in the machine`,
+    options.signal,
+  );
   if (options.files === undefined) {
     await rsync(ctx, [...rsyncArgs(options, false), source, target], what, options.signal);
     return;
@@ -57,14 +61,21 @@ export async function copyToMachine(ctx: CopyContext, localDir: string, guestDir
  * stay inside it; the others are left out and reported. With `files`, those paths (relative to
  * guestDir) must exist.
  */
-export async function copyFromMachine(ctx: CopyContext, guestDir: string, localDir: string, options: CopyOptions = {}): Promise<PullReport> {
+export async function copyFromMachine(
+  ctx: CopyContext,
+  guestDir: string,
+  localDir: string,
+  options: CopyOptions = {},
+): Promise<PullReport> {
   const what = `copy ${guestDir} out of the machine to ${localDir}`;
   await mkdir(localDir, { recursive: true });
   await ensureMaster(ctx, what, options.signal);
-  const script = 'd="${1%/}"; if [ -L "$d" ]; then printf "link\\t%s\\n" "$(readlink "$d")"; elif [ -d "$d" ]; then echo yes; else echo no; fi';
+  const script =
+    'd="${1%/}"; if [ -L "$d" ]; then printf "link\\t%s\\n" "$(readlink "$d")"; elif [ -d "$d" ]; then echo yes; else echo no; fi';
   const probe = checked(await remoteShell(ctx.master, ctx.endpoint, script, [guestDir], withSignal(options.signal)), what, options.signal);
   const answer = probe.stdout.trim();
-  if (answer.startsWith('link\t')) return { droppedLinks: [], sourceIsLink: `${guestDir} is a symlink in the machine (-> ${answer.slice(5)}): nothing was copied` };
+  if (answer.startsWith('link\t'))
+    return { droppedLinks: [], sourceIsLink: `${guestDir} is a symlink in the machine (-> ${answer.slice(5)}): nothing was copied` };
   if (answer !== 'yes') return { droppedLinks: [] };
   const source = `${rsyncHost(ctx.endpoint)}:${guestDir.replace(/\/+$/, '')}/`;
   let list: string | undefined;
@@ -74,7 +85,13 @@ export async function copyFromMachine(ctx: CopyContext, guestDir: string, localD
     if (files.length === 0) return { droppedLinks: [] };
     list = files.join('\0');
   }
-  const stdout = await rsync(ctx, [...rsyncArgs({ ...options, delete: false }, list !== undefined), ...PULL_ARGS, source, `${localDir.replace(/\/+$/, '')}/`], what, options.signal, list);
+  const stdout = await rsync(
+    ctx,
+    [...rsyncArgs({ ...options, delete: false }, list !== undefined), ...PULL_ARGS, source, `${localDir.replace(/\/+$/, '')}/`],
+    what,
+    options.signal,
+    list,
+  );
   return { droppedLinks: unsafeLinksIn(stdout) };
 }
 

@@ -14,7 +14,12 @@ export type ExecReply = ExecResult & { output?: string };
  * or timeout its whole process group in the machine ended. `error` means ssh or the machine
  * failed, not the command: no connection, the command could not start, or the connection dropped.
  */
-export async function execOverSsh(master: ControlMaster, endpoint: SshEndpoint, command: string, options: ExecOptions = {}): Promise<ExecReply> {
+export async function execOverSsh(
+  master: ControlMaster,
+  endpoint: SshEndpoint,
+  command: string,
+  options: ExecOptions = {},
+): Promise<ExecReply> {
   const called = Date.now();
   const collected = options.logFile === undefined ? { output: '' } : {};
   try {
@@ -55,6 +60,7 @@ function failureOf(run: SupervisedRun, endpoint: SshEndpoint): string | undefine
     const perl = /perl.*(not found|no such file)/i.test(said) ? ' (vmwatch runs commands under perl, which the machine lacks)' : '';
     return `could not start the command on ${who}${perl}: ${said || `ssh exit ${run.sshExitCode}`}`;
   }
-  if (run.remoteExitCode === undefined) return `lost the ssh connection to ${who} while the command ran: ${said || `ssh exit ${run.sshExitCode}`}`;
+  if (run.remoteExitCode === undefined)
+    return `lost the ssh connection to ${who} while the command ran: ${said || `ssh exit ${run.sshExitCode}`}`;
   return undefined;
 }

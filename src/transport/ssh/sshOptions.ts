@@ -28,7 +28,10 @@ export function sshOptions(endpoint: SshEndpoint, init: SshOptionsInit = {}): st
     ['HashKnownHosts', 'no'],
     ['BatchMode', 'yes'],
     // Through a ProxyCommand the timeout covers the banner, so the proxy's own start and tunnel count too.
-    ['ConnectTimeout', endpoint.proxyCommand === undefined ? (init.connectTimeoutSec ?? 10) : Math.max(init.connectTimeoutSec ?? 10, PROXY_MIN_TIMEOUT_SEC)],
+    [
+      'ConnectTimeout',
+      endpoint.proxyCommand === undefined ? (init.connectTimeoutSec ?? 10) : Math.max(init.connectTimeoutSec ?? 10, PROXY_MIN_TIMEOUT_SEC),
+    ],
     ['ServerAliveInterval', 5],
     ['ServerAliveCountMax', 3],
     ['ForwardAgent', 'no'],

@@ -41,7 +41,8 @@ export async function waitForSsh(endpoint: SshEndpoint, options: WaitForSshOptio
         attempts,
       );
     }
-    lastSaid = lastLine(result.stderr) ?? (result.terminationReason === 'timeout' ? 'ssh did not finish logging in' : `ssh exit ${result.exitCode}`);
+    lastSaid =
+      lastLine(result.stderr) ?? (result.terminationReason === 'timeout' ? 'ssh did not finish logging in' : `ssh exit ${result.exitCode}`);
     const wait = Math.max(0, (options.intervalMs ?? 1000) - (Date.now() - attemptStarted));
     if (Date.now() + wait >= deadline) break;
     await sleep(wait, options.signal);
@@ -55,7 +56,12 @@ export async function waitForSsh(endpoint: SshEndpoint, options: WaitForSshOptio
 }
 
 function lastLine(text: string): string | undefined {
-  return text.trim().split('\n').filter((l) => l.trim() !== '').pop()?.trim();
+  return text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .pop()
+    ?.trim();
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -17,12 +17,19 @@ describe('KeyParser', () => {
     k.feed('moneyq');
     expect(k.prompt).toBe('moneyq');
     k.feed('\x7f');
-    expect(k.feed('\r')).toEqual([{ kind: 'prompt', text: null }, { kind: 'filter', pattern: 'money' }]);
+    expect(k.feed('\r')).toEqual([
+      { kind: 'prompt', text: null },
+      { kind: 'filter', pattern: 'money' },
+    ]);
     expect(k.prompt).toBeNull();
     k.feed('pab');
     expect(k.feed('\x1b')).toEqual([{ kind: 'prompt', text: null }]);
     expect(k.feed('a')).toEqual([{ kind: 'runAll' }]);
-    expect(k.feed('p\r')).toEqual([{ kind: 'prompt', text: '' }, { kind: 'prompt', text: null }, { kind: 'filter', pattern: '' }]);
+    expect(k.feed('p\r')).toEqual([
+      { kind: 'prompt', text: '' },
+      { kind: 'prompt', text: null },
+      { kind: 'filter', pattern: '' },
+    ]);
   });
 });
 

@@ -5,7 +5,14 @@ import { discoverTests } from '../../../src/select/discover.ts';
 import type { Plan } from '../../../src/select/types.ts';
 
 function context(overrides: Partial<WatchKeysContext> = {}) {
-  const config = configSchema.parse({ root: '.', tests: [{ id: 'e2e', command: 'x' }], discover: [{ pattern: 'v/*.ts', runner: 'vitest' }, { pattern: 'c/*.ts', command: 'tsx {file}' }] });
+  const config = configSchema.parse({
+    root: '.',
+    tests: [{ id: 'e2e', command: 'x' }],
+    discover: [
+      { pattern: 'v/*.ts', runner: 'vitest' },
+      { pattern: 'c/*.ts', command: 'tsx {file}' },
+    ],
+  });
   const testCases = discoverTests(config, ['v/a.ts', 'v/b.ts', 'c/c.ts']);
   const submitted: Plan[] = [];
   const said: string[] = [];

@@ -27,8 +27,17 @@ function project(): TempRepo {
 }
 
 function configFor(root: string): ResolvedConfig {
-  const parsed = configSchema.parse({ root, discover: [{ pattern: 'tests/**/*.test.ts', runner: 'vitest' }], select: { persistGraph: false } });
-  return { ...parsed, root, configFile: path.join(path.dirname(root), 'watch.config.json'), configDir: path.dirname(root) } as unknown as ResolvedConfig;
+  const parsed = configSchema.parse({
+    root,
+    discover: [{ pattern: 'tests/**/*.test.ts', runner: 'vitest' }],
+    select: { persistGraph: false },
+  });
+  return {
+    ...parsed,
+    root,
+    configFile: path.join(path.dirname(root), 'watch.config.json'),
+    configDir: path.dirname(root),
+  } as unknown as ResolvedConfig;
 }
 
 describe('the change pipeline, step by step', () => {
@@ -73,10 +82,19 @@ describe('the change pipeline, step by step', () => {
   });
 
   it('describes a batch on one line, with what no test covers', () => {
-    const plan = (n: number, uncovered: string[] = []): Plan => ({ changedFiles: [], all: false, tests: Array.from({ length: n }, (_, i) => ({ id: `t${i}`, reasons: [] })), uncovered });
+    const plan = (n: number, uncovered: string[] = []): Plan => ({
+      changedFiles: [],
+      all: false,
+      tests: Array.from({ length: n }, (_, i) => ({ id: `t${i}`, reasons: [] })),
+      uncovered,
+    });
     expect(describeChange(['a.ts', 'b.ts'], plan(3))).toBe('change: a.ts, b.ts → 3 test(s)');
-    expect(describeChange(['README.md'], plan(0, ['README.md']))).toBe('change: README.md → no test affected (not covered by any test or rule: README.md)');
-    expect(describeChange(['a\x1b[2J.ts', 'b', 'c', 'd', 'e', 'f', 'g'], plan(1))).toBe('change: a\\x1b[2J.ts, b, c, d, e and 2 more → 1 test(s)');
+    expect(describeChange(['README.md'], plan(0, ['README.md']))).toBe(
+      'change: README.md → no test affected (not covered by any test or rule: README.md)',
+    );
+    expect(describeChange(['a\x1b[2J.ts', 'b', 'c', 'd', 'e', 'f', 'g'], plan(1))).toBe(
+      'change: a\\x1b[2J.ts, b, c, d, e and 2 more → 1 test(s)',
+    );
   });
 
   it('runs the steps in order: a change submits exactly the affected tests, a new test file is discovered', async () => {

@@ -18,7 +18,10 @@ describeProviderContract(
       pool: 'fakecontract',
       failBoots: async () => {
         provider.failEveryBoot = 'machine did not boot: the fake host is out of memory (fault injected)';
-        return { reason: /boot failed: machine did not boot: the fake host is out of memory/, undo: async () => void (provider.failEveryBoot = null) };
+        return {
+          reason: /boot failed: machine did not boot: the fake host is out of memory/,
+          undo: async () => void (provider.failEveryBoot = null),
+        };
       },
       freeze: async (name) => {
         provider.freeze(name);

@@ -12,7 +12,7 @@ export interface ContractContext {
 }
 
 /** A transport to `endpoint`, ready, with the app synced in (what vmwatch does before running anything). */
-export async function reach(ctx: ContractContext, endpoint: Endpoint): Promise<Transport> {
+async function reach(ctx: ContractContext, endpoint: Endpoint): Promise<Transport> {
   const transport = ctx.harness().connect(endpoint);
   ctx.opened.push(transport);
   await transport.ready?.();
@@ -33,7 +33,7 @@ const sorted = (names: string[]): string[] => [...names].sort();
 export function lifecycleCases(ctx: ContractContext, capabilities: ContractCapabilities): void {
   const names = () => contractNames(ctx.harness().pool);
 
-  it('create + start: the endpoint\'s transport runs echo and copies a folder in and out', async () => {
+  it("create + start: the endpoint's transport runs echo and copies a folder in and out", async () => {
     const { endpoint, transport } = await boot(ctx, names().machine(1));
     expect(await transport.exec('echo contract-ok')).toMatchObject({ outcome: 'exited', exitCode: 0, output: 'contract-ok\n' });
     const local = ctx.folders().fresh('in');
@@ -99,14 +99,17 @@ export function lifecycleCases(ctx: ContractContext, capabilities: ContractCapab
   });
 
   const stopStart = capabilities.stopStart === true ? it : it.skip;
-  stopStart(`stopVM then startVM gives a working machine${capabilities.stopStart === true ? '' : ` (exempt: ${capabilities.stopStart})`}`, async () => {
-    const { provider } = ctx.harness();
-    const name = names().machine(1);
-    const { transport } = await boot(ctx, name);
-    expect((await transport.exec('echo before-stop')).output).toBe('before-stop\n');
-    await transport.close();
-    await provider.stopVM(name);
-    const again = await reach(ctx, await provider.startVM(name));
-    expect(await again.exec('echo after-start')).toMatchObject({ exitCode: 0, output: 'after-start\n' });
-  });
+  stopStart(
+    `stopVM then startVM gives a working machine${capabilities.stopStart === true ? '' : ` (exempt: ${capabilities.stopStart})`}`,
+    async () => {
+      const { provider } = ctx.harness();
+      const name = names().machine(1);
+      const { transport } = await boot(ctx, name);
+      expect((await transport.exec('echo before-stop')).output).toBe('before-stop\n');
+      await transport.close();
+      await provider.stopVM(name);
+      const again = await reach(ctx, await provider.startVM(name));
+      expect(await again.exec('echo after-start')).toMatchObject({ exitCode: 0, output: 'after-start\n' });
+    },
+  );
 }

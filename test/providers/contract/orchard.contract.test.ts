@@ -16,7 +16,10 @@ describeProviderContract(
       poolSize: 1,
       failBoots: async (boots) => {
         await bed.double.knob('fail-starts', { count: boots, message: 'failed to pull image: unauthorized' });
-        return { reason: /boot failed: Orchard VM vmwatch-orchard-test-1 failed on worker worker-1: failed to pull image: unauthorized/, undo: async () => {} };
+        return {
+          reason: /boot failed: Orchard VM vmwatch-orchard-test-1 failed on worker worker-1: failed to pull image: unauthorized/,
+          undo: async () => {},
+        };
       },
       cleanup: () => bed.cleanup(),
     };

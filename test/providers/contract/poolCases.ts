@@ -32,7 +32,16 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
   const newPool = (options: Partial<VMPoolOptions> & { provider?: FaultyProvider } = {}): { pool: VMPool; faults: FaultyProvider } => {
     const h = ctx.harness();
     const faults = options.provider ?? new FaultyProvider(h.provider);
-    const pool = new VMPool({ connect: h.connect, pool: h.pool, size: size(), attempts: ATTEMPTS, backoffMs: 20, prepare: syncApp(ctx.folders().app), ...options, provider: faults });
+    const pool = new VMPool({
+      connect: h.connect,
+      pool: h.pool,
+      size: size(),
+      attempts: ATTEMPTS,
+      backoffMs: 20,
+      prepare: syncApp(ctx.folders().app),
+      ...options,
+      provider: faults,
+    });
     ctx.pools.push(pool);
     return { pool, faults };
   };
@@ -79,7 +88,10 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
     faults.failReverts = ATTEMPTS;
     const waiting = acquireWithin(pool, 'the out-of-service rejection');
     await pool.release(vm);
-    const err = await waiting.then(() => null, (e: unknown) => e);
+    const err = await waiting.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PoolError);
     expect(String((err as Error).message)).toMatch(/out of service.*revert failed: injected revert failure/);
     expect(pool.status()[0]).toMatchObject({ state: 'failed' });
@@ -97,7 +109,10 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
     else faults.failEveryBoot = 'injected: no machine can boot (contract suite)';
     try {
       const { pool } = newPool({ provider: faults });
-      const err = await pool.init().then(() => null, (e: unknown) => e);
+      const err = await pool.init().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(PoolError);
       expect((err as Error).message).toMatch(/no machine of the pool could start/);
       expect((err as Error).message).toMatch(reason);
@@ -125,35 +140,45 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
 
   it('health checks replace an idle machine that stopped answering; the other is left alone', async (test) => {
     const h = ctx.harness();
-    if (!h.freeze) return test.skip('this harness cannot freeze a machine (the provider\'s own tests cover health checks)');
+    if (!h.freeze) return test.skip("this harness cannot freeze a machine (the provider's own tests cover health checks)");
     const { pool } = newPool({ size: 2, healthCheckMs: 50 });
     await pool.init();
     const frozen = await h.freeze(names().machine(2));
     try {
       await waitFor(() => pool.status()[1]!.metrics.failures === 1, 30_000, 'the frozen machine noticed');
       await frozen.undo();
-      await waitFor(() => pool.status()[1]!.metrics.boots === 2 && pool.status()[1]!.state === 'ready', 30_000, 'the frozen machine replaced');
+      await waitFor(
+        () => pool.status()[1]!.metrics.boots === 2 && pool.status()[1]!.state === 'ready',
+        30_000,
+        'the frozen machine replaced',
+      );
     } finally {
       await frozen.undo();
     }
-    expect(pool.status().map((s) => [s.metrics.boots, s.metrics.failures])).toEqual([[1, 0], [2, 1]]);
+    expect(pool.status().map((s) => [s.metrics.boots, s.metrics.failures])).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
     const vms: VM[] = [await acquireWithin(pool, 'machine 1'), await acquireWithin(pool, 'machine 2')];
     for (const vm of vms) expect((await vm.exec('echo alive')).output).toBe('alive\n');
     for (const vm of vms) await pool.release(vm);
   });
 
   const adopt = capabilities.adopt ? it : it.skip;
-  adopt(`keepWarm: a new pool adopts the machines the last one left ready (no boot)${capabilities.adopt ? '' : ' (the provider cannot adopt)'}`, async () => {
-    const warm = () => newPool({ size: 1, keepWarm: true, warmKey: 'contract@1' }).pool;
-    const first = warm();
-    await first.init();
-    await first.destroy();
-    expect(await ctx.harness().provider.listVMs(names().prefix)).toEqual([names().machine(1)]);
-    const second = warm();
-    await second.init();
-    expect(second.status().map((s) => [s.state, s.metrics.boots])).toEqual([['ready', 0]]);
-    const vm = await acquireWithin(second, 'the adopted machine');
-    expect((await vm.exec('echo adopted')).output).toBe('adopted\n');
-    await second.release(vm);
-  });
+  adopt(
+    `keepWarm: a new pool adopts the machines the last one left ready (no boot)${capabilities.adopt ? '' : ' (the provider cannot adopt)'}`,
+    async () => {
+      const warm = () => newPool({ size: 1, keepWarm: true, warmKey: 'contract@1' }).pool;
+      const first = warm();
+      await first.init();
+      await first.destroy();
+      expect(await ctx.harness().provider.listVMs(names().prefix)).toEqual([names().machine(1)]);
+      const second = warm();
+      await second.init();
+      expect(second.status().map((s) => [s.state, s.metrics.boots])).toEqual([['ready', 0]]);
+      const vm = await acquireWithin(second, 'the adopted machine');
+      expect((await vm.exec('echo adopted')).output).toBe('adopted\n');
+      await second.release(vm);
+    },
+  );
 }

@@ -36,7 +36,8 @@ describeProviderContract(
       failBoots: async () => {
         process.env.TART_DOUBLE_FAULT_RUN_FAIL = '1';
         return {
-          reason: /boot failed: 'tart run vmwatch-tartcontract-1' ended \(exit 1\) before the VM had an IP: .*Internal Virtualization error/,
+          reason:
+            /boot failed: 'tart run vmwatch-tartcontract-1' ended \(exit 1\) before the VM had an IP: .*Internal Virtualization error/,
           undo: async () => void delete process.env.TART_DOUBLE_FAULT_RUN_FAIL,
         };
       },

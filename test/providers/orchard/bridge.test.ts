@@ -23,7 +23,14 @@ describe.skipIf(skip !== null)(`orchard provider: one VM through the port-forwar
     await provider.check();
     await provider.createVM('vmwatch-orchard-test-1');
     const created = (await bed.double.request('GET', '/v1/vms/vmwatch-orchard-test-1')).json<Record<string, unknown>>();
-    expect(created).toMatchObject({ image: 'ghcr.io/cirruslabs/macos-sequoia-base:latest', cpu: 4, memory: 8192, headless: true, username: 'admin', password: 'admin' });
+    expect(created).toMatchObject({
+      image: 'ghcr.io/cirruslabs/macos-sequoia-base:latest',
+      cpu: 4,
+      memory: 8192,
+      headless: true,
+      username: 'admin',
+      password: 'admin',
+    });
     const endpoint = (await provider.startVM('vmwatch-orchard-test-1')) as SshEndpoint;
     expect(endpoint).toMatchObject({ kind: 'ssh', host: 'vmwatch-orchard-test-1', port: 22, hostKeyAlias: 'vmwatch-orchard-test-1' });
     expect(endpoint.proxyCommand?.join(' ')).toMatch(/orchard-bridge\.mjs --config \S+ --vm vmwatch-orchard-test-1 --port 22/);

@@ -45,9 +45,20 @@ describe('resolveOrchardConnection', () => {
   };
 
   it('takes pool.orchard fields first, over ORCHARD_* and the default context, and says so', () => {
-    writeYml('default-context: default\ncontexts:\n  default: {url: "https://from-yml:6120", serviceAccountName: yml, serviceAccountToken: yml-token}\n');
-    const env = { HOME: home, ORCHARD_URL: 'https://from-env:6120', ORCHARD_SERVICE_ACCOUNT_NAME: 'env', ORCHARD_SERVICE_ACCOUNT_TOKEN: 'env-token' };
-    const c = resolveOrchardConnection(configFile, { url: 'orchard.example.com', serviceAccountName: 'vmwatch', serviceAccountToken: 's3cret', certificate: PEM }, env);
+    writeYml(
+      'default-context: default\ncontexts:\n  default: {url: "https://from-yml:6120", serviceAccountName: yml, serviceAccountToken: yml-token}\n',
+    );
+    const env = {
+      HOME: home,
+      ORCHARD_URL: 'https://from-env:6120',
+      ORCHARD_SERVICE_ACCOUNT_NAME: 'env',
+      ORCHARD_SERVICE_ACCOUNT_TOKEN: 'env-token',
+    };
+    const c = resolveOrchardConnection(
+      configFile,
+      { url: 'orchard.example.com', serviceAccountName: 'vmwatch', serviceAccountToken: 's3cret', certificate: PEM },
+      env,
+    );
     expect(c).toEqual({
       url: 'https://orchard.example.com:6120',
       serviceAccountName: 'vmwatch',
@@ -63,19 +74,28 @@ describe('resolveOrchardConnection', () => {
   });
 
   it('falls back on ORCHARD_URL / ORCHARD_SERVICE_ACCOUNT_NAME / ORCHARD_SERVICE_ACCOUNT_TOKEN (an empty one counts as unset)', () => {
-    const env = { HOME: home, ORCHARD_URL: 'http://10.0.0.5:8080/', ORCHARD_SERVICE_ACCOUNT_NAME: 'ci', ORCHARD_SERVICE_ACCOUNT_TOKEN: 'ci-token' };
+    const env = {
+      HOME: home,
+      ORCHARD_URL: 'http://10.0.0.5:8080/',
+      ORCHARD_SERVICE_ACCOUNT_NAME: 'ci',
+      ORCHARD_SERVICE_ACCOUNT_TOKEN: 'ci-token',
+    };
     const c = resolveOrchardConnection(configFile, undefined, env);
     expect(c).toEqual({
       url: 'http://10.0.0.5:8080',
       serviceAccountName: 'ci',
       serviceAccountToken: 'ci-token',
-      sources: { url: 'ORCHARD_URL', serviceAccountName: 'ORCHARD_SERVICE_ACCOUNT_NAME', serviceAccountToken: 'ORCHARD_SERVICE_ACCOUNT_TOKEN' },
+      sources: {
+        url: 'ORCHARD_URL',
+        serviceAccountName: 'ORCHARD_SERVICE_ACCOUNT_NAME',
+        serviceAccountToken: 'ORCHARD_SERVICE_ACCOUNT_TOKEN',
+      },
     });
     const e = failure(() => resolveOrchardConnection(configFile, {}, { ...env, ORCHARD_SERVICE_ACCOUNT_TOKEN: '' }));
     expect(e.message).toMatch(/no Orchard service account token/);
   });
 
-  it("reads the default context of ~/.orchard/orchard.yml (block mappings, the certificate base64-decoded), not another context", () => {
+  it('reads the default context of ~/.orchard/orchard.yml (block mappings, the certificate base64-decoded), not another context', () => {
     const file = writeYml(
       [
         '# written by orchard context create',
@@ -105,18 +125,27 @@ describe('resolveOrchardConnection', () => {
   });
 
   it('resolves each field on its own: URL from the config, name from the environment, token from the context', () => {
-    const file = writeYml('default-context: default\ncontexts:\n  default: {url: "https://yml:6120", serviceAccountName: yml, serviceAccountToken: "yml-token"}\n');
+    const file = writeYml(
+      'default-context: default\ncontexts:\n  default: {url: "https://yml:6120", serviceAccountName: yml, serviceAccountToken: "yml-token"}\n',
+    );
     const c = resolveOrchardConnection(configFile, { url: 'https://cfg:7000' }, { HOME: home, ORCHARD_SERVICE_ACCOUNT_NAME: 'env' });
     expect(c.url).toBe('https://cfg:7000');
     expect(c.serviceAccountName).toBe('env');
     expect(c.serviceAccountToken).toBe('yml-token');
-    expect(c.sources).toEqual({ url: 'pool.orchard.url', serviceAccountName: 'ORCHARD_SERVICE_ACCOUNT_NAME', serviceAccountToken: `context "default" of ${file}` });
+    expect(c.sources).toEqual({
+      url: 'pool.orchard.url',
+      serviceAccountName: 'ORCHARD_SERVICE_ACCOUNT_NAME',
+      serviceAccountToken: `context "default" of ${file}`,
+    });
     expect(c.certificate).toBeUndefined();
   });
 
   it('ORCHARD_HOME moves the file, as Orchard does', () => {
     const other = path.join(dir, 'orchard-home');
-    const file = writeYml('default-context: x\ncontexts:\n  x: {url: "https://oh:6120", serviceAccountName: a, serviceAccountToken: b}\n', other);
+    const file = writeYml(
+      'default-context: x\ncontexts:\n  x: {url: "https://oh:6120", serviceAccountName: a, serviceAccountToken: b}\n',
+      other,
+    );
     expect(orchardConfigFile({ ORCHARD_HOME: other })).toBe(file);
     expect(orchardConfigFile({ HOME: home })).toBe(path.join(home, '.orchard', 'orchard.yml'));
     expect(resolveOrchardConnection(configFile, undefined, { ORCHARD_HOME: other }).url).toBe('https://oh:6120');
@@ -124,19 +153,29 @@ describe('resolveOrchardConnection', () => {
 
   it('names the missing field, the config file and all three ways to give it', () => {
     const yml = path.join(home, '.orchard', 'orchard.yml');
-    const noUrl = failure(() => resolveOrchardConnection(configFile, { serviceAccountName: 'a', serviceAccountToken: 'b' }, { HOME: home }));
+    const noUrl = failure(() =>
+      resolveOrchardConnection(configFile, { serviceAccountName: 'a', serviceAccountToken: 'b' }, { HOME: home }),
+    );
     expect(noUrl.message).toContain(configFile);
-    expect(noUrl.message).toMatch(/no Orchard controller URL: set pool\.orchard\.url, or ORCHARD_URL, or create a context with 'orchard context create/);
+    expect(noUrl.message).toMatch(
+      /no Orchard controller URL: set pool\.orchard\.url, or ORCHARD_URL, or create a context with 'orchard context create/,
+    );
     expect(noUrl.message).toContain(yml);
     const noName = failure(() => resolveOrchardConnection(configFile, { url: 'https://c:6120' }, { HOME: home }));
-    expect(noName.message).toMatch(/no Orchard service account name: set pool\.orchard\.serviceAccountName, or ORCHARD_SERVICE_ACCOUNT_NAME/);
+    expect(noName.message).toMatch(
+      /no Orchard service account name: set pool\.orchard\.serviceAccountName, or ORCHARD_SERVICE_ACCOUNT_NAME/,
+    );
     const noToken = failure(() => resolveOrchardConnection(configFile, { url: 'https://c:6120', serviceAccountName: 'a' }, { HOME: home }));
-    expect(noToken.message).toMatch(/no Orchard service account token: set pool\.orchard\.serviceAccountToken, or ORCHARD_SERVICE_ACCOUNT_TOKEN/);
+    expect(noToken.message).toMatch(
+      /no Orchard service account token: set pool\.orchard\.serviceAccountToken, or ORCHARD_SERVICE_ACCOUNT_TOKEN/,
+    );
   });
 
   it('a default context lacking a field still lets that field fail by name; a context file it cannot read is named', () => {
     writeYml('default-context: default\ncontexts:\n  default: {url: "https://yml:6120", serviceAccountName: yml}\n');
-    expect(failure(() => resolveOrchardConnection(configFile, undefined, { HOME: home })).message).toMatch(/no Orchard service account token/);
+    expect(failure(() => resolveOrchardConnection(configFile, undefined, { HOME: home })).message).toMatch(
+      /no Orchard service account token/,
+    );
     const file = writeYml('contexts:\n  default: {url: "x"}\n  - not yaml we read\n');
     const e = failure(() => resolveOrchardConnection(configFile, undefined, { HOME: home }));
     expect(e.message).toContain(file);

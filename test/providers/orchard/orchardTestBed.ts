@@ -7,7 +7,7 @@ import { OrchardProvider, type OrchardProviderOptions } from '../../../src/provi
 import { connect } from '../../../src/transport/connect.ts';
 import { startOrchardDouble, type OrchardDouble, type OrchardDoubleOptions } from '../../helpers/orchardDouble.ts';
 
-export const IMAGE = 'ghcr.io/cirruslabs/macos-sequoia-base:latest';
+const IMAGE = 'ghcr.io/cirruslabs/macos-sequoia-base:latest';
 export const GUEST_PATH = '/mnt/vmwatch-test/app';
 
 export interface OrchardTestBed {
@@ -38,15 +38,37 @@ export async function orchardTestBed(options: OrchardDoubleOptions = {}): Promis
         serviceAccountName: opts.name ?? double.serviceAccountName,
         serviceAccountToken: opts.token ?? double.serviceAccountToken,
         ...(double.certificate ? { certificate: double.certificate } : {}),
-        sources: { url: 'test', serviceAccountName: 'pool.orchard.serviceAccountName', serviceAccountToken: 'pool.orchard.serviceAccountToken', certificate: 'pool.orchard.certificate' },
+        sources: {
+          url: 'test',
+          serviceAccountName: 'pool.orchard.serviceAccountName',
+          serviceAccountToken: 'pool.orchard.serviceAccountToken',
+          certificate: 'pool.orchard.certificate',
+        },
       });
       clients.push(client);
-      return new OrchardProvider({ client, pool: 'orchard-test', image: IMAGE, user: 'admin', password: 'admin', guestPath: GUEST_PATH, pendingTimeoutMs: 20_000, ...opts });
+      return new OrchardProvider({
+        client,
+        pool: 'orchard-test',
+        image: IMAGE,
+        user: 'admin',
+        password: 'admin',
+        guestPath: GUEST_PATH,
+        pendingTimeoutMs: 20_000,
+        ...opts,
+      });
     },
     pool(size, opts = {}) {
       // Sync-ahead as openPool does it: the app rsynced into each machine after each boot and revert.
       const prepare: VMPoolOptions['prepare'] = (vm, signal) => vm.copyToVM(app, GUEST_PATH, { delete: true, signal });
-      const pool = new VMPool({ provider: opts.provider ?? bed.provider(), connect, pool: 'orchard-test', size, backoffMs: 100, prepare, ...opts });
+      const pool = new VMPool({
+        provider: opts.provider ?? bed.provider(),
+        connect,
+        pool: 'orchard-test',
+        size,
+        backoffMs: 100,
+        prepare,
+        ...opts,
+      });
       pools.push(pool);
       return pool;
     },

@@ -22,7 +22,14 @@ function descendants(root: number): number[] {
   for (const e of readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
     try {
-      parent.set(Number(e), Number(readFileSync(`/proc/${e}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]));
+      parent.set(
+        Number(e),
+        Number(
+          readFileSync(`/proc/${e}/stat`, 'utf8')
+            .replace(/^.*\) /, '')
+            .split(' ')[1],
+        ),
+      );
     } catch {
       // gone
     }
@@ -61,7 +68,9 @@ describe.skipIf(skip !== null)(`orchard provider under VMPool${skip ? ` (skipped
     // Which slot's VM was created last, and so found no room, is a race.
     expect(status.filter((s) => s.state === 'ready').length).toBe(6);
     const seventh = status.find((s) => s.state === 'failed')!;
-    expect(seventh.error).toMatch(/still pending after 2 s: no worker had room.*3 worker\(s\) online \(worker-\d 2\/2, worker-\d 2\/2, worker-\d 2\/2 org\.cirruslabs\.tart-vms in use\); 6 macOS VM slot\(s\), 0 free/);
+    expect(seventh.error).toMatch(
+      /still pending after 2 s: no worker had room.*3 worker\(s\) online \(worker-\d 2\/2, worker-\d 2\/2, worker-\d 2\/2 org\.cirruslabs\.tart-vms in use\); 6 macOS VM slot\(s\), 0 free/,
+    );
     const onController = await vms(bed);
     expect(onController.map((v) => v.name)).not.toContain(seventh.name);
     expect(onController.length).toBe(6);
@@ -95,7 +104,7 @@ describe.skipIf(skip !== null)(`orchard provider under VMPool${skip ? ` (skipped
     for (const v of again) await pool.release(v);
   });
 
-  it('a VM that fails to start is deleted and replaced (with backoff), with Orchard\'s status message logged in the slot', async () => {
+  it("a VM that fails to start is deleted and replaced (with backoff), with Orchard's status message logged in the slot", async () => {
     bed = await orchardTestBed({ workers: 1 });
     await bed.double.knob('fail-starts', { count: 1, message: 'failed to pull image: unauthorized' });
     const pool = bed.pool(1);
@@ -118,7 +127,11 @@ describe.skipIf(skip !== null)(`orchard provider under VMPool${skip ? ` (skipped
     expect(await vms(bed)).toEqual([]);
     await waitFor(async () => (await bed!.double.state()).machines === 0, 10_000, 'no machine');
     expect((await bed.double.state()).sshSessions).toBe(0);
-    await waitFor(() => processesMentioning('orchard-bridge.mjs').filter((p) => p.cmdline.includes(bed!.home)).length === 0, 5000, 'no bridge left');
+    await waitFor(
+      () => processesMentioning('orchard-bridge.mjs').filter((p) => p.cmdline.includes(bed!.home)).length === 0,
+      5000,
+      'no bridge left',
+    );
     expect(descendants(bed.double.child.pid!).filter((pid) => commandOf(pid).includes('sshd'))).toEqual([]);
   }, 240_000);
 });

@@ -21,7 +21,10 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
   let config: ResolvedConfig;
   const saved = { PATH: process.env.PATH, TART_HOME: process.env.TART_HOME, VMWATCH_HOME: process.env.VMWATCH_HOME };
   const poolVMs = async (): Promise<string[]> =>
-    (JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string }>).map((v) => v.Name).filter((n) => n.startsWith('vmwatch-tartunit-')).sort();
+    (JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string }>)
+      .map((v) => v.Name)
+      .filter((n) => n.startsWith('vmwatch-tartunit-'))
+      .sort();
 
   beforeAll(async () => {
     tart = startTartDouble({ bootDelayMs: 100 });
@@ -38,7 +41,16 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
         root: './app',
         guestPath: '/mnt/chatstats/app',
         setup: ['echo built > setup-marker.txt'],
-        pool: { provider: 'tart', name: 'tartunit', snapshot: 'tartunit-ready', size: 2, base: BASE_IMAGE, ports: [3030], cpu: 2, memory: '4GB' },
+        pool: {
+          provider: 'tart',
+          name: 'tartunit',
+          snapshot: 'tartunit-ready',
+          size: 2,
+          base: BASE_IMAGE,
+          ports: [3030],
+          cpu: 2,
+          memory: '4GB',
+        },
       }),
     );
     config = await loadConfig({ file: path.join(dir, 'watch.config.json') });
@@ -82,16 +94,27 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       // both VMs serve on their own port 3030 at once; the host reaches each through its forward
       const servers = [a, b].map((vm) => {
         const stop = new AbortController();
-        const done = vm.exec(`echo vm ${vm.name} > index.html; exec python3 -m http.server 3030 --bind 127.0.0.1`, { signal: stop.signal, timeoutMs: 60_000 });
+        const done = vm.exec(`echo vm ${vm.name} > index.html; exec python3 -m http.server 3030 --bind 127.0.0.1`, {
+          signal: stop.signal,
+          timeoutMs: 60_000,
+        });
         return { stop, done };
       });
-      const bodies = await waitFor(async () => {
-        try {
-          return await Promise.all([13030, 23030].map(async (port) => (await fetch(`http://127.0.0.1:${port}/index.html`, { signal: AbortSignal.timeout(2000) })).text()));
-        } catch {
-          return null;
-        }
-      }, 20_000, 'both servers through their forwards');
+      const bodies = await waitFor(
+        async () => {
+          try {
+            return await Promise.all(
+              [13030, 23030].map(async (port) =>
+                (await fetch(`http://127.0.0.1:${port}/index.html`, { signal: AbortSignal.timeout(2000) })).text(),
+              ),
+            );
+          } catch {
+            return null;
+          }
+        },
+        20_000,
+        'both servers through their forwards',
+      );
       expect(bodies).toEqual(['vm vmwatch-tartunit-1\n', 'vm vmwatch-tartunit-2\n']);
       for (const s of servers) s.stop.abort();
       expect((await Promise.all(servers.map((s) => s.done))).map((r) => r.outcome)).toEqual(['cancelled', 'cancelled']);
@@ -168,7 +191,11 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       await waitFor(() => pool.status()[0]!.metrics.failures === 1 || null, 30_000, 'the frozen VM noticed');
       // The double keys faults by VM name: the replacement (same name, a new clone) must not be frozen too.
       tart.clearFault('freeze', 'vmwatch-tartunit-1');
-      await waitFor(() => (pool.status()[0]!.metrics.boots === 2 && pool.status()[0]!.state === 'ready') || null, 60_000, 'the frozen VM replaced');
+      await waitFor(
+        () => (pool.status()[0]!.metrics.boots === 2 && pool.status()[0]!.state === 'ready') || null,
+        60_000,
+        'the frozen VM replaced',
+      );
       const vm = await pool.acquire();
       expect((await vm.exec('echo alive')).output).toBe('alive\n');
       await pool.release(vm);
@@ -232,7 +259,9 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       const marked = `sleep 30.0${process.pid}${Math.floor(Math.random() * 1e6)}`;
       const running = vm.exec(`echo started; ${marked}`, { timeoutMs: 60_000 });
       await waitFor(() => processesMentioning(marked).some((p) => p.cmdline === marked) || null, 10_000, 'the test running');
-      const record = JSON.parse(readFileSync(path.join(tart.home, 'vms', 'vmwatch-tartunit-1', '.double-run.json'), 'utf8')) as { pid: number };
+      const record = JSON.parse(readFileSync(path.join(tart.home, 'vms', 'vmwatch-tartunit-1', '.double-run.json'), 'utf8')) as {
+        pid: number;
+      };
       process.kill(record.pid, 'SIGKILL');
       const result = await running;
       expect(result.outcome).toBe('error');
@@ -266,7 +295,9 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       for (let i = 0; i < 20; i++) {
         const vm = await Promise.race([
           pool.acquire(),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`cycle ${i}: no machine within 60 s: ${JSON.stringify(pool.status())}`)), 60_000)),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error(`cycle ${i}: no machine within 60 s: ${JSON.stringify(pool.status())}`)), 60_000),
+          ),
         ]);
         expect((await vm.exec(`echo ${i}`)).output).toBe(`${i}\n`);
         await pool.release(vm);

@@ -15,13 +15,18 @@ describe('warmChanges', () => {
 
   it('reads changed files (content and mode), lists deleted ones, and leaves excluded paths out', async () => {
     const changes = await warmChanges(root, ['src/a.js', 'src/gone.js', 'node_modules/x/index.js'], ['vitest.config.*'], ['/node_modules']);
-    expect(changes).toEqual({ write: [{ path: 'src/a.js', base64: Buffer.from('a').toString('base64'), mode: expect.any(Number) }], remove: ['src/gone.js'] });
+    expect(changes).toEqual({
+      write: [{ path: 'src/a.js', base64: Buffer.from('a').toString('base64'), mode: expect.any(Number) }],
+      remove: ['src/gone.js'],
+    });
   });
 
   it('goes cold when the changes are unknown, touch a loaded input, are links or folders, or are too many', async () => {
     expect(await warmChanges(root, null, [], [])).toEqual({ cold: expect.stringMatching(/not known/) });
     writeFileSync(path.join(root, 'vitest.config.ts'), 'x');
-    expect(await warmChanges(root, ['vitest.config.ts'], ['vitest.config.*'], [])).toEqual({ cold: expect.stringMatching(/vitest\.config\.ts changed, and the warm runner has loaded it/) });
+    expect(await warmChanges(root, ['vitest.config.ts'], ['vitest.config.*'], [])).toEqual({
+      cold: expect.stringMatching(/vitest\.config\.ts changed, and the warm runner has loaded it/),
+    });
     symlinkSync('a.js', path.join(root, 'src/link.js'));
     expect(await warmChanges(root, ['src/link.js'], [], [])).toEqual({ cold: 'src/link.js is not a plain file' });
     expect(await warmChanges(root, ['src'], [], [])).toEqual({ cold: 'src is not a plain file' });

@@ -19,7 +19,16 @@ function repoWithIgnores(): TempRepo {
 describe('filterIgnored', () => {
   it('drops ignored paths and keeps the rest as given, odd names included', async () => {
     const r = repoWithIgnores();
-    const files = ['src/a.ts', 'dist/out.js', 'debug.log', 'src/my file.ts', 'prés entation.ts', 'src/é.ts', 'app/cache/x.json', 'app/x.ts'];
+    const files = [
+      'src/a.ts',
+      'dist/out.js',
+      'debug.log',
+      'src/my file.ts',
+      'prés entation.ts',
+      'src/é.ts',
+      'app/cache/x.json',
+      'app/x.ts',
+    ];
     expect(await filterIgnored(r.dir, files)).toEqual(['src/a.ts', 'src/my file.ts', 'src/é.ts', 'app/x.ts']);
   });
 

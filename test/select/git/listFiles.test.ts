@@ -39,7 +39,17 @@ describe('listProjectFiles', () => {
   it('walks a folder outside git, skipping dependency and output folders', async () => {
     const dir = createTempDir();
     made.push(dir);
-    for (const file of ['src/a.ts', 'src/deep/b é.py', '.env.example', 'node_modules/x/i.js', 'src/node_modules/y.js', '.venv/bin/p', 'test-runs/r/o.log', '.vmwatch/s', '.git/HEAD']) {
+    for (const file of [
+      'src/a.ts',
+      'src/deep/b é.py',
+      '.env.example',
+      'node_modules/x/i.js',
+      'src/node_modules/y.js',
+      '.venv/bin/p',
+      'test-runs/r/o.log',
+      '.vmwatch/s',
+      '.git/HEAD',
+    ]) {
       dir.write(file);
     }
     symlinkSync(path.join(dir.dir, 'src/a.ts'), path.join(dir.dir, 'link.ts'));

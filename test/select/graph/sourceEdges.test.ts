@@ -49,7 +49,10 @@ describe('ImportGraph edge kinds', () => {
     expect(warm.stats.reads).toBe(0);
     expect(warm.importKind('b.ts', 'a.ts')).toBe('type-only');
     expect(warm.importKind('c.ts', 'a.ts')).toBe('runtime');
-    repo!.write('.vmwatch/graph.json', JSON.stringify({ format: 'graph-v1', files: { 'b.ts': ['1:1', { lang: 'js', specifiers: ['./a'] }] } }));
+    repo!.write(
+      '.vmwatch/graph.json',
+      JSON.stringify({ format: 'graph-v1', files: { 'b.ts': ['1:1', { lang: 'js', specifiers: ['./a'] }] } }),
+    );
     expect((await loadGraphCache(repo!.dir)).value).toBeUndefined();
   });
 });
@@ -57,13 +60,21 @@ describe('ImportGraph edge kinds', () => {
 describe('ImportGraph JSX runtime', () => {
   /** A workspace package standing in for a JSX runtime, so its import resolves to project files. */
   const runtimePackage = (dir: string, name: string) => ({
-    [`${dir}/package.json`]: JSON.stringify({ name, exports: { './jsx-runtime': './runtime.ts', './jsx-dev-runtime': './dev-runtime.ts' } }),
+    [`${dir}/package.json`]: JSON.stringify({
+      name,
+      exports: { './jsx-runtime': './runtime.ts', './jsx-dev-runtime': './dev-runtime.ts' },
+    }),
     [`${dir}/runtime.ts`]: '',
     [`${dir}/dev-runtime.ts`]: '',
   });
 
   it('links a .tsx/.jsx file to react/jsx-runtime by default, and a .ts file to nothing', async () => {
-    const graph = await build({ ...runtimePackage('vendor/react', 'react'), 'App.tsx': 'export const App = () => <div />;', 'Old.jsx': '', 'plain.ts': '' });
+    const graph = await build({
+      ...runtimePackage('vendor/react', 'react'),
+      'App.tsx': 'export const App = () => <div />;',
+      'Old.jsx': '',
+      'plain.ts': '',
+    });
     expect(graph.importsOf('App.tsx')).toEqual(['vendor/react/dev-runtime.ts', 'vendor/react/runtime.ts']);
     expect(graph.importsOf('Old.jsx')).toEqual(['vendor/react/dev-runtime.ts', 'vendor/react/runtime.ts']);
     expect(graph.importsOf('plain.ts')).toEqual([]);
@@ -75,7 +86,9 @@ describe('ImportGraph JSX runtime', () => {
       ...runtimePackage('vendor/react', 'react'),
       ...runtimePackage('vendor/pragma', '@app/pragma-jsx'),
       ...runtimePackage('vendor/vite', 'vite-jsx'),
-      'tsconfig.base.json': JSON.stringify({ compilerOptions: { jsx: 'react-jsx', jsxImportSource: 'preact', paths: { 'preact/jsx-runtime': ['./src/my-jsx-runtime.ts'] } } }),
+      'tsconfig.base.json': JSON.stringify({
+        compilerOptions: { jsx: 'react-jsx', jsxImportSource: 'preact', paths: { 'preact/jsx-runtime': ['./src/my-jsx-runtime.ts'] } },
+      }),
       'tsconfig.json': JSON.stringify({ extends: './tsconfig.base.json' }),
       'src/my-jsx-runtime.ts': '',
       'src/App.tsx': 'export const App = () => <div />;',

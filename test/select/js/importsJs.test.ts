@@ -62,12 +62,20 @@ describe('extractJsImports', () => {
       "const dynamic = import(name); const built = require('./a' + x);",
       "const nested = `${`${require('./deep')}`}`;",
     ].join('\n');
-    expect(extractJsImports(source).specifiers).toEqual(['./in-substitution', './after-regex', './after-division', './after-escape', './deep']);
+    expect(extractJsImports(source).specifiers).toEqual([
+      './in-substitution',
+      './after-regex',
+      './after-division',
+      './after-escape',
+      './deep',
+    ]);
   });
 
   it('unescapes specifiers', () => {
-    expect(extractJsImports(String.raw`import a from './it\'s'; import b from "./a\"b"; import c from './long\
-name';`).specifiers).toEqual(["./it's", './a"b', './longname']);
+    expect(
+      extractJsImports(String.raw`import a from './it\'s'; import b from "./a\"b"; import c from './long\
+name';`).specifiers,
+    ).toEqual(["./it's", './a"b', './longname']);
   });
 
   it('survives a stray quote in JSX text', () => {
@@ -113,7 +121,10 @@ name';`).specifiers).toEqual(["./it's", './a"b', './longname']);
   });
 
   it('counts a specifier imported both ways as runtime, and omits typeOnly when there is none', () => {
-    expect(extractJsImports("import type { A } from './a';\nimport { b } from './a';\nimport type { C } from './c';")).toEqual({ specifiers: ['./a', './c'], typeOnly: ['./c'] });
+    expect(extractJsImports("import type { A } from './a';\nimport { b } from './a';\nimport type { C } from './c';")).toEqual({
+      specifiers: ['./a', './c'],
+      typeOnly: ['./c'],
+    });
     expect(extractJsImports("import { b } from './a';")).toEqual({ specifiers: ['./a'] });
   });
 
@@ -162,9 +173,12 @@ describe('resolveJsImport', () => {
     expect(resolveJsImport('src/x.ts', specifier, files)).toBe(expected);
   });
 
-  it.each(['react', 'node:fs', '@scope/pkg', './missing', '../../outside', '/abs/path', './a.py'])('%s resolves to nothing', (specifier) => {
-    expect(resolveJsImport('src/x.ts', specifier, files)).toBeUndefined();
-  });
+  it.each(['react', 'node:fs', '@scope/pkg', './missing', '../../outside', '/abs/path', './a.py'])(
+    '%s resolves to nothing',
+    (specifier) => {
+      expect(resolveJsImport('src/x.ts', specifier, files)).toBeUndefined();
+    },
+  );
 
   it('prefers the exact file over a swapped extension', () => {
     expect(resolveJsImport('x.ts', './y.js', new Set(['y.js', 'y.ts']))).toBe('y.js');

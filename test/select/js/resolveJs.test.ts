@@ -13,7 +13,10 @@ const FILES: Record<string, string> = {
     workspaces: ['packages/*'],
     imports: { '#db': { types: './src/db/types.ts', default: './src/db/index.js' }, '#utils/*': './src/utils/*.ts' },
   }),
-  'packages/lib/package.json': JSON.stringify({ name: '@acme/lib', exports: { '.': './dist/index.js', './money': { types: './dist/money.d.ts', default: './dist/money.js' } } }),
+  'packages/lib/package.json': JSON.stringify({
+    name: '@acme/lib',
+    exports: { '.': './dist/index.js', './money': { types: './dist/money.d.ts', default: './dist/money.js' } },
+  }),
   'packages/lib/src/index.ts': "export * from './money.js';\nexport { fmt } from './format.js';\n",
   'packages/lib/src/money.ts': 'export const money = 1;\n',
   'packages/lib/src/format.ts': 'export const fmt = 1;\n',
@@ -22,7 +25,8 @@ const FILES: Record<string, string> = {
   'packages/web/src/view.tsx': "import { Widget } from '~/widget';\nexport const View = () => <Widget label=\"Don't\" />;\n",
   'packages/web/src/widget.tsx': 'export const Widget = (p: { label: string }) => <b>{p.label}</b>;\n',
   'packages/web/test/view.spec.tsx': "import { View } from '~/view';\n",
-  'src/app.ts': "import { money } from '@lib/money';\nimport cfg from '@config';\nimport { db } from '#db';\nimport { up } from '#utils/strings';\nimport { base } from 'src/base';\nimport React from 'react';\n",
+  'src/app.ts':
+    "import { money } from '@lib/money';\nimport cfg from '@config';\nimport { db } from '#db';\nimport { up } from '#utils/strings';\nimport { base } from 'src/base';\nimport React from 'react';\n",
   'src/base.ts': 'export const base = 1;\n',
   'src/config.ts': 'export default {};\n',
   'src/db/index.ts': 'export const db = 1;\n',
@@ -83,12 +87,22 @@ describe('selection on a TS monorepo fixture', () => {
 
   it('names the shortest chain', async () => {
     const plan = await project.select(['packages/lib/src/money.ts']);
-    expect(plan.tests.find((t) => t.id === 'tests/lib.spec.ts')?.reasons).toEqual(['imports packages/lib/src/money.ts via packages/lib/src/index.ts']);
+    expect(plan.tests.find((t) => t.id === 'tests/lib.spec.ts')?.reasons).toEqual([
+      'imports packages/lib/src/money.ts via packages/lib/src/index.ts',
+    ]);
     expect(plan.tests.find((t) => t.id === 'tests/app.spec.ts')?.reasons).toEqual(['imports packages/lib/src/money.ts via src/app.ts']);
   });
 
   it('runs everything for manifests, lockfiles, tsconfigs and the config file, and lists what nothing covers', async () => {
-    for (const file of ['package.json', 'packages/lib/package.json', 'tsconfig.base.json', 'packages/web/tsconfig.json', 'watch.config.ts', 'pnpm-lock.yaml', 'vitest.config.ts']) {
+    for (const file of [
+      'package.json',
+      'packages/lib/package.json',
+      'tsconfig.base.json',
+      'packages/web/tsconfig.json',
+      'watch.config.ts',
+      'pnpm-lock.yaml',
+      'vitest.config.ts',
+    ]) {
       const plan = await project.select([file]);
       expect(plan.all, file).toBe(true);
       expect(plan.tests.length, file).toBe(project.tests.length);

@@ -42,7 +42,12 @@ beforeAll(async () => {
 });
 afterAll(() => project.repo.cleanup());
 
-const BACKEND = ['backend/tests/api/test_routes.py', 'backend/tests/test_cart.py', 'backend/tests/test_plugins.py', 'backend/tests/test_tax.py'];
+const BACKEND = [
+  'backend/tests/api/test_routes.py',
+  'backend/tests/test_cart.py',
+  'backend/tests/test_plugins.py',
+  'backend/tests/test_tax.py',
+];
 
 describe('selection on a Python fixture', () => {
   it.each<[string, string[]]>([
@@ -68,7 +73,9 @@ describe('selection on a Python fixture', () => {
 
   it('names the chain through conftest.py', async () => {
     const plan = await project.select(['backend/src/shop/db.py']);
-    expect(plan.tests.find((t) => t.id === 'backend/tests/api/test_routes.py')?.reasons).toEqual(['imports backend/src/shop/db.py via backend/tests/conftest.py']);
+    expect(plan.tests.find((t) => t.id === 'backend/tests/api/test_routes.py')?.reasons).toEqual([
+      'imports backend/src/shop/db.py via backend/tests/conftest.py',
+    ]);
   });
 
   it('runs everything for Python manifests and lockfiles', async () => {
@@ -80,8 +87,17 @@ describe('selection on a Python fixture', () => {
 
 describe('configured Python source roots', () => {
   it('resolve absolute imports only from the roots named', async () => {
-    const files = { 'app/models.py': '', 'app/tests/test_models.py': 'import models\n', 'other/models.py': '', 'top/test_top.py': 'import models\n' };
-    const configured = await fixtureProject(files, { discover: [{ pattern: '**/test_*.py', command: 'pytest {file}' }] }, { sourceRoots: ['app'] });
+    const files = {
+      'app/models.py': '',
+      'app/tests/test_models.py': 'import models\n',
+      'other/models.py': '',
+      'top/test_top.py': 'import models\n',
+    };
+    const configured = await fixtureProject(
+      files,
+      { discover: [{ pattern: '**/test_*.py', command: 'pytest {file}' }] },
+      { sourceRoots: ['app'] },
+    );
     try {
       expect(await configured.selected(['app/models.py'])).toEqual(['app/tests/test_models.py', 'top/test_top.py']);
       expect(await configured.selected(['other/models.py'])).toEqual([]);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractPythonImports, pythonSourceRoots, resolvePythonImport, type PythonImport } from '../../../src/select/python/importsPython.ts';
+import {
+  extractPythonImports,
+  pythonSourceRoots,
+  resolvePythonImport,
+  type PythonImport,
+} from '../../../src/select/python/importsPython.ts';
 
 describe('extractPythonImports', () => {
   it('reads import and from-import statements in every form', () => {
@@ -63,7 +68,14 @@ describe('extractPythonImports', () => {
 
 describe('pythonSourceRoots', () => {
   it('is the root, src, and the parent of each top-level package', () => {
-    const files = ['backend/app/__init__.py', 'backend/app/sub/__init__.py', 'tests/__init__.py', 'src/lib/x.py', 'tools/script.py', 'a/b/c/__init__.py'];
+    const files = [
+      'backend/app/__init__.py',
+      'backend/app/sub/__init__.py',
+      'tests/__init__.py',
+      'src/lib/x.py',
+      'tools/script.py',
+      'a/b/c/__init__.py',
+    ];
     expect(pythonSourceRoots(files)).toEqual(['', 'a/b', 'backend', 'src']);
   });
 });
@@ -91,7 +103,10 @@ describe('resolvePythonImport', () => {
       'backend/app/api/__init__.py',
       'backend/app/api/routes.py',
     ]);
-    expect(resolve('backend/tests/test_api.py', { level: 0, module: 'lib.core', names: [] })).toEqual(['src/lib/__init__.py', 'src/lib/core.py']);
+    expect(resolve('backend/tests/test_api.py', { level: 0, module: 'lib.core', names: [] })).toEqual([
+      'src/lib/__init__.py',
+      'src/lib/core.py',
+    ]);
     expect(resolve('backend/app/models.py', { level: 0, module: 'top', names: [] })).toEqual(['top.py']);
   });
 
@@ -102,11 +117,17 @@ describe('resolvePythonImport', () => {
       'backend/app/api/routes.py',
       'backend/app/api/schemas/__init__.py',
     ]);
-    expect(resolve('x.py', { level: 0, module: 'app.ns', names: ['loose'] })).toEqual(['backend/app/__init__.py', 'backend/app/ns/loose.py']);
+    expect(resolve('x.py', { level: 0, module: 'app.ns', names: ['loose'] })).toEqual([
+      'backend/app/__init__.py',
+      'backend/app/ns/loose.py',
+    ]);
   });
 
   it('falls back to the longest module prefix that exists', () => {
-    expect(resolve('x.py', { level: 0, module: 'app.models.Invoice', names: [] })).toEqual(['backend/app/__init__.py', 'backend/app/models.py']);
+    expect(resolve('x.py', { level: 0, module: 'app.models.Invoice', names: [] })).toEqual([
+      'backend/app/__init__.py',
+      'backend/app/models.py',
+    ]);
   });
 
   it('resolves relative imports from the importing file’s package', () => {
@@ -120,7 +141,9 @@ describe('resolvePythonImport', () => {
   });
 
   it('finds modules beside a test file that is not in a package', () => {
-    expect(resolve('backend/tests/test_api.py', { level: 0, module: 'conftest_helpers', names: [] })).toEqual(['backend/tests/conftest_helpers.py']);
+    expect(resolve('backend/tests/test_api.py', { level: 0, module: 'conftest_helpers', names: [] })).toEqual([
+      'backend/tests/conftest_helpers.py',
+    ]);
   });
 
   it('drops stdlib and third-party modules', () => {

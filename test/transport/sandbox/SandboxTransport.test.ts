@@ -64,7 +64,9 @@ describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
   });
 
   it('sees the host read-only and has no network but loopback', async () => {
-    const r = await machines['vmwatch-t-1']!.exec('touch /etc/vmwatch-should-fail 2>/dev/null && echo wrote || echo read-only; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "');
+    const r = await machines['vmwatch-t-1']!.exec(
+      'touch /etc/vmwatch-should-fail 2>/dev/null && echo wrote || echo read-only; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "',
+    );
     expect(r.output).toBe('read-only\nlo\n');
     expect(existsSync('/etc/vmwatch-should-fail')).toBe(false);
   });

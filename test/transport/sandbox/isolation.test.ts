@@ -66,7 +66,9 @@ describe.skipIf(sandboxUnavailable() !== null)('sandbox isolation against a host
   });
 
   it('cannot write kernel settings under /proc/sys, nor see /sys', async () => {
-    const r = await vm.exec('{ echo 1 > /proc/sys/vm/drop_caches; } 2>/dev/null && echo wrote-sysctl; test -e /sys/kernel && echo sys-visible; echo done');
+    const r = await vm.exec(
+      '{ echo 1 > /proc/sys/vm/drop_caches; } 2>/dev/null && echo wrote-sysctl; test -e /sys/kernel && echo sys-visible; echo done',
+    );
     expect(r.output).toBe('done\n');
   });
 
@@ -104,11 +106,28 @@ except OSError:
     try {
       const env = { ...testEnv({ env: { FROM_POOL: 'pool-value' }, passEnv: ['VMWATCH_ISO_PASSED'] }), VMWATCH_TEST_ID: 't' };
       const r = await vm.exec('env', { env });
-      const names = r.output!.split('\n').filter(Boolean).map((l) => l.split('=')[0]!).sort();
+      const names = r
+        .output!.split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('=')[0]!)
+        .sort();
       expect(r.output).not.toContain(SECRET);
       expect(r.output).toContain('VMWATCH_ISO_PASSED=passed-value\n');
       expect(r.output).toContain('FROM_POOL=pool-value\n');
-      const allowed = ['PATH', 'HOME', 'LANG', 'TERM', 'TMPDIR', 'FROM_POOL', 'VMWATCH_ISO_PASSED', 'VMWATCH_MACHINE', 'VMWATCH_TEST_ID', 'PWD', 'SHLVL', '_'];
+      const allowed = [
+        'PATH',
+        'HOME',
+        'LANG',
+        'TERM',
+        'TMPDIR',
+        'FROM_POOL',
+        'VMWATCH_ISO_PASSED',
+        'VMWATCH_MACHINE',
+        'VMWATCH_TEST_ID',
+        'PWD',
+        'SHLVL',
+        '_',
+      ];
       expect(names.filter((n) => !allowed.includes(n))).toEqual([]);
     } finally {
       delete process.env.VMWATCH_ISO_AWS_SECRET_ACCESS_KEY;

@@ -42,7 +42,13 @@ describe.skipIf(sshdUnavailable() !== null)('SshTransport copies (rsync over the
   });
 
   it('copies a tree into a folder that does not exist yet, honouring excludes, and deletes what the host removed', async () => {
-    write(app, { 'src/a.ts': 'a1', 'src/b.ts': 'b1', '.git/HEAD': 'ref', 'node_modules/x/index.js': 'host copy', 'test-runs/old.txt': 'x' });
+    write(app, {
+      'src/a.ts': 'a1',
+      'src/b.ts': 'b1',
+      '.git/HEAD': 'ref',
+      'node_modules/x/index.js': 'host copy',
+      'test-runs/old.txt': 'x',
+    });
     await vm.copyToVM(app, guest, { exclude: EXCLUDES, delete: true });
     expect(listFiles(guest)).toEqual(['src/a.ts', 'src/b.ts']);
 

@@ -38,7 +38,7 @@ describe.skipIf(sshdUnavailable() !== null)('SshTransport exec', () => {
     mkdirSync(path.join(bed.guestPath, 'sub dir'), { recursive: true });
     const r = await vm.exec('pwd; printf "%s|" "$A" "$B"; cat; echo', {
       cwd: path.join(bed.guestPath, 'sub dir'),
-      env: { A: "it's \"quoted\" $HOME", B: 'two\nlines' },
+      env: { A: 'it\'s "quoted" $HOME', B: 'two\nlines' },
     });
     expect(r.exitCode).toBe(0);
     expect(r.output).toBe(`${bed.guestPath}/sub dir\nit's "quoted" $HOME|two\nlines|\n`);

@@ -48,7 +48,10 @@ describe.skipIf(sshdUnavailable() !== null)('SshTransport against a hostile mach
     writeFileSync(logFile, '');
     const maxBytes = 1024 * 1024;
     const before = process.memoryUsage().rss;
-    const r = await vm.exec('echo FIRST; head -c 50000000 /dev/zero | tr "\\0" x; echo; echo LAST; exit 0', { logFile, logMaxBytes: maxBytes });
+    const r = await vm.exec('echo FIRST; head -c 50000000 /dev/zero | tr "\\0" x; echo; echo LAST; exit 0', {
+      logFile,
+      logMaxBytes: maxBytes,
+    });
     expect([r.outcome, r.exitCode]).toEqual(['exited', 0]);
     expect(statSync(logFile).size).toBeLessThan(maxBytes + 4096);
     const log = readFileSync(logFile, 'utf8');

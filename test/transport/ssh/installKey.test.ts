@@ -50,18 +50,31 @@ describe.skipIf(passwordSshdUnavailable() !== null)('installKey (password login,
 
   it('says the login failed, and what to check, for a wrong password', async () => {
     const key = await ensurePoolKey('cirrus');
-    const err = await installKey({ host: sshd.host, port: sshd.port, user: 'admin', knownHostsFile: key.knownHostsFile, publicKey: key.publicKey }, 'wrong').catch((e: unknown) => e);
+    const err = await installKey(
+      { host: sshd.host, port: sshd.port, user: 'admin', knownHostsFile: key.knownHostsFile, publicKey: key.publicKey },
+      'wrong',
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MachineError);
     expect((err as Error).message).toMatch(/could not log in to admin@127\.0\.0\.1 .*Permission denied.*admin\/admin/);
   });
 
   it('the snapshot build stops at a refused password: one login, no retry loop until pool.bootTimeoutMs', async () => {
     const key = await ensurePoolKey('cirrus');
-    const endpoint = { kind: 'ssh' as const, host: sshd.host, port: sshd.port, user: 'admin', knownHostsFile: key.knownHostsFile, identityFile: key.identityFile, guestPath: sshd.home! };
+    const endpoint = {
+      kind: 'ssh' as const,
+      host: sshd.host,
+      port: sshd.port,
+      user: 'admin',
+      knownHostsFile: key.knownHostsFile,
+      identityFile: key.identityFile,
+      guestPath: sshd.home!,
+    };
     const config = { pool: { name: 'cirrus', password: 'wrong', bootTimeoutMs: 240_000 } } as unknown as ResolvedConfig;
     const err = await installKeyWhenUp(endpoint, config).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LoginRefusedError);
     expect((err as LoginRefusedError).attempts).toBe(1);
-    expect((err as Error).message).toMatch(/snapshot builder: could not log in to admin@127\.0\.0\.1 .*login was refused.*Permission denied.*pool\.password/);
+    expect((err as Error).message).toMatch(
+      /snapshot builder: could not log in to admin@127\.0\.0\.1 .*login was refused.*Permission denied.*pool\.password/,
+    );
   });
 });

@@ -14,11 +14,13 @@ function listen(server: net.Server, port: number): Promise<void> {
 
 function get(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
   });
 }
 
@@ -68,7 +70,12 @@ describe.skipIf(sshdUnavailable() !== null)('SshTransport port forwards', () => 
     await listen(taken, takenPort);
     const okPort = await freePort();
     try {
-      const err = await vm.forwardPorts([{ hostPort: okPort, guestPort }, { hostPort: takenPort, guestPort: 5173 }]).catch((e: unknown) => e);
+      const err = await vm
+        .forwardPorts([
+          { hostPort: okPort, guestPort },
+          { hostPort: takenPort, guestPort: 5173 },
+        ])
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PortInUseError);
       expect((err as PortInUseError).code).toBe('PORT_IN_USE');
       expect((err as Error).message).toContain(`host port ${takenPort}`);

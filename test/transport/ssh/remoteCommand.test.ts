@@ -41,7 +41,10 @@ describe('remote command', () => {
 
   it('parses only its own lines', () => {
     expect(parseMark(`${MARK}started 42`)).toEqual({ kind: 'started', pgid: 42 });
-    expect(parseMark(`${MARK}error cannot enter the working folder /x: No such file`)).toEqual({ kind: 'error', message: 'cannot enter the working folder /x: No such file' });
+    expect(parseMark(`${MARK}error cannot enter the working folder /x: No such file`)).toEqual({
+      kind: 'error',
+      message: 'cannot enter the working folder /x: No such file',
+    });
     expect(parseMark('ssh: connect to host x port 22: Connection refused')).toBeNull();
   });
 });

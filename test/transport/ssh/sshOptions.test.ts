@@ -64,7 +64,9 @@ describe('sshOptions', () => {
   });
 
   it('quotes arguments with blanks for rsync -e, and brackets IPv6 hosts', () => {
-    expect(rshCommand(['ssh', '-o', 'UserKnownHostsFile="/a b"', '-i', '/a b/key'])).toBe(`ssh -o 'UserKnownHostsFile="/a b"' -i '/a b/key'`);
+    expect(rshCommand(['ssh', '-o', 'UserKnownHostsFile="/a b"', '-i', '/a b/key'])).toBe(
+      `ssh -o 'UserKnownHostsFile="/a b"' -i '/a b/key'`,
+    );
     expect(() => rshCommand(["it's"])).toThrow(/quote/);
     expect(rsyncHost({ ...endpoint, host: 'fe80::1' })).toBe('[fe80::1]');
     expect(rsyncHost(endpoint)).toBe('192.168.64.5');
@@ -76,7 +78,9 @@ describe('proxyCommandOption', () => {
     expect(proxyCommandOption(['/usr/bin/node', '/opt/vmwatch/bin/orchard-bridge.mjs', '--vm', 'vmwatch-demo-1', '--port', '22'])).toBe(
       'ProxyCommand=/usr/bin/node /opt/vmwatch/bin/orchard-bridge.mjs --vm vmwatch-demo-1 --port 22',
     );
-    expect(proxyCommandOption(['/Applications/My Tools/node', 'a;b', 'x&y', 'p|q', '*', '(z)', ''])).toBe('ProxyCommand="/Applications/My Tools/node" "a;b" "x&y" "p|q" "*" "(z)" ""');
+    expect(proxyCommandOption(['/Applications/My Tools/node', 'a;b', 'x&y', 'p|q', '*', '(z)', ''])).toBe(
+      'ProxyCommand="/Applications/My Tools/node" "a;b" "x&y" "p|q" "*" "(z)" ""',
+    );
   });
 
   it('doubles % (ssh expands %-tokens in a ProxyCommand), quoted or not', () => {
@@ -101,25 +105,33 @@ describe('proxyCommandOption', () => {
     expect(() => sshHost({ ...endpoint, host: '-oProxyCommand=x' })).toThrow(/not a valid host name/);
   });
 
-  it.skipIf(requireOrSkip('ssh client test', whichTool('ssh') === null ? 'no ssh client (apt-get install openssh-client)' : null) !== null)('reaches the real ssh intact: each argument, blanks and % included, arrives as one word', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vmwatch proxy 100%-'));
-    try {
-      const bin = path.join(dir, 'my bin');
-      mkdirSync(bin);
-      const script = path.join(bin, 'proxy.sh');
-      const out = path.join(dir, 'args.txt');
-      writeFileSync(script, `#!/bin/sh\nfor a in "$@"; do printf '[%s]\\n' "$a"; done > "${out}"\n`);
-      chmodSync(script, 0o755);
-      const args = ['--vm', 'vm 1', '50%', '%h', 'a;b'];
-      const argv = sshOptions({ ...endpoint, host: 'vmwatch-demo-1', knownHostsFile: path.join(dir, 'known_hosts'), proxyCommand: ['/bin/sh', script, ...args] });
-      // The proxy prints no banner and exits: ssh fails, after running it.
-      const r = spawnSync('ssh', [...argv, 'vmwatch-demo-1', 'true'], { encoding: 'utf8', timeout: 20_000 });
-      expect(r.status).not.toBe(0);
-      expect(readFileSync(out, 'utf8')).toBe(args.map((a) => `[${a}]\n`).join(''));
-      // …and through rsync -e, which splits its command line once more.
-      expect(rshCommand(['ssh', ...argv])).toContain(`'ProxyCommand=/bin/sh "${script.replace(/%/g, '%%')}" --vm "vm 1" 50%% %%h "a;b"'`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(requireOrSkip('ssh client test', whichTool('ssh') === null ? 'no ssh client (apt-get install openssh-client)' : null) !== null)(
+    'reaches the real ssh intact: each argument, blanks and % included, arrives as one word',
+    () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'vmwatch proxy 100%-'));
+      try {
+        const bin = path.join(dir, 'my bin');
+        mkdirSync(bin);
+        const script = path.join(bin, 'proxy.sh');
+        const out = path.join(dir, 'args.txt');
+        writeFileSync(script, `#!/bin/sh\nfor a in "$@"; do printf '[%s]\\n' "$a"; done > "${out}"\n`);
+        chmodSync(script, 0o755);
+        const args = ['--vm', 'vm 1', '50%', '%h', 'a;b'];
+        const argv = sshOptions({
+          ...endpoint,
+          host: 'vmwatch-demo-1',
+          knownHostsFile: path.join(dir, 'known_hosts'),
+          proxyCommand: ['/bin/sh', script, ...args],
+        });
+        // The proxy prints no banner and exits: ssh fails, after running it.
+        const r = spawnSync('ssh', [...argv, 'vmwatch-demo-1', 'true'], { encoding: 'utf8', timeout: 20_000 });
+        expect(r.status).not.toBe(0);
+        expect(readFileSync(out, 'utf8')).toBe(args.map((a) => `[${a}]\n`).join(''));
+        // …and through rsync -e, which splits its command line once more.
+        expect(rshCommand(['ssh', ...argv])).toContain(`'ProxyCommand=/bin/sh "${script.replace(/%/g, '%%')}" --vm "vm 1" 50%% %%h "a;b"'`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
