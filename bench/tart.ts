@@ -1,3 +1,4 @@
+import { syncWhole } from '../src/schedule/syncApp.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,9 +61,7 @@ export async function benchTart(opts: { quick: boolean }): Promise<Record<string
       pool: 'bench-tart',
       size: 2,
       prepare: async (vm) => {
-        const started = Date.now();
-        await vm.copyToVM(root, GUEST, { exclude: excludes, delete: true });
-        vm.syncedAt = started;
+        await syncWhole(vm, { root, guestPath: GUEST, excludes });
       },
     });
     const allReady = async (): Promise<void> => {

@@ -12,6 +12,7 @@ import { ensurePoolKey } from '../transport/ssh/poolKey.ts';
 import { syncExcludes } from '../transport/rsyncArgs.ts';
 import { testEnv } from '../config/testEnv.ts';
 import { warmRuleOf } from '../schedule/planUnits.ts';
+import { syncWhole } from '../schedule/syncApp.ts';
 import { RESULTS_DIR } from '../schedule/runUnit.ts';
 import { WarmRunner } from '../schedule/warm/WarmRunner.ts';
 
@@ -74,9 +75,7 @@ export async function openPool(
     // Sync-ahead: a clean machine gets the current tree while it waits, so a test sends only the newest change.
     // Then the runner the next batch most likely needs is started up to where it waits for its files.
     prepare: async (vm, sig) => {
-      const started = Date.now();
-      await vm.copyToVM(config.root, config.guestPath, { exclude: excludes, delete: true, signal: sig });
-      vm.syncedAt = started;
+      await syncWhole(vm, { root: config.root, guestPath: config.guestPath, excludes, signal: sig });
       if (warmRule !== undefined) {
         await WarmRunner.start(vm, {
           rule: warmRule,

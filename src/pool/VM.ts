@@ -1,8 +1,6 @@
 import type { Endpoint } from '../transport/types.ts';
 import type { CopyOptions, ExecOptions, ExecResult, PullReport, Transport } from '../transport/types.ts';
 
-export type VMStatus = 'ready' | 'running' | 'cleaning';
-
 /** What a machine holds ready for its next test besides the synced tree: a runner loading (`warming`) or loaded (`warm`), or nothing. */
 export type Readiness = 'warm' | 'warming' | 'cold';
 
@@ -16,16 +14,20 @@ export interface VMMetrics {
 
 /** A leased machine: exec and copies go through its transport. */
 export class VM {
-  readonly id: string;
   readonly name: string;
   readonly index: number;
-  status: VMStatus = 'ready';
   endpoint: Endpoint;
   transport: Transport;
   /** Aborted when the lease ends, so nothing keeps using a machine it gave back. */
   leaseController = new AbortController();
-  /** When the app was last synced in full (epoch ms, taken when that sync started); unset after a revert. */
-  syncedAt: number | undefined;
+  /**
+   * When the app was last synced in full (epoch ms, taken when that sync started); unset after a
+   * revert. Written only through `markSynced` (schedule/syncApp.ts) and cleared by `reconnect`.
+   */
+  get syncedAt(): number | undefined {
+    return this.#syncedAt;
+  }
+  #syncedAt: number | undefined;
   /**
    * What the machine holds ready for its next test besides the synced tree, for `pool status`
    * (set by whoever started it, e.g. a warm runner); the pool only shows it.
@@ -43,8 +45,19 @@ export class VM {
   onReadinessChange: (() => void) | undefined;
   readonly #beforeRevert: Array<() => Promise<void>> = [];
 
+  /** The whole app tree as it was at `startedAt` is now in the machine. */
+  markSynced(startedAt: number): void {
+    this.#syncedAt = startedAt;
+  }
+
+  /** After a revert: the machine is reached anew and holds the snapshot's tree, not the app's. */
+  reconnect(endpoint: Endpoint, transport: Transport): void {
+    this.endpoint = endpoint;
+    this.transport = transport;
+    this.#syncedAt = undefined;
+  }
+
   constructor(init: { index: number; name: string; endpoint: Endpoint; transport: Transport }) {
-    this.id = String(init.index);
     this.index = init.index;
     this.name = init.name;
     this.endpoint = init.endpoint;

@@ -6,13 +6,22 @@ import { isPoolMachine, machineName, machinePrefix } from './machineNames.ts';
 import { PoolLock } from './poolLock.ts';
 import { HealthChecker } from './healthCheck.ts';
 import { allFailed, failureReasons, outOfServiceError } from './outOfService.ts';
-import type { Slot, SlotStatus, VMPoolOptions } from './types.ts';
+import type { Slot, SlotState, SlotStatus, VMPoolOptions } from './types.ts';
 import { VM } from './VM.ts';
 import { WaiterQueue } from './WaiterQueue.ts';
 import { saveWarm, takeWarm } from './warmMachines.ts';
 import { slotStatus } from './slotStatus.ts';
 
 const log = logger('pool');
+
+/** Which states a slot may move to from each: boot → ready ⇄ running → cleaning → ready, or failed. */
+const TRANSITIONS: Record<SlotState, readonly SlotState[]> = {
+  starting: ['ready', 'failed'],
+  ready: ['running', 'cleaning'],
+  running: ['cleaning'],
+  cleaning: ['ready', 'failed'],
+  failed: [],
+};
 
 export type { SlotStatus, VMPoolOptions } from './types.ts';
 
@@ -84,9 +93,7 @@ export class VMPool {
     if (slot?.state !== 'ready' || this.#destroyed) return;
     log.warn({ vm: name }, `${name} ${why}: replacing it`);
     slot.metrics.failures++;
-    slot.state = 'cleaning';
-    slot.vm!.status = 'cleaning';
-    this.#changed();
+    this.#setState(slot, 'cleaning');
     void this.#track(
       this.#withRetries(slot, 'boot', async () => {
         await this.#beforeRevert(slot.vm);
@@ -138,9 +145,7 @@ export class VMPool {
         }
         if (slot.vm) {
           await slot.vm.transport.close();
-          slot.vm.endpoint = endpoint;
-          slot.vm.syncedAt = undefined;
-          slot.vm.transport = transport;
+          slot.vm.reconnect(endpoint, transport);
         } else {
           slot.vm = new VM({ index: slot.index, name: slot.name, endpoint, transport });
           slot.vm.onReadinessChange = () => this.#changed();
@@ -157,9 +162,8 @@ export class VMPool {
         slot.error = `${what} failed: ${errorMessage(err)}`;
         log.warn({ vm: slot.name, attempt, err }, `${what} failed`);
         if (attempt >= this.#opts.attempts) {
-          slot.state = 'failed';
           log.error({ vm: slot.name }, `${slot.name} is out of service after ${attempt} attempts: ${slot.error}`);
-          this.#changed();
+          this.#setState(slot, 'failed');
           if (allFailed(this.#slots.values())) this.#waiters.rejectAll(outOfServiceError(this.#slots.values()));
           return;
         }
@@ -183,19 +187,15 @@ export class VMPool {
       this.#removeSlot(slot);
       return;
     }
-    slot.state = 'ready';
-    slot.vm!.status = 'ready';
-    this.#changed();
+    this.#setState(slot, 'ready');
     if (this.#waiters.length > 0) this.#waiters.serve(this.#lease(slot));
   }
 
   #lease(slot: Slot): VM {
-    slot.state = 'running';
     slot.leasedAt = Date.now();
     const vm = slot.vm!;
-    vm.status = 'running';
     vm.leaseController = new AbortController();
-    this.#changed();
+    this.#setState(slot, 'running');
     return vm;
   }
 
@@ -231,9 +231,7 @@ export class VMPool {
     if (!slot || slot.vm !== vm || slot.state !== 'running') return;
     vm.leaseController.abort();
     slot.metrics.busyMs += Date.now() - (slot.leasedAt ?? Date.now());
-    slot.state = 'cleaning';
-    vm.status = 'cleaning';
-    this.#changed();
+    this.#setState(slot, 'cleaning');
     if (this.#destroyed) return;
     if (slot.retire) {
       this.#removeSlot(slot);
@@ -328,6 +326,13 @@ export class VMPool {
   #track(job: Promise<void>): Promise<void> {
     this.#jobs.add(job);
     return job.finally(() => this.#jobs.delete(job));
+  }
+
+  /** The one place a slot changes state; anything but these moves is a bug in the pool. */
+  #setState(slot: Slot, next: SlotState): void {
+    if (!TRANSITIONS[slot.state].includes(next)) throw new Error(`pool bug: ${slot.name} cannot go from ${slot.state} to ${next}`);
+    slot.state = next;
+    this.#changed();
   }
 
   #changed(): void {

@@ -3,7 +3,7 @@ import type { Endpoint } from '../transport/types.ts';
 import type { Transport } from '../transport/types.ts';
 import type { Readiness, VM, VMMetrics } from './VM.ts';
 
-type SlotState = 'starting' | 'ready' | 'running' | 'cleaning' | 'failed';
+export type SlotState = 'starting' | 'ready' | 'running' | 'cleaning' | 'failed';
 
 export interface SlotStatus {
   index: number;

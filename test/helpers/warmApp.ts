@@ -1,3 +1,4 @@
+import { syncWhole } from '../../src/schedule/syncApp.ts';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,9 +47,7 @@ export class WarmApp {
       size: 1,
       backoffMs: 10,
       prepare: async (vm, signal) => {
-        const started = Date.now();
-        await vm.copyToVM(this.app, WARM_GUEST, { exclude: EXCLUDES, delete: true, signal });
-        vm.syncedAt = started;
+        await syncWhole(vm, { root: this.app, guestPath: WARM_GUEST, excludes: EXCLUDES, signal });
         await WarmRunner.start(vm, { rule, resultsDir: RESULTS_DIR, env: {} });
       },
     });

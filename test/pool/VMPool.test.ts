@@ -86,7 +86,7 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     const p = newPool(1);
     await p.init();
     const vm = await p.acquire();
-    expect(vm.status).toBe('running');
+    expect(p.status().find((m) => m.name === vm.name)?.state).toBe('running');
     await vm.exec('echo dirty > dirty.txt');
     const order: string[] = [];
     const first = p.acquire().then((v) => (order.push('first'), v));
