@@ -6,7 +6,7 @@ import type { WatchedRun } from './vmwatchProcesses.ts';
  * process, one artifacts folder). Its overhead is the unit's host-side wall time (acquire + sync +
  * exec + pull) less the test durations its runner reported; a plain command reports none, so there
  * the whole runner start-up counts as overhead. Warm-runner hits: read from the results when
- * vmwatch reports them (`warmRunner` on a result), else null.
+ * vmwatch reports them (`warm` on a result).
  */
 export function batchFigures(runs: WatchedRun[]): Record<string, unknown> {
   const overheads: number[] = [];
@@ -32,11 +32,9 @@ export function batchFigures(runs: WatchedRun[]): Record<string, unknown> {
       parts.execBeyondTests.push(beyond);
       parts.pull.push(t.pullMs);
       sizes.push(tests.length);
-      const warm = (tests[0] as { warmRunner?: boolean }).warmRunner;
-      if (typeof warm === 'boolean') {
-        warmKnown += 1;
-        if (warm) warmHits += 1;
-      }
+      // vmwatch marks a result `warm: true` when its batch ran on a warm runner (watch mode only).
+      warmKnown += 1;
+      if ((tests[0] as { warm?: boolean }).warm === true) warmHits += 1;
     }
   }
   return {
