@@ -37,7 +37,9 @@ export async function tartChecks(config: ResolvedConfig): Promise<Check[]> {
     checks.push({
       name: 'vms/host',
       ok: config.pool.size <= TART_VMS_PER_HOST || config.pool.overrideHostLimit,
-      detail: `pool.size ${config.pool.size}, limit ${TART_VMS_PER_HOST} per Mac; running now: ${running.length ? running.join(', ') : 'none'}`,
+      detail:
+        `pool.size ${config.pool.size}, limit ${TART_VMS_PER_HOST} per Mac; ` +
+        `running now: ${running.length ? running.join(', ') : 'none'}`,
     });
   } catch (err) {
     checks.push({ name: 'tart', ok: false, detail: errorMessage(err) });
@@ -57,7 +59,8 @@ async function dhcpLeaseCheck(): Promise<Check> {
     return {
       name: 'dhcp',
       ok: false,
-      detail: `DHCP lease time is the default 86400 s: a pool recycling a VM per test runs out of addresses within a day. Fix: ${LEASE_FIX}`,
+      detail:
+        'DHCP lease time is the default 86400 s: a pool recycling a VM per test runs out of addresses ' + `within a day. Fix: ${LEASE_FIX}`,
     };
   }
   return {
