@@ -2,20 +2,22 @@
 // Lists every tracked source line longer than MAX_COLUMNS characters; exits 1 if there is any.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const MAX_COLUMNS = 140;
 const FOLDERS = ['src', 'test', 'bench', 'bin'];
 const EXTENSIONS = ['.ts', '.mts', '.mjs', '.js'];
 const EXCLUDED = 'test/fixtures/select/';
 
-const tracked = execFileSync('git', ['ls-files', '-z', '--', ...FOLDERS], { encoding: 'utf8' }).split('\0');
+const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: import.meta.dirname, encoding: 'utf8' }).trim();
+const tracked = execFileSync('git', ['ls-files', '-z', '--', ...FOLDERS], { cwd: root, encoding: 'utf8' }).split('\0');
 const files = tracked.filter((file) => file !== '' && EXTENSIONS.some((ext) => file.endsWith(ext)) && !file.startsWith(EXCLUDED));
 
 let offenders = 0;
 for (const file of files) {
   let text;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(path.join(root, file), 'utf8');
   } catch {
     continue; // tracked but deleted in the work tree
   }
