@@ -36,7 +36,9 @@ export async function benchOrchard(opts: { quick: boolean }): Promise<Record<str
         testCommand: `sleep ${sleepS}`,
         ...(opts.quick
           ? {
-              note: `--quick: ${sleepS} s tests instead of 10 s (the same ${TESTS} tests, so the pool of 6 still runs two rounds); the fixed per-test cost weighs more`,
+              note:
+                `--quick: ${sleepS} s tests instead of 10 s (the same ${TESTS} tests, so the pool of 6 still runs two rounds); ` +
+                'the fixed per-test cost weighs more',
             }
           : {}),
         pool2: two,
@@ -44,7 +46,8 @@ export async function benchOrchard(opts: { quick: boolean }): Promise<Record<str
         scalingEfficiency: efficiency,
         target: { scalingEfficiency: 0.9, met: efficiency >= 0.9 },
         means:
-          'scalingEfficiency = (tests/s with 6 VMs ÷ tests/s with 2) ÷ 3; each test = acquire, the command, an artifact pull, release (revert = delete + create + key install + sync-ahead, in the background)',
+          'scalingEfficiency = (tests/s with 6 VMs ÷ tests/s with 2) ÷ 3; each test = acquire, the command, an artifact pull, ' +
+          'release (revert = delete + create + key install + sync-ahead, in the background)',
       },
     };
   } finally {

@@ -184,10 +184,16 @@ function summarize(input: {
   const out: Record<string, unknown> = {
     repo: { path: input.repo, commit: input.commit, app: APP, testFiles: input.picked.tests, candidatesForEdit: input.picked.candidates },
     how: {
-      edit: 'a comment line appended to the module, restored afterwards; modules with 5–30 importing test files (vmwatch import graph), spread over that range',
-      vitest: `its own config, ${VITEST_ARGS.join(' ')} (the *.test.ts files; types/prop projects left out on both sides); watch: ${input.reps} save(s) per edit, time from the write to onTestRunEnd of the rerun; cold: a new \`vitest related FILE --run\` process, wall time`,
+      edit:
+        'a comment line appended to the module, restored afterwards; ' +
+        'modules with 5–30 importing test files (vmwatch import graph), spread over that range',
+      vitest:
+        `its own config, ${VITEST_ARGS.join(' ')} (the *.test.ts files; types/prop projects left out on both sides); ` +
+        `watch: ${input.reps} save(s) per edit, time from the write to onTestRunEnd of the rerun; ` +
+        'cold: a new `vitest related FILE --run` process, wall time',
       vmwatch:
-        'sandbox pool, `vmwatch watch`: the write → the run summary finishedAt; `vmwatch run --json` wall time (pool start included) with only that edit in the working tree',
+        'sandbox pool, `vmwatch watch`: the write → the run summary finishedAt; ' +
+        '`vmwatch run --json` wall time (pool start included) with only that edit in the working tree',
     },
     edits: rows.map((r) => ({
       file: r.file,

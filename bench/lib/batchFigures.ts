@@ -45,7 +45,8 @@ export function batchFigures(runs: WatchedRun[]): Record<string, unknown> {
     perBatchOverheadPartsMs: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, stats(v)])),
     overheadNote: reportedDurations
       ? 'unit wall (acquire + sync + exec + pull) − the test durations the runner reported'
-      : 'the runner reported no test durations (plain command), so all of exec (runner start-up and tests) is left out; overhead = acquire + sync + pull',
+      : 'the runner reported no test durations (plain command), so all of exec (runner start-up and tests) is left out; ' +
+        'overhead = acquire + sync + pull',
     warmRunnerHitRate: warmKnown === 0 ? null : round(warmHits / warmKnown, 2),
     ...(warmKnown === 0 ? { warmRunnerNote: 'vmwatch does not report whether a batch reused a warm runner process' } : {}),
   };

@@ -41,7 +41,8 @@ function tsBody(name: string, lines: number): string {
   const out = [`/** ${name}: generated for the selection benchmark. It's "quoted" and has a / slash. */`];
   for (let i = 0; i < lines; i++) {
     out.push(
-      `export const ${name}_v${i} = { label: \`item \${${i}} of ${name}\`, pattern: /[a-z]+\\/${i}/g, ratio: ${i} / 7 }; // import './not-real-${i}'`,
+      `export const ${name}_v${i} = { label: \`item \${${i}} of ${name}\`, pattern: /[a-z]+\\/${i}/g, ratio: ${i} / 7 }; ` +
+        `// import './not-real-${i}'`,
     );
   }
   return `${out.join('\n')}\n`;
@@ -81,7 +82,11 @@ export function generateSelectRepo(dir: string, options: SelectRepoOptions): Sel
   );
   write(
     'vitest.config.mjs',
-    "import { fileURLToPath } from 'node:url';\nimport { defineConfig } from 'vitest/config';\nconst lib = fileURLToPath(new URL('./packages/p0/src/', import.meta.url));\nexport default defineConfig({ resolve: { alias: [{ find: /^@lib\\//, replacement: lib }] }, test: { include: ['packages/**/*.test.ts'] } });\n",
+    "import { fileURLToPath } from 'node:url';\n" +
+      "import { defineConfig } from 'vitest/config';\n" +
+      "const lib = fileURLToPath(new URL('./packages/p0/src/', import.meta.url));\n" +
+      'export default defineConfig({ resolve: { alias: [{ find: /^@lib\\//, replacement: lib }] }, ' +
+      "test: { include: ['packages/**/*.test.ts'] } });\n",
   );
   for (let p = 0; p < TS_PACKAGES; p++) {
     const barrel: string[] = [];
@@ -103,7 +108,8 @@ export function generateSelectRepo(dir: string, options: SelectRepoOptions): Sel
       const file = `packages/p${p}/src/${name}.ts`;
       write(
         file,
-        `${imports.join('\n')}\nexport type T${i} = { n: number };\nexport function f${i}(): number {\n  return ${[String(i), ...calls].join(' + ')};\n}\n${tsBody(name, 8)}`,
+        `${imports.join('\n')}\nexport type T${i} = { n: number };\n` +
+          `export function f${i}(): number {\n  return ${[String(i), ...calls].join(' + ')};\n}\n${tsBody(name, 8)}`,
       );
       repo.tsModules.push(file);
       if (i < 10) barrel.push(`export * from './${name}.js';`);
@@ -112,7 +118,8 @@ export function generateSelectRepo(dir: string, options: SelectRepoOptions): Sel
         const via = pick(4) === 0 ? `'../src/index.js'` : `'../src/${name}.js'`;
         write(
           test,
-          `import { test, expect } from 'vitest';\nimport { f${i} } from ${via};\ntest('${name}', () => {\n  expect(typeof f${i}()).toBe('number');\n});\n`,
+          `import { test, expect } from 'vitest';\nimport { f${i} } from ${via};\n` +
+            `test('${name}', () => {\n  expect(typeof f${i}()).toBe('number');\n});\n`,
         );
         repo.tsTests.push(test);
       }

@@ -26,7 +26,8 @@ export interface OpenPool {
 }
 
 /**
- * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With `warmRunners` (the watcher: later batches know what changed since a machine was synced),
+ * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With `warmRunners`
+ * (the watcher: later batches know what changed since a machine was synced),
  * each clean machine also starts the first warmable discover rule's runner, to wait for its batch.
  */
 export async function openPool(

@@ -18,7 +18,10 @@ export interface PlanOptions {
   tests?: string[];
   /** Use these changed files instead of asking git (the watcher's batch). */
   changedFiles?: string[];
-  /** Reuse a graph (watch mode), already refreshed for `changedFiles` by the caller (refreshGraph); otherwise one is built and refreshed here. */
+  /**
+   * Reuse a graph (watch mode), already refreshed for `changedFiles` by the caller (refreshGraph);
+   * otherwise one is built and refreshed here.
+   */
   graph?: ImportGraph;
   testCases?: TestCase[];
   /** With a shared graph: re-read the changed files into it first (the watcher's start-up). */

@@ -29,7 +29,8 @@ export function installShutdown(options: { forceAfterMs?: number; onForce?: () =
     count++;
     if (count > 1) force();
     process.stderr.write(
-      `\nvmwatch: ${sig === 'q' ? 'q pressed' : sig} — stopping (cancelling tests, pulling artifacts, removing machines). Press Ctrl-C again to force.\n`,
+      `\nvmwatch: ${sig === 'q' ? 'q pressed' : sig} — stopping (cancelling tests, pulling artifacts, removing machines). ` +
+        'Press Ctrl-C again to force.\n',
     );
     controller.abort(new Error(`received ${sig}`));
     resolveRequested(sig);

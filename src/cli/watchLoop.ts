@@ -146,7 +146,8 @@ export class WatchLoop {
     this.#journal = new ChangeJournal({ fullSyncOn: [...config.triggers.runAll, '**/package.json'] });
     live();
     this.#out.write(
-      `vmwatch: watching ${config.root} — ${testCases.length} test(s), pool of ${config.pool.size} ${this.#opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
+      `vmwatch: watching ${config.root} — ${testCases.length} test(s), ` +
+        `pool of ${config.pool.size} ${this.#opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
     );
     collectGarbage();
     log.debug({ memory: process.memoryUsage(), files: this.#files.size }, 'ready');

@@ -34,11 +34,16 @@ export function guestPathProblem(guestPath: string): string | null {
   if (!guestPath.startsWith('/')) return `expected an absolute path inside the machine (such as /mnt/app), got "${guestPath}"`;
   const normal = path.posix.normalize(guestPath).replace(/(.)\/+$/, '$1');
   if (SHARED_FOLDERS.includes(normal)) {
-    return `"${guestPath}" is ${normal === '/' ? "the machine's root" : 'a shared system folder'}: the app is synced with deletion there; choose a folder of its own such as /mnt/app`;
+    return (
+      `"${guestPath}" is ${normal === '/' ? "the machine's root" : 'a shared system folder'}: ` +
+      'the app is synced with deletion there; choose a folder of its own such as /mnt/app'
+    );
   }
   const system = SYSTEM_FOLDERS.find((dir) => normal === dir || normal.startsWith(`${dir}/`));
   if (system !== undefined) {
-    return `"${guestPath}" is ${normal === system ? '' : 'inside '}the system folder ${system}; choose a folder of its own such as /mnt/app`;
+    return (
+      `"${guestPath}" is ${normal === system ? '' : 'inside '}the system folder ` + `${system}; choose a folder of its own such as /mnt/app`
+    );
   }
   return null;
 }

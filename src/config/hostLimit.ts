@@ -8,8 +8,10 @@ export const TART_VMS_PER_HOST = 2;
 export function tartHostLimitProblem(pool: { size: number; overrideHostLimit: boolean }): string | null {
   if (pool.size <= TART_VMS_PER_HOST || pool.overrideHostLimit) return null;
   return (
-    `pool.size: expected at most ${TART_VMS_PER_HOST} with provider "tart", got ${pool.size}: macOS runs at most ${TART_VMS_PER_HOST} VMs per host ` +
-    `("The number of VMs exceeds the system limit"). Use size: ${TART_VMS_PER_HOST}, or provider "orchard" to spread the pool over several Macs; ` +
+    `pool.size: expected at most ${TART_VMS_PER_HOST} with provider "tart", got ${pool.size}: ` +
+    `macOS runs at most ${TART_VMS_PER_HOST} VMs per host ` +
+    `("The number of VMs exceeds the system limit"). Use size: ${TART_VMS_PER_HOST}, ` +
+    'or provider "orchard" to spread the pool over several Macs; ' +
     `set pool.overrideHostLimit: true only if this host really runs more`
   );
 }

@@ -47,7 +47,8 @@ async function importConfigModule(file: string): Promise<unknown> {
     if ('problem' in parsed) {
       const { line, column, message } = parsed.problem;
       throw new ConfigError(
-        `${file}:${line}:${column}: not valid JSON (comments and trailing commas are allowed): ${message} at line ${line}, column ${column}`,
+        `${file}:${line}:${column}: not valid JSON (comments and trailing commas are allowed): ` +
+          `${message} at line ${line}, column ${column}`,
       );
     }
     return parsed.value;
@@ -71,7 +72,8 @@ function parseOrThrow(file: string, raw: unknown): ParsedConfig {
     if (config.pool.provider === 'tart' && tartHostLimitProblem(config.pool)) {
       // A short-form config may ask for 3 Tart VMs on one Mac; accept it as is, but run 2.
       log.warn(
-        `${file}: poolSize ${config.pool.size} with Tart: macOS runs at most ${TART_VMS_PER_HOST} VMs per host, so the pool runs ${TART_VMS_PER_HOST} (use provider "orchard" for more)`,
+        `${file}: poolSize ${config.pool.size} with Tart: macOS runs at most ${TART_VMS_PER_HOST} VMs per host, ` +
+          `so the pool runs ${TART_VMS_PER_HOST} (use provider "orchard" for more)`,
       );
       config.pool.size = TART_VMS_PER_HOST;
     }

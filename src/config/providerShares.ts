@@ -24,7 +24,8 @@ export function applyProviderShares(rawPool: unknown, pool: ParsedConfig['pool']
   if (tart > TART_VMS_PER_HOST && !pool.overrideHostLimit) {
     const i = shares.findIndex((s) => s.provider === 'tart');
     problems.push(
-      `pool.providers[${i}].size: expected at most ${TART_VMS_PER_HOST} Tart VMs on this Mac, got ${tart}: macOS runs at most ${TART_VMS_PER_HOST} VMs per host. ` +
+      `pool.providers[${i}].size: expected at most ${TART_VMS_PER_HOST} Tart VMs on this Mac, got ${tart}: ` +
+        `macOS runs at most ${TART_VMS_PER_HOST} VMs per host. ` +
         'Give the rest to "orchard", or set pool.overrideHostLimit: true only if this host really runs more',
     );
   }

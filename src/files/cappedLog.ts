@@ -56,7 +56,8 @@ export class CappedLog extends Writable {
         const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
         await this.#write(
           Buffer.from(
-            `\n[vmwatch: ${this.#dropped} bytes of output dropped here (${mib(this.#dropped)}); output.maxBytes is ${this.#maxBytes}: the log keeps the first and the last ${mib(this.#tailLimit)}]\n`,
+            `\n[vmwatch: ${this.#dropped} bytes of output dropped here (${mib(this.#dropped)}); ` +
+              `output.maxBytes is ${this.#maxBytes}: the log keeps the first and the last ${mib(this.#tailLimit)}]\n`,
           ),
         );
       }

@@ -20,7 +20,8 @@ export function resolveProviderKind(config: Pick<ResolvedConfig, 'pool' | 'confi
   if (process.platform === 'linux') return 'sandbox';
   throw new VmwatchError(
     'PROVIDER_UNAVAILABLE',
-    `${config.configFile}: pool.provider is "auto", but 'tart' is not on PATH and this is not Linux. Install Tart (brew install cirruslabs/cli/tart) or set pool.provider.`,
+    `${config.configFile}: pool.provider is "auto", but 'tart' is not on PATH and this is not Linux. ` +
+      'Install Tart (brew install cirruslabs/cli/tart) or set pool.provider.',
     { exitCode: 2 },
   );
 }

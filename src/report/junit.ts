@@ -48,7 +48,8 @@ function outcomeElement(result: TestResult, tail: string): string {
 
 /** One <testcase> per case the runner reported, named `case` within the test (`classname`). */
 function caseElements(result: TestResult): Array<{ xml: string; kind: CaseKind }> {
-  const out = `      <system-out>${xmlText(`machine: ${result.vm ?? 'none'}\nlog: ${path.join(result.artifactsDir, 'output.log')}`)}</system-out>\n`;
+  const systemOut = xmlText(`machine: ${result.vm ?? 'none'}\nlog: ${path.join(result.artifactsDir, 'output.log')}`);
+  const out = `      <system-out>${systemOut}</system-out>\n`;
   return (result.cases ?? []).map((c) => {
     const open = `    <testcase name="${xmlText(c.name)}" classname="${xmlText(result.id)}" time="${(c.durationMs / 1000).toFixed(3)}">\n`;
     const close = `${out}    </testcase>\n`;
@@ -91,14 +92,18 @@ export async function junitXml(summary: RunSummary): Promise<string> {
       const xml =
         `    <testcase name="${xmlText(r.id)}" classname="vmwatch" time="${(r.durationMs / 1000).toFixed(3)}">\n` +
         outcomeElement(r, r.error && r.status === 'failed' ? `${r.error}\n${tail}` : tail) +
-        `      <system-out>${xmlText(`machine: ${r.vm ?? 'none'}\nreasons: ${r.reasons.join('; ')}\nlog: ${path.join(r.artifactsDir, 'output.log')}`)}</system-out>\n` +
+        `      <system-out>${xmlText(
+          `machine: ${r.vm ?? 'none'}\nreasons: ${r.reasons.join('; ')}\nlog: ${path.join(r.artifactsDir, 'output.log')}`,
+        )}</system-out>\n` +
         `    </testcase>\n`;
       return [...cases, { xml, kind: kindOf(r) }];
     }),
   );
   const all = entries.flat();
   const count = (kind: CaseKind): number => all.filter((e) => e.kind === kind).length;
-  const counts = `tests="${all.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds.toFixed(3)}"`;
+  const counts =
+    `tests="${all.length}" failures="${count('failure')}" errors="${count('error')}" ` +
+    `skipped="${count('skipped')}" time="${seconds.toFixed(3)}"`;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<testsuites name="vmwatch" ${counts}>\n` +

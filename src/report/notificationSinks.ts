@@ -61,17 +61,25 @@ export function describeNotificationPaths(config: NotifyConfig, host: NotifyHost
     );
   } else
     paths.push(
-      `desktop: node-notifier (${host.platform === 'linux' ? 'notify-send, needs libnotify-bin and a notification daemon' : host.platform})`,
+      `desktop: node-notifier (` +
+        `${host.platform === 'linux' ? 'notify-send, needs libnotify-bin and a notification daemon' : host.platform})`,
     );
   const route = terminalRouteOf(config, host);
   const setting = config.terminal ?? 'auto';
   if (route !== null)
     paths.push(
-      `terminal: ${route.osc.toUpperCase().replace('OSC', 'OSC ')} for ${route.terminal}${route.tmux ? " through tmux's passthrough (needs: set -g allow-passthrough on)" : ''}`,
+      `terminal: ${route.osc.toUpperCase().replace('OSC', 'OSC ')} for ${route.terminal}` +
+        (route.tmux ? " through tmux's passthrough (needs: set -g allow-passthrough on)" : ''),
     );
   else if (setting !== false)
     paths.push(
-      `terminal: none (notify.terminal: ${String(setting)}; ${host.output.isTTY === true ? (setting === 'auto' ? 'used only in ssh or tmux sessions with a known terminal' : 'terminal not recognised') : 'stdout is not a terminal'})`,
+      `terminal: none (notify.terminal: ${String(setting)}; ` +
+        (host.output.isTTY === true
+          ? setting === 'auto'
+            ? 'used only in ssh or tmux sessions with a known terminal'
+            : 'terminal not recognised'
+          : 'stdout is not a terminal') +
+        ')',
     );
   return paths;
 }

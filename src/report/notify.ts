@@ -145,7 +145,8 @@ export class Notifier {
     const how =
       this.#config !== false && this.#config.command !== undefined
         ? `notify.command failed: ${errorMessage(err)}`
-        : `could not show a desktop notification (${errorMessage(err)}); is a notification daemon running? On Linux install libnotify-bin and a daemon (e.g. dunst), or set notify: false.`;
+        : `could not show a desktop notification (${errorMessage(err)}); is a notification daemon running? ` +
+          'On Linux install libnotify-bin and a daemon (e.g. dunst), or set notify: false.';
     this.#log.warn({ err, runId }, `${how} Further failures are logged at debug level.`);
   }
 }

@@ -41,16 +41,21 @@ function rel(file: string, cwd: string): string {
 }
 
 /** The lines of the status area, top to bottom. Pure. */
+function describeMachine(m: LiveState['machines'][number]): string {
+  const readiness = m.readiness === undefined ? '' : ` ${m.readiness}`;
+  return `${SYMBOL[m.state] ?? '?'} ${m.name} ${m.state}${readiness}${m.error ? ` (${m.error})` : ''}`;
+}
+
 export function renderStatusArea(s: LiveState, options: { color?: boolean } = {}): string[] {
   const dim = (t: string): string => (options.color ? `\x1b[2m${t}\x1b[22m` : t);
   const lines: string[] = [dim('─'.repeat(40))];
-  lines.push(
-    `machines  ${s.machines.map((m) => `${SYMBOL[m.state] ?? '?'} ${m.name} ${m.state}${m.readiness === undefined ? '' : ` ${m.readiness}`}${m.error ? ` (${m.error})` : ''}`).join('  ') || 'none'}`,
-  );
+  lines.push(`machines  ${s.machines.map(describeMachine).join('  ') || 'none'}`);
   for (const t of s.running) {
     const elapsed = formatDuration(s.now - t.startedAt);
     lines.push(
-      `  running ${shownText(t.id)}  ${elapsed}${t.expectedMs === undefined ? '' : ` / ~${formatDuration(t.expectedMs)}`}${t.vm ? dim(`  [${t.vm}]`) : ''}`,
+      `  running ${shownText(t.id)}  ${elapsed}` +
+        (t.expectedMs === undefined ? '' : ` / ~${formatDuration(t.expectedMs)}`) +
+        (t.vm ? dim(`  [${t.vm}]`) : ''),
     );
   }
   if (s.queued.length > 0) lines.push(`queue     ${s.queued.length} waiting: ${list(s.queued)}`);

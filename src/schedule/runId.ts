@@ -4,7 +4,9 @@ import path from 'node:path';
 
 function stamp(date: Date): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}-${p(date.getMilliseconds(), 3)}`;
+  const day = `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}`;
+  const time = `${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
+  return `${day}-${time}-${p(date.getMilliseconds(), 3)}`;
 }
 
 /**

@@ -107,7 +107,8 @@ export async function buildSnapshot(options: BuildSnapshotOptions): Promise<Snap
         });
         if (result.outcome !== 'exited' || result.exitCode !== 0) {
           throw new MachineError(
-            `snapshot setup step "${command}" failed (${result.outcome}, exit ${result.exitCode}${result.error ? `: ${result.error}` : ''}). Its output is in ${logFile}`,
+            `snapshot setup step "${command}" failed (${result.outcome}, exit ${result.exitCode}` +
+              `${result.error ? `: ${result.error}` : ''}). Its output is in ${logFile}`,
           );
         }
       }

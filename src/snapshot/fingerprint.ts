@@ -3,8 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Files whose change means the snapshot's installed dependencies are out of date. */
-const LOCKFILE =
-  /^(package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|requirements.*\.txt|poetry\.lock|uv\.lock|pyproject\.toml|Pipfile\.lock)$/;
+const LOCKFILE = new RegExp(
+  '^(package-lock\\.json|npm-shrinkwrap\\.json|pnpm-lock\\.yaml|yarn\\.lock|' +
+    'requirements.*\\.txt|poetry\\.lock|uv\\.lock|pyproject\\.toml|Pipfile\\.lock)$',
+);
 
 function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);

@@ -40,7 +40,8 @@ describe('vmwatch why', () => {
   it('prints the shortest chain that selects a test', () => {
     const result = vmwatch('why', 'tests/ledger.spec.ts');
     expect(result.stdout).toBe(
-      'tests/ledger.spec.ts runs because:\n  imports src/money.ts via src/ledger.ts\nimport chains (shortest first):\n  tests/ledger.spec.ts → src/ledger.ts → src/money.ts\n',
+      'tests/ledger.spec.ts runs because:\n  imports src/money.ts via src/ledger.ts\nimport chains (shortest first):\n  ' +
+        'tests/ledger.spec.ts → src/ledger.ts → src/money.ts\n',
     );
   });
 
@@ -60,7 +61,8 @@ describe('vmwatch why', () => {
 
   it('marks a chain through a type-only import, in the reason and link by link', () => {
     expect(vmwatch('why', 'tests/shape.spec.ts').stdout).toBe(
-      'tests/shape.spec.ts runs because:\n  imports src/money.ts via src/ledger.ts (type-only)\nimport chains (shortest first; ⇢ is a type-only import):\n  tests/shape.spec.ts ⇢ src/ledger.ts → src/money.ts\n',
+      'tests/shape.spec.ts runs because:\n  imports src/money.ts via src/ledger.ts (type-only)\nimport chains (shortest ' +
+        'first; ⇢ is a type-only import):\n  tests/shape.spec.ts ⇢ src/ledger.ts → src/money.ts\n',
     );
     const json = JSON.parse(vmwatch('why', 'tests/shape.spec.ts', '--json').stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ chains: [['tests/shape.spec.ts', 'src/ledger.ts', 'src/money.ts']], links: [['type-only', 'runtime']] });

@@ -117,7 +117,10 @@ describe('pool.orchard and pool.providers in the config', () => {
     const [line, ...rest] = await problems({ providers: shares });
     expect(rest).toEqual([]);
     expect(line).toMatch(
-      /^pool\.providers\[1\]\.size: expected at most 2 Tart VMs on this Mac, got 3: macOS runs at most 2 VMs per host\. Give the rest to "orchard", or set pool\.overrideHostLimit: true/,
+      new RegExp(
+        '^pool\\.providers\\[1\\]\\.size: expected at most 2 Tart VMs on this Mac, got 3: macOS runs at most 2 VM' +
+          's per host\\. Give the rest to "orchard", or set pool\\.overrideHostLimit: true',
+      ),
     );
     expect((await load({ providers: shares, overrideHostLimit: true })).pool.size).toBe(7);
     expect((await load({ providers: [{ provider: 'tart', size: 2 }] })).pool.size).toBe(2);

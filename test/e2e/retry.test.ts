@@ -9,7 +9,8 @@ import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 // Fails on a machine that has run it before (so a rerun on the same, unreverted machine fails),
 // and on the first attempt; passes on a fresh machine's second attempt.
 const FLAKY_ONCE =
-  'if [ -e .stale ]; then echo "not a fresh machine"; exit 3; fi; touch .stale; echo "attempt $VMWATCH_ATTEMPT"; test "$VMWATCH_ATTEMPT" -gt 1';
+  'if [ -e .stale ]; then echo "not a fresh machine"; exit 3; fi; touch .stale; echo "attempt $VMWATCH_ATTEMPT"; test ' +
+  '"$VMWATCH_ATTEMPT" -gt 1';
 
 describe.skipIf(sandboxUnavailable() !== null)('retry: 1', () => {
   let demo: DemoProject;

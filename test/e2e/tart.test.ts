@@ -62,21 +62,24 @@ describe.skipIf(tartAvailable() !== null)('vmwatch on Tart (the Tart double on P
     expect(update.stderr + update.stdout).toMatch(/lockfiles and setup unchanged: syncing the tree only/);
   });
 
-  it('run --all: every test passes in Tart VMs over ssh (the two port-3030 users apart), artifacts and per-VM counters come back', async () => {
-    const r = await cli('run', '--all', '--json');
-    expect(r.code, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout) as RunSummary;
-    expect(summary.tests.map((t) => [t.id, t.status]).sort()).toEqual(PY_TESTS.map((id) => [id, 'passed']));
-    expect(new Set(summary.tests.map((t) => t.vm))).toEqual(new Set(['vmwatch-e2e-tart-1', 'vmwatch-e2e-tart-2']));
-    expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'py-api-check'), 'output.log'), 'utf8')).toMatch(
-      /3030/,
-    );
-    expect(summary.machines?.map((m) => m.boots)).toEqual([1, 1]);
-    // nothing left: no pool VM, no VM process, no sshd of this Tart home
-    const list = JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string }>;
-    expect(list.map((v) => v.Name).filter((n) => !n.startsWith('ghcr.io/'))).toEqual(['e2e-tart-ready']);
-    expect(processesMentioning(tart.home)).toEqual([]);
-  });
+  it(
+    'run --all: every test passes in Tart VMs over ssh (the two port-3030 users apart), ' + 'artifacts and per-VM counters come back',
+    async () => {
+      const r = await cli('run', '--all', '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout) as RunSummary;
+      expect(summary.tests.map((t) => [t.id, t.status]).sort()).toEqual(PY_TESTS.map((id) => [id, 'passed']));
+      expect(new Set(summary.tests.map((t) => t.vm))).toEqual(new Set(['vmwatch-e2e-tart-1', 'vmwatch-e2e-tart-2']));
+      expect(readFileSync(path.join(testArtifactsDir(path.join(demo.runs, summary.runId), 'py-api-check'), 'output.log'), 'utf8')).toMatch(
+        /3030/,
+      );
+      expect(summary.machines?.map((m) => m.boots)).toEqual([1, 1]);
+      // nothing left: no pool VM, no VM process, no sshd of this Tart home
+      const list = JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string }>;
+      expect(list.map((v) => v.Name).filter((n) => !n.startsWith('ghcr.io/'))).toEqual(['e2e-tart-ready']);
+      expect(processesMentioning(tart.home)).toEqual([]);
+    },
+  );
 
   it('a broken module fails its importers in the VM (exit 1)', async () => {
     const prices = path.join(demo.app, 'shop/prices.py');

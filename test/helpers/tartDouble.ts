@@ -52,7 +52,10 @@ export interface TartDouble {
 
 let cachedReason: string | null | undefined;
 
-/** Why the Tart double (and tests that ssh/rsync into its VMs) cannot run here: not Linux or root, no sshd, bwrap, nsenter, ssh or rsync; or null. */
+/**
+ * Why the Tart double (and tests that ssh/rsync into its VMs) cannot run here:
+ * not Linux or root, no sshd, bwrap, nsenter, ssh or rsync; or null.
+ */
 export function tartAvailable(): string | null {
   if (cachedReason !== undefined) return requireOrSkip('Tart double tests', cachedReason);
   cachedReason = machineUnavailable();

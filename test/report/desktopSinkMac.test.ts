@@ -95,42 +95,49 @@ function sinkOn(mac: Mac): DesktopSink {
 const note: Notification = { kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a' };
 
 describe('DesktopSink on macOS', () => {
-  it('on Apple Silicon without Rosetta never runs the bundled x86_64 terminal-notifier; with none on PATH it uses osascript, the text as arguments', async () => {
-    const mac = fakeMac({ machine: 'arm64', rosetta: false });
-    const hostile = {
-      kind: 'failure' as const,
-      title: 'vmwatch: "1" test\\failed',
-      body: 'new: src/$(id) `x` "q"\'s\u0007 \u001b]0;pwned\u0007 end\nnext',
-    };
-    await sinkOn(mac).send(hostile);
-    expect(mac.calls('bundled')).toEqual([]);
-    expect(mac.calls('arch')).toEqual([['-x86_64', '/usr/bin/true']]);
-    expect(mac.calls('osascript')).toEqual([
-      [
-        '-e',
-        'on run argv',
-        '-e',
-        'display notification (item 2 of argv) with title (item 1 of argv)',
-        '-e',
-        'end run',
-        'vmwatch: "1" test\\failed',
-        'new: src/$(id) `x` "q"\'s   ]0;pwned  end next',
-      ],
-    ]);
-  });
+  it(
+    'on Apple Silicon without Rosetta never runs the bundled x86_64 terminal-notifier; with none on PATH it uses osascript, ' +
+      'the text as arguments',
+    async () => {
+      const mac = fakeMac({ machine: 'arm64', rosetta: false });
+      const hostile = {
+        kind: 'failure' as const,
+        title: 'vmwatch: "1" test\\failed',
+        body: 'new: src/$(id) `x` "q"\'s\u0007 \u001b]0;pwned\u0007 end\nnext',
+      };
+      await sinkOn(mac).send(hostile);
+      expect(mac.calls('bundled')).toEqual([]);
+      expect(mac.calls('arch')).toEqual([['-x86_64', '/usr/bin/true']]);
+      expect(mac.calls('osascript')).toEqual([
+        [
+          '-e',
+          'on run argv',
+          '-e',
+          'display notification (item 2 of argv) with title (item 1 of argv)',
+          '-e',
+          'end run',
+          'vmwatch: "1" test\\failed',
+          'new: src/$(id) `x` "q"\'s   ]0;pwned  end next',
+        ],
+      ]);
+    },
+  );
 
-  it('with Rosetta tries the bundled one; when it fails with Bad CPU type, uses terminal-notifier on PATH, and starts there next time', async () => {
-    const mac = fakeMac({ machine: 'arm64', rosetta: true, onPath: 'exit 0' });
-    const sink = sinkOn(mac);
-    await sink.send(note);
-    await sink.send({ ...note, body: 'new: b' });
-    expect(mac.calls('bundled')).toHaveLength(1);
-    expect(mac.calls('terminal-notifier')).toEqual([
-      ['-title', 'vmwatch: 1 test failed', '-message', 'new: a', '-json'],
-      ['-title', 'vmwatch: 1 test failed', '-message', 'new: b', '-json'],
-    ]);
-    expect(mac.calls('osascript')).toEqual([]);
-  });
+  it(
+    'with Rosetta tries the bundled one; when it fails with Bad CPU type, uses terminal-notifier on PATH, ' + 'and starts there next time',
+    async () => {
+      const mac = fakeMac({ machine: 'arm64', rosetta: true, onPath: 'exit 0' });
+      const sink = sinkOn(mac);
+      await sink.send(note);
+      await sink.send({ ...note, body: 'new: b' });
+      expect(mac.calls('bundled')).toHaveLength(1);
+      expect(mac.calls('terminal-notifier')).toEqual([
+        ['-title', 'vmwatch: 1 test failed', '-message', 'new: a', '-json'],
+        ['-title', 'vmwatch: 1 test failed', '-message', 'new: b', '-json'],
+      ]);
+      expect(mac.calls('osascript')).toEqual([]);
+    },
+  );
 
   it('falls back to osascript when the terminal-notifier on PATH cannot run either', async () => {
     const mac = fakeMac({ machine: 'arm64', rosetta: false, onPath: BAD_CPU });
@@ -150,7 +157,11 @@ describe('DesktopSink on macOS', () => {
   it('fails naming every route it tried when none works', async () => {
     const mac = fakeMac({ machine: 'arm64', rosetta: true, onPath: BAD_CPU, osascript: 'echo "execution error: not allowed" >&2; exit 1' });
     await expect(sinkOn(mac).send(note)).rejects.toThrow(
-      /bundled: .*Bad CPU type in executable.*; terminal-notifier: .*Bad CPU type in executable.*; osascript: osascript exited with 1: execution error: not allowed/s,
+      new RegExp(
+        'bundled: .*Bad CPU type in executable.*; terminal-notifier: .*Bad CPU type in executable.*; osascrip' +
+          't: osascript exited with 1: execution error: not allowed',
+        's',
+      ),
     );
     const none = fakeMac({ machine: 'arm64', rosetta: false, osascript: null });
     await expect(sinkOn(none).send(note)).rejects.toThrow('no way to show a notification on this Mac');
@@ -161,7 +172,8 @@ describe('DesktopSink on macOS', () => {
     const output = { isTTY: false, write: () => true };
     const noRosetta = fakeMac({ machine: 'arm64', rosetta: false, onPath: 'exit 0' });
     expect(describeNotificationPaths(config, { platform: 'darwin', env: noRosetta.env, output })).toEqual([
-      `desktop: terminal-notifier on PATH (${noRosetta.env.PATH!.split(':')[0]}/terminal-notifier) through node-notifier, then osascript 'display notification' (${noRosetta.env.PATH!.split(':')[0]}/osascript)`,
+      `desktop: terminal-notifier on PATH (${noRosetta.env.PATH!.split(':')[0]}/terminal-notifier) through node-notifier, ` +
+        `then osascript 'display notification' (${noRosetta.env.PATH!.split(':')[0]}/osascript)`,
     ]);
     const rosetta = fakeMac({ machine: 'arm64', rosetta: true, osascript: null });
     expect(describeNotificationPaths(config, { platform: 'darwin', env: rosetta.env, output })[0]).toBe(

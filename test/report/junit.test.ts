@@ -17,7 +17,9 @@ root = ET.fromstring(sys.stdin.buffer.read())
 cases = []
 for c in root.iter('testcase'):
     o = next((e for e in c if e.tag in ('failure', 'error', 'skipped')), None)
-    cases.append({'attrs': c.attrib, 'outcome': o.tag if o is not None else None, 'message': o.get('message') if o is not None else None, 'text': (o.text or '') if o is not None else '', 'out': c.find('system-out').text})
+    cases.append({'attrs': c.attrib, 'outcome': o.tag if o is not None else None,
+                  'message': o.get('message') if o is not None else None,
+                  'text': (o.text or '') if o is not None else '', 'out': c.find('system-out').text})
 print(json.dumps({'suites': root.attrib, 'cases': cases}))
 `;
   return JSON.parse(execFileSync('python3', ['-c', script], { input: xml }).toString());

@@ -281,7 +281,8 @@ describe('CommandSink (notify.command)', () => {
     try {
       const out = path.join(dir, 'out');
       const sink = new CommandSink(
-        `printf '%s|%s|%s|%s\\n' "$VMWATCH_NOTIFY_KIND" "$VMWATCH_NOTIFY_TITLE" "$VMWATCH_NOTIFY_BODY" "$VMWATCH_NOTIFY_OPEN" > ${out}; cat >> ${out}`,
+        `printf '%s|%s|%s|%s\\n' "$VMWATCH_NOTIFY_KIND" "$VMWATCH_NOTIFY_TITLE" "$VMWATCH_NOTIFY_BODY" "$VMWATCH_NOTIFY_OPEN" ` +
+          `> ${out}; cat >> ${out}`,
       );
       await sink.send({ kind: 'failure', title: 'vmwatch: 1 test failed', body: 'new: a `b` $c', open: '/runs/r1' });
       const [line, json] = readFileSync(out, 'utf8').trim().split('\n');

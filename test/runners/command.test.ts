@@ -23,7 +23,8 @@ const FILES: Record<string, string> = {
   'run-tests.sh': FAKE_RUNNER,
   'checks/a.sh': 'echo "<testcase classname=\\"$1\\" name=\\"adds\\" time=\\"0.002\\"/>"\n',
   'checks/-b.sh':
-    'echo "<testcase classname=\\"$1\\" name=\\"fails\\" time=\\"0.001\\"><failure message=\\"expected 1 &amp; 2\\">at checks/-b.sh:7</failure></testcase>"\n',
+    'echo "<testcase classname=\\"$1\\" name=\\"fails\\" time=\\"0.001\\"><failure message=\\"expected 1 &amp; 2\\">at ' +
+    'checks/-b.sh:7</failure></testcase>"\n',
 };
 
 describe.skipIf(sandboxUnavailable() !== null)('command adapter, a real command in a sandbox machine', () => {
@@ -39,7 +40,8 @@ describe.skipIf(sandboxUnavailable() !== null)('command adapter, a real command 
     expect(commandAdapter.needsOneFilePerBatch(rule)).toBe(false);
     const run = await machine.run(commandAdapter, rule, ['checks/a.sh', 'checks/-b.sh']);
     expect(run.command).toBe(
-      'rm -f out/junit.xml; (sh run-tests.sh ./checks/a.sh ./checks/-b.sh); s=$?; mkdir -p test-runs/batch-1 && { cp out/junit.xml test-runs/batch-1/command-junit.xml 2>/dev/null || true; }; exit $s',
+      'rm -f out/junit.xml; (sh run-tests.sh ./checks/a.sh ./checks/-b.sh); s=$?; mkdir -p test-runs/batch-1 && { cp ' +
+        'out/junit.xml test-runs/batch-1/command-junit.xml 2>/dev/null || true; }; exit $s',
     );
     expect(run.exitCode).toBe(1);
     // Names follow the report's structure: enclosing suites (other than ones naming a file), then the case.

@@ -41,7 +41,9 @@ describe.skipIf(sandboxUnavailable() !== null)('node --test adapter, real node i
     expect(run.command.split('; ').slice(0, 3)).toEqual([
       'mkdir -p test-runs/batch-1',
       's=0',
-      'node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=spec --test-reporter-destination=test-runs/batch-1/node-test-0.log --test-reporter=junit --test-reporter-destination=test-runs/batch-1/node-test-0.xml ./tests/money.test.js || s=1',
+      'node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=spec ' +
+        '--test-reporter-destination=test-runs/batch-1/node-test-0.log --test-reporter=junit ' +
+        '--test-reporter-destination=test-runs/batch-1/node-test-0.xml ./tests/money.test.js || s=1',
     ]);
     expect(run.exitCode).toBe(1);
     expect(run.output).toContain('rounds (up)'); // spec output for the run's log

@@ -41,7 +41,8 @@ describe.skipIf(sandboxUnavailable() !== null)('pytest adapter, real pytest in a
   it('reports each case, nests classes, gives failures a message and a line, and a collection error to its file', async () => {
     const run = await machine.run(pytestAdapter, rule, ['tests/test_money.py', 'tests/test_broken.py', 'tests/-x_test.py']);
     expect(run.command).toBe(
-      '/usr/bin/python3 -m pytest -p no:cacheprovider --rootdir=. --continue-on-collection-errors -o junit_family=xunit1 --junitxml=test-runs/batch-1/junit.xml ./tests/test_money.py ./tests/test_broken.py ./tests/-x_test.py',
+      '/usr/bin/python3 -m pytest -p no:cacheprovider --rootdir=. --continue-on-collection-errors -o junit_family=xunit1 ' +
+        '--junitxml=test-runs/batch-1/junit.xml ./tests/test_money.py ./tests/test_broken.py ./tests/-x_test.py',
     );
     expect(run.exitCode).toBe(1);
     expect([...run.results.keys()].sort()).toEqual(['tests/-x_test.py', 'tests/test_broken.py', 'tests/test_money.py']);

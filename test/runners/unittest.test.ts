@@ -43,7 +43,11 @@ describe.skipIf(sandboxUnavailable() !== null)('unittest adapter, real unittest 
   it('reports each case as Class › method, failures with message and line, an import error to its file', async () => {
     const run = await machine.run(unittestAdapter, rule, ['tests/test_money.py', 'tests/test_broken.py', 'tests/-x_test.py']);
     expect(run.command).toMatch(
-      /^\/usr\/bin\/python3 -c '.*' test-runs\/batch-1\/unittest\.jsonl '\[\]' \.\/tests\/test_money\.py \.\/tests\/test_broken\.py \.\/tests\/-x_test\.py$/s,
+      new RegExp(
+        "^\\/usr\\/bin\\/python3 -c '.*' test-runs\\/batch-1\\/unittest\\.jsonl '\\[\\]' \\.\\/tests\\/test_money\\.py \\." +
+          '\\/tests\\/test_broken\\.py \\.\\/tests\\/-x_test\\.py$',
+        's',
+      ),
     );
     expect(run.exitCode).toBe(1);
     const money = run.results.get('tests/test_money.py')!;

@@ -43,36 +43,41 @@ describe.skipIf(sandboxUnavailable() !== null)('Vitest adapter, real Vitest in a
   });
   afterAll(async () => machine.stop());
 
-  it('reports each case with describe nesting, failures with message and line, a load error to its file; a file whose worker died has none', async () => {
-    const run = await machine.run(vitestAdapter, rule, [
-      'tests/money.test.js',
-      'tests/broken.test.js',
-      'tests/-x.test.js',
-      'tests/dies.test.js',
-    ]);
-    expect(run.command).toBe(
-      'npx vitest run --reporter=default --reporter=json --outputFile.json=test-runs/batch-1/vitest.json ./tests/money.test.js ./tests/broken.test.js ./tests/-x.test.js ./tests/dies.test.js',
-    );
-    expect(run.exitCode).toBe(1);
-    // dies.test.js killed its worker: its case never ended, so the file has no result.
-    expect([...run.results.keys()].sort()).toEqual(['tests/-x.test.js', 'tests/broken.test.js', 'tests/money.test.js']);
-    const money = run.results.get('tests/money.test.js')!;
-    expect(money.status).toBe('failed');
-    expect(statuses(money)).toEqual({
-      'money › cents › parses cents': 'passed',
-      'money › cents › rounds (up)': 'failed',
-      'money › later': 'skipped',
-      'money › someday': 'todo',
-      'top level': 'passed',
-    });
-    const failure = money.cases.find((c) => c.name === 'money › cents › rounds (up)')!.failure!;
-    expect(failure.message).toBe('AssertionError: expected 2 to be 3 // Object.is equality');
-    expect(failure.location).toEqual({ file: 'tests/money.test.js', line: 5 });
-    const broken = run.results.get('tests/broken.test.js')!;
-    expect(broken).toMatchObject({ status: 'failed', cases: [] });
-    expect(broken.error).toMatch(/Cannot find module '\.\/no-such-module\.js'/);
-    expect(statuses(run.results.get('tests/-x.test.js'))).toEqual({ 'dash file': 'passed' });
-  });
+  it(
+    'reports each case with describe nesting, failures with message and line, a load error to its file; a file whose worker ' +
+      'died has none',
+    async () => {
+      const run = await machine.run(vitestAdapter, rule, [
+        'tests/money.test.js',
+        'tests/broken.test.js',
+        'tests/-x.test.js',
+        'tests/dies.test.js',
+      ]);
+      expect(run.command).toBe(
+        'npx vitest run --reporter=default --reporter=json --outputFile.json=test-runs/batch-1/vitest.json ' +
+          './tests/money.test.js ./tests/broken.test.js ./tests/-x.test.js ./tests/dies.test.js',
+      );
+      expect(run.exitCode).toBe(1);
+      // dies.test.js killed its worker: its case never ended, so the file has no result.
+      expect([...run.results.keys()].sort()).toEqual(['tests/-x.test.js', 'tests/broken.test.js', 'tests/money.test.js']);
+      const money = run.results.get('tests/money.test.js')!;
+      expect(money.status).toBe('failed');
+      expect(statuses(money)).toEqual({
+        'money › cents › parses cents': 'passed',
+        'money › cents › rounds (up)': 'failed',
+        'money › later': 'skipped',
+        'money › someday': 'todo',
+        'top level': 'passed',
+      });
+      const failure = money.cases.find((c) => c.name === 'money › cents › rounds (up)')!.failure!;
+      expect(failure.message).toBe('AssertionError: expected 2 to be 3 // Object.is equality');
+      expect(failure.location).toEqual({ file: 'tests/money.test.js', line: 5 });
+      const broken = run.results.get('tests/broken.test.js')!;
+      expect(broken).toMatchObject({ status: 'failed', cases: [] });
+      expect(broken.error).toMatch(/Cannot find module '\.\/no-such-module\.js'/);
+      expect(statuses(run.results.get('tests/-x.test.js'))).toEqual({ 'dash file': 'passed' });
+    },
+  );
 
   it('runs only the named cases', async () => {
     const run = await machine.run(vitestAdapter, rule, ['tests/money.test.js'], { cases: ['money › cents › parses cents', 'top level'] });

@@ -133,14 +133,17 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
     }
   });
 
-  it('honours each file timeout: a hanging file in a batch ends the batch, and alone it times out; the others keep their results', async () => {
-    // one machine: one batch, test_hang first; the batch may take the sum of its files' timeouts
-    const { byId } = await run(['tests/test_hang.py', 'tests/test_ok.py'], { extra: { timeoutMs: 4_000 }, machines: 1 });
-    expect(byId['tests/test_hang.py']).toMatchObject({ status: 'timedout' });
-    expect(byId['tests/test_hang.py']!.batchSize).toBeUndefined();
-    expect(byId['tests/test_ok.py']!.status).toBe('passed');
-    expect(byId['tests/test_ok.py']!.cases!.length).toBe(2);
-  });
+  it(
+    'honours each file timeout: a hanging file in a batch ends the batch, and alone it times out; ' + 'the others keep their results',
+    async () => {
+      // one machine: one batch, test_hang first; the batch may take the sum of its files' timeouts
+      const { byId } = await run(['tests/test_hang.py', 'tests/test_ok.py'], { extra: { timeoutMs: 4_000 }, machines: 1 });
+      expect(byId['tests/test_hang.py']).toMatchObject({ status: 'timedout' });
+      expect(byId['tests/test_hang.py']!.batchSize).toBeUndefined();
+      expect(byId['tests/test_ok.py']!.status).toBe('passed');
+      expect(byId['tests/test_ok.py']!.cases!.length).toBe(2);
+    },
+  );
 
   it('retry: a failed file of a batch is rerun alone on a fresh machine; passing then is flaky', async () => {
     const { byId } = await run(['tests/test_flaky.py', 'tests/test_fails.py', 'tests/test_ok.py'], { retry: 1, machines: 1 });

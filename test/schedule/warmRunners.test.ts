@@ -25,12 +25,14 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'tests/b.test.js': "import { it } from 'vitest';\nit('b passes', () => {});\n",
   'tests/files.test.js':
-    "import { existsSync } from 'node:fs';\nimport { expect, it } from 'vitest';\nit('no old data', () => expect(existsSync('data/old.txt')).toBe(false));\n",
+    "import { existsSync } from 'node:fs';\nimport { expect, it } from 'vitest';\nit('no old data', () => " +
+    "expect(existsSync('data/old.txt')).toBe(false));\n",
   'data/old.txt': 'old\n',
   'tests/hang.test.js': [
     "import { spawn } from 'node:child_process';",
     "import { it } from 'vitest';",
-    `it('hangs', async () => { spawn('${HANG_MARKER[0]}', ['${HANG_MARKER[1]}'], { stdio: 'ignore' }); await new Promise(() => {}); }, 600_000);`,
+    `it('hangs', async () => { spawn('${HANG_MARKER[0]}', ['${HANG_MARKER[1]}'], { stdio: 'ignore' }); await new Promise(() ` +
+      `=> {}); }, 600_000);`,
     '',
   ].join('\n'),
 };

@@ -81,25 +81,28 @@ describe('shellQuote / fillCommand', () => {
     expect(fillCommand('x {file} {file}', 'a;b')).toBe("x 'a;b' 'a;b'");
   });
 
-  it('says per test whether its runner typechecks: Vitest only with typecheck on, node/pytest/unittest never, a plain command unknown', () => {
-    const parsed = config({
-      discover: [
-        { pattern: 'v/*.ts', runner: 'vitest' },
-        { pattern: 't/*.ts', runner: 'vitest', typecheck: true },
-        { pattern: 'n/*.ts', runner: 'node-test' },
-        { pattern: 'p/*.py', runner: 'pytest' },
-        { pattern: 'c/*.ts', command: 'tsx {file}' },
-      ],
-    });
-    const found = discoverTests(parsed, ['v/a.ts', 't/a.ts', 'n/a.ts', 'p/a.py', 'c/a.ts']);
-    expect(Object.fromEntries(found.map((t) => [t.id, t.typechecks]))).toEqual({
-      'v/a.ts': false,
-      't/a.ts': true,
-      'n/a.ts': false,
-      'p/a.py': false,
-      'c/a.ts': undefined,
-    });
-  });
+  it(
+    'says per test whether its runner typechecks: Vitest only with typecheck on, node/pytest/unittest never, ' + 'a plain command unknown',
+    () => {
+      const parsed = config({
+        discover: [
+          { pattern: 'v/*.ts', runner: 'vitest' },
+          { pattern: 't/*.ts', runner: 'vitest', typecheck: true },
+          { pattern: 'n/*.ts', runner: 'node-test' },
+          { pattern: 'p/*.py', runner: 'pytest' },
+          { pattern: 'c/*.ts', command: 'tsx {file}' },
+        ],
+      });
+      const found = discoverTests(parsed, ['v/a.ts', 't/a.ts', 'n/a.ts', 'p/a.py', 'c/a.ts']);
+      expect(Object.fromEntries(found.map((t) => [t.id, t.typechecks]))).toEqual({
+        'v/a.ts': false,
+        't/a.ts': true,
+        'n/a.ts': false,
+        'p/a.py': false,
+        'c/a.ts': undefined,
+      });
+    },
+  );
 
   it('names each discover rule that matches no file', () => {
     const parsed = config({

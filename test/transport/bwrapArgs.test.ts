@@ -8,16 +8,20 @@ import { toolchainDirs } from '../../src/transport/sandbox/toolchainDirs.ts';
 import { syncExcludes, rsyncArgs } from '../../src/transport/rsyncArgs.ts';
 
 describe('sandboxRoot', () => {
-  it('shows /usr and the needed parts of /etc read-only, with fresh /proc (read-only), /dev, /tmp; nothing of home, /root, /run or /sys', () => {
-    const args = sandboxRoot('/mnt/vmwatch-no-such/app', '/usr/bin:/bin').join(' ');
-    expect(args).toContain('--ro-bind /usr /usr');
-    expect(args).toContain('--proc /proc --remount-ro /proc');
-    expect(args).toContain('--tmpfs /tmp');
-    expect(args).toContain('/etc/passwd');
-    expect(args).not.toMatch(/ \/etc\/(shadow|ssl\/private)/);
-    expect(args).not.toMatch(/ \/(root|home|run|sys|work|mnt)( |$)/);
-    expect(args).not.toContain('/mnt/vmwatch-no-such');
-  });
+  it(
+    'shows /usr and the needed parts of /etc read-only, with fresh /proc (read-only), /dev, /tmp; nothing of home, /root, ' +
+      '/run or /sys',
+    () => {
+      const args = sandboxRoot('/mnt/vmwatch-no-such/app', '/usr/bin:/bin').join(' ');
+      expect(args).toContain('--ro-bind /usr /usr');
+      expect(args).toContain('--proc /proc --remount-ro /proc');
+      expect(args).toContain('--tmpfs /tmp');
+      expect(args).toContain('/etc/passwd');
+      expect(args).not.toMatch(/ \/etc\/(shadow|ssl\/private)/);
+      expect(args).not.toMatch(/ \/(root|home|run|sys|work|mnt)( |$)/);
+      expect(args).not.toContain('/mnt/vmwatch-no-such');
+    },
+  );
 
   it('refuses a guest path inside a folder it takes from the host', () => {
     expect(() => sandboxRoot('/usr/src/app', '/usr/bin')).toThrow(/guestPath "\/usr\/src\/app" is inside the system folder \/usr;/);

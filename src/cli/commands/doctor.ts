@@ -32,7 +32,9 @@ export async function doctorCommand(flags: CommonFlags): Promise<number> {
   checks.push({
     name: 'snapshot',
     ok: snap.state === 'fresh',
-    detail: `${snap.name}: ${snap.state}${snap.reasons.length && snap.state !== 'fresh' ? ` (${snap.reasons.join(', ')}) — run 'vmwatch snapshot build'` : ''}`,
+    detail:
+      `${snap.name}: ${snap.state}` +
+      (snap.reasons.length && snap.state !== 'fresh' ? ` (${snap.reasons.join(', ')}) — run 'vmwatch snapshot build'` : ''),
   });
   mkdirSync(vmwatchHome(), { recursive: true });
   const fs = statfsSync(vmwatchHome());

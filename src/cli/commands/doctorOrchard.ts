@@ -7,6 +7,10 @@ import { resolveOrchardConnection } from '../../providers/orchard/orchardConfig.
 import type { Check } from './doctorTart.ts';
 
 /** Orchard checks: controller reachable, credentials valid with compute:read + compute:write, workers online, free capacity. */
+function pinnedNote(certificate: string | undefined): string {
+  return certificate ? `, certificate pinned (${certificate})` : '';
+}
+
 export async function orchardChecks(config: ResolvedConfig): Promise<Check[]> {
   const uses = config.pool.provider === 'orchard' || config.pool.providers?.some((p) => p.provider === 'orchard');
   if (!uses) return [];
@@ -23,7 +27,7 @@ export async function orchardChecks(config: ResolvedConfig): Promise<Check[]> {
     checks.push({
       name: 'orchard',
       ok: true,
-      detail: `controller ${url} (from ${sources.url}) reachable${sources.certificate ? `, certificate pinned (${sources.certificate})` : ''}`,
+      detail: `controller ${url} (from ${sources.url}) reachable${pinnedNote(sources.certificate)}`,
     });
     await checkOrchardAccess(client);
     checks.push({ name: 'account', ok: true, detail: `service account "${serviceAccountName}" has compute:read and compute:write` });
@@ -40,7 +44,9 @@ export async function orchardChecks(config: ResolvedConfig): Promise<Check[]> {
     checks.push({
       name: 'capacity',
       ok: cap.free >= wanted,
-      detail: `${describeCapacity(cap)}; the pool wants ${wanted}${cap.free < wanted ? ' — the rest will stay pending (free VMs or add a Mac)' : ''}`,
+      detail:
+        `${describeCapacity(cap)}; the pool wants ${wanted}` +
+        (cap.free < wanted ? ' — the rest will stay pending (free VMs or add a Mac)' : ''),
     });
   } catch (err) {
     checks.push({ name: checks.length === 0 ? 'orchard' : 'account', ok: false, detail: errorMessage(err) });

@@ -16,6 +16,7 @@ export interface Check {
 /** Where macOS keeps the DHCP server settings that Tart's shared network uses. */
 const BOOTPD_PLIST = '/Library/Preferences/SystemConfiguration/com.apple.InternetSharing.default.plist';
 const LEASE_FIX = `sudo defaults write ${BOOTPD_PLIST} bootpd -dict DHCPLeaseTimeSecs -int 600`;
+const DEFAULT_LEASE_PROBLEM = 'DHCP lease time is the default 86400 s: a pool recycling a VM per test runs out of addresses within a day.';
 
 /** Tart-specific checks: version, snapshot VM, VMs per host, DHCP lease time. */
 export async function tartChecks(config: ResolvedConfig): Promise<Check[]> {
@@ -37,7 +38,9 @@ export async function tartChecks(config: ResolvedConfig): Promise<Check[]> {
     checks.push({
       name: 'vms/host',
       ok: config.pool.size <= TART_VMS_PER_HOST || config.pool.overrideHostLimit,
-      detail: `pool.size ${config.pool.size}, limit ${TART_VMS_PER_HOST} per Mac; running now: ${running.length ? running.join(', ') : 'none'}`,
+      detail:
+        `pool.size ${config.pool.size}, limit ${TART_VMS_PER_HOST} per Mac; ` +
+        `running now: ${running.length ? running.join(', ') : 'none'}`,
     });
   } catch (err) {
     checks.push({ name: 'tart', ok: false, detail: errorMessage(err) });
@@ -57,7 +60,7 @@ async function dhcpLeaseCheck(): Promise<Check> {
     return {
       name: 'dhcp',
       ok: false,
-      detail: `DHCP lease time is the default 86400 s: a pool recycling a VM per test runs out of addresses within a day. Fix: ${LEASE_FIX}`,
+      detail: `${DEFAULT_LEASE_PROBLEM} Fix: ${LEASE_FIX}`,
     };
   }
   return {

@@ -42,7 +42,8 @@ export async function snapshotCommand(flags: CommonFlags, args: string[]): Promi
     });
     progress.clear();
     process.stdout.write(
-      `snapshot ${meta.name} ${action === 'update' ? 'updated' : 'built'} in ${((Date.now() - started) / 1000).toFixed(1)}s${meta.provides.length ? ` (provides ${meta.provides.join(', ')})` : ''}\n`,
+      `snapshot ${meta.name} ${action === 'update' ? 'updated' : 'built'} in ${((Date.now() - started) / 1000).toFixed(1)}s` +
+        `${meta.provides.length ? ` (provides ${meta.provides.join(', ')})` : ''}\n`,
     );
     return 0;
   } finally {

@@ -138,7 +138,8 @@ export class OrchardClient {
         : "the system's CAs (no certificate configured)";
       return new OrchardError(
         `the Orchard controller at ${url} failed the TLS check against ${pinned}: ${err.message}. ` +
-          "Set pool.orchard.certificate to the controller's certificate (its data dir's controller.crt), or recreate the context with 'orchard context create'.",
+          "Set pool.orchard.certificate to the controller's certificate (its data dir's controller.crt), " +
+          "or recreate the context with 'orchard context create'.",
         { cause: err },
       );
     }

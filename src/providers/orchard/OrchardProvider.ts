@@ -89,14 +89,16 @@ export class OrchardProvider implements Provider {
     if (outcome.state === 'failed') {
       await this.#o.client.deleteVM(name);
       throw new MachineError(
-        `Orchard VM ${name} failed on worker ${outcome.vm.worker || '(none)'}: ${outcome.vm.status_message || 'no message'}. It was deleted; the pool retries.`,
+        `Orchard VM ${name} failed on worker ${outcome.vm.worker || '(none)'}: ${outcome.vm.status_message || 'no message'}. ` +
+          'It was deleted; the pool retries.',
       );
     }
     if (outcome.state === 'pending') {
       const cap = await readFleetCapacity(this.#o.client).catch(() => null);
       await this.#o.client.deleteVM(name);
       const message =
-        `Orchard VM ${name} was still pending after ${Math.round(this.#o.pendingTimeoutMs / 1000)} s: no worker had room for it (Orchard does not say so). ` +
+        `Orchard VM ${name} was still pending after ${Math.round(this.#o.pendingTimeoutMs / 1000)} s: ` +
+        'no worker had room for it (Orchard does not say so). ' +
         `Fleet: ${cap ? describeCapacity(cap) : 'unknown (the workers could not be listed)'}. The pool runs with the machines it has; ` +
         'free some (other VMs, a paused worker), add a Mac to the fleet, or lower the pool size.';
       this.#noRoom.set(name, message);

@@ -39,7 +39,8 @@ function defaultContext(file: string): Context | null {
     doc = parseOrchardYaml(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ConfigError(
-      `${file}: cannot read Orchard's contexts (${errorMessage(err)}); fix it with 'orchard context create', or set pool.orchard in the config`,
+      `${file}: cannot read Orchard's contexts (${errorMessage(err)}); ` +
+        "fix it with 'orchard context create', or set pool.orchard in the config",
     );
   }
   const name = doc['default-context'];
@@ -109,8 +110,10 @@ export function resolveOrchardConnection(
     const fromCtx = ctx?.[field];
     if (fromCtx !== undefined) return [fromCtx, ctxName];
     throw new ConfigError(
-      `${configFile}: no Orchard ${field === 'url' ? 'controller URL' : field === 'serviceAccountName' ? 'service account name' : 'service account token'}: ` +
-        `set pool.orchard.${field}, or ${envName}, or create a context with 'orchard context create URL --service-account-name N --service-account-token T' (${yml})`,
+      `${configFile}: no Orchard ` +
+        `${field === 'url' ? 'controller URL' : field === 'serviceAccountName' ? 'service account name' : 'service account token'}: ` +
+        `set pool.orchard.${field}, or ${envName}, or create a context with ` +
+        `'orchard context create URL --service-account-name N --service-account-token T' (${yml})`,
     );
   };
   const [url, urlSource] = pick('url', 'ORCHARD_URL');

@@ -147,7 +147,8 @@ export class TartProvider implements Provider {
     const source = from === 'snapshot' ? this.#o.snapshot : this.#o.base;
     if (source === undefined) {
       throw new ConfigError(
-        `${this.#o.configFile}: pool.base: expected the Tart image to build the snapshot from, e.g. "ghcr.io/cirruslabs/macos-sequoia-base:latest"`,
+        `${this.#o.configFile}: pool.base: expected the Tart image to build the snapshot from, ` +
+          'e.g. "ghcr.io/cirruslabs/macos-sequoia-base:latest"',
       );
     }
     await this.#clone(source, name, { randomMac: true, signal });

@@ -5,7 +5,8 @@ import type { SandboxEndpoint } from '../types.ts';
 export const MOUNT_FAILED_EXIT = 125;
 
 const MOUNT_SCRIPT =
-  'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4" || { echo "vmwatch: cannot mount the machine overlay at $4" >&2; exit 125; }; shift 4; exec "$@"';
+  'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4" || ' +
+  '{ echo "vmwatch: cannot mount the machine overlay at $4" >&2; exit 125; }; shift 4; exec "$@"';
 
 function checkOverlayPath(p: string): string {
   if (/[,:\n]/.test(p)) {

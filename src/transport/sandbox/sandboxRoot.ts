@@ -55,7 +55,9 @@ const ETC_ENTRIES = [
 /** The machine's own /etc/passwd and /etc/group: the test's user, and nobody for unmapped owners. */
 export function passwdFiles(): { passwd: string; group: string } {
   return {
-    passwd: `vmwatch:x:${SANDBOX_UID}:${SANDBOX_GID}:vmwatch test:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+    passwd:
+      `vmwatch:x:${SANDBOX_UID}:${SANDBOX_GID}:vmwatch test:/tmp:/bin/sh\n` +
+      'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
     group: `vmwatch:x:${SANDBOX_GID}:\nnogroup:x:65534:\n`,
   };
 }
@@ -96,7 +98,8 @@ export function sandboxRoot(guestPath: string, hostPath: string | undefined): st
   const clash = toolchains.find((dir) => guest === dir || guest.startsWith(`${dir}/`) || dir.startsWith(`${guest}/`));
   if (clash !== undefined) {
     throw new TransportError(
-      `guestPath ${guestPath} is inside (or holds) ${clash}, which the sandbox takes from the host; choose a path of its own such as /mnt/app`,
+      `guestPath ${guestPath} is inside (or holds) ${clash}, which the sandbox takes from the host; ` +
+        'choose a path of its own such as /mnt/app',
     );
   }
   const args: string[] = [];

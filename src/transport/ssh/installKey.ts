@@ -79,13 +79,15 @@ export async function installKey(
     const said = result.stderr.trim() || (result.terminationReason === 'timeout' ? 'no answer' : `ssh exit ${result.exitCode}`);
     if (result.exitCode === 255 && isLoginRefused(result.stderr)) {
       throw new LoginRefusedError(
-        `could not log in to ${who} with a password to install the pool key: the login was refused (${said}). Check pool.user and pool.password (Cirrus images: admin/admin) and that password login is enabled.`,
+        `could not log in to ${who} with a password to install the pool key: the login was refused (${said}). ` +
+          'Check pool.user and pool.password (Cirrus images: admin/admin) and that password login is enabled.',
         1,
       );
     }
     if (result.exitCode === 255 || result.terminationReason !== undefined) {
       throw new MachineError(
-        `could not log in to ${who} with a password to install the pool key: ${said}. Check the user and password (Cirrus images: admin/admin) and that password login is enabled.`,
+        `could not log in to ${who} with a password to install the pool key: ${said}. ` +
+          'Check the user and password (Cirrus images: admin/admin) and that password login is enabled.',
       );
     }
     throw new MachineError(`logged in to ${who} but could not add the pool key to ~/.ssh/authorized_keys: ${said}`);

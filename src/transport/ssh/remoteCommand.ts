@@ -28,16 +28,22 @@ const SUPERVISOR = [
   'if ($feed) { pipe($in, $out) or do { mark("error cannot make a pipe: $!"); exit 255 } }',
   'my $c = fork;',
   'defined $c or do { mark("error cannot fork: $!"); exit 255 };',
-  'if (!$c) { setpgrp(0, 0); if ($feed) { close $out; open STDIN, "<&", $in } else { open STDIN, "<", "/dev/null" } open STDERR, ">&", \\*STDOUT; exec "/bin/sh", "-c", $cmd; exit 127 }',
+  'if (!$c) { setpgrp(0, 0); if ($feed) { close $out; open STDIN, "<&", $in } else { open STDIN, "<", "/dev/null" } ' +
+    'open STDERR, ">&", \\*STDOUT; exec "/bin/sh", "-c", $cmd; exit 127 }',
   'setpgrp($c, $c); close $in if $feed;',
-  'sub feed { $buf .= $_[0]; while ($out && length($buf) >= 4) { my $n = unpack("N", $buf); if ($n == 0) { close $out; $out = undef; last } last if length($buf) < 4 + $n; my $d = substr($buf, 4, $n); $buf = substr($buf, 4 + $n); while (length $d) { my $w = syswrite $out, $d; if (!defined $w) { next if $! == 4; close $out; $out = undef; last } $d = substr($d, $w) } } }',
+  'sub feed { $buf .= $_[0]; while ($out && length($buf) >= 4) { my $n = unpack("N", $buf); ' +
+    'if ($n == 0) { close $out; $out = undef; last } last if length($buf) < 4 + $n; ' +
+    'my $d = substr($buf, 4, $n); $buf = substr($buf, 4 + $n); ' +
+    'while (length $d) { my $w = syswrite $out, $d; if (!defined $w) { next if $! == 4; close $out; $out = undef; last } ' +
+    '$d = substr($d, $w) } } }',
   'mark("started $c");',
   'my ($st, $eof, $n) = (0, 0, 0);',
   'while (1) {',
   '  if (waitpid($c, 1) == $c) { $st = $?; last }',
   '  if ($eof) { select(undef, undef, undef, 0.05); kill "KILL", -$c if ++$n == 20; next }',
   '  my $r = ""; vec($r, 0, 1) = 1;',
-  '  if (select($r, undef, undef, 0.25) > 0) { my $got = sysread STDIN, my $b, 65536; if (defined $got && $got == 0) { $eof = 1; kill "TERM", -$c } elsif ($got && $feed) { feed($b) } }',
+  '  if (select($r, undef, undef, 0.25) > 0) { my $got = sysread STDIN, my $b, 65536; ' +
+    'if (defined $got && $got == 0) { $eof = 1; kill "TERM", -$c } elsif ($got && $feed) { feed($b) } }',
   '}',
   'kill "KILL", -$c;',
   'my $code = $st & 127 ? 128 + ($st & 127) : $st >> 8;',

@@ -36,8 +36,10 @@ export async function waitForSsh(endpoint: SshEndpoint, options: WaitForSshOptio
     if (isLoginRefused(result.stderr)) {
       // sshd answered: the machine is up and says no to this key. Asking again gets the same answer.
       throw new LoginRefusedError(
-        `ssh to ${endpoint.user}@${endpoint.host} port ${endpoint.port} was refused with key ${endpoint.identityFile}: ${lastLine(result.stderr)}. ` +
-          `Check pool.user, and that the pool key is in ~${endpoint.user}/.ssh/authorized_keys in the machine (run 'vmwatch snapshot build' to install it again).`,
+        `ssh to ${endpoint.user}@${endpoint.host} port ${endpoint.port} was refused with key ${endpoint.identityFile}: ` +
+          `${lastLine(result.stderr)}. ` +
+          `Check pool.user, and that the pool key is in ~${endpoint.user}/.ssh/authorized_keys in the machine ` +
+          "(run 'vmwatch snapshot build' to install it again).",
         attempts,
       );
     }
@@ -51,7 +53,8 @@ export async function waitForSsh(endpoint: SshEndpoint, options: WaitForSshOptio
     `ssh to ${endpoint.user}@${endpoint.host} port ${endpoint.port} did not answer within ${Math.round(timeoutMs / 1000)} s ` +
       `(${attempts} attempt(s) with key ${endpoint.identityFile}, known hosts ${endpoint.knownHostsFile}). Last error: ${lastSaid}. ` +
       'Check that the machine booted and got this address, that its ssh server runs (macOS: Remote Login), that the pool key is in ' +
-      `~${endpoint.user}/.ssh/authorized_keys there, and, for "host key verification failed", that ${endpoint.knownHostsFile} holds no old key for it.`,
+      `~${endpoint.user}/.ssh/authorized_keys there, and, for "host key verification failed", ` +
+      `that ${endpoint.knownHostsFile} holds no old key for it.`,
   );
 }
 

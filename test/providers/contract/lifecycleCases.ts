@@ -62,17 +62,20 @@ export function lifecycleCases(ctx: ContractContext, capabilities: ContractCapab
     expect(await after.exec('cat app.txt')).toMatchObject({ exitCode: 0, output: 'the app\n' });
   });
 
-  it('destroyVM is idempotent: a running machine destroyed twice at once and again, and one that never existed, are not errors', async () => {
-    const { provider } = ctx.harness();
-    const name = names().machine(1);
-    const { transport } = await boot(ctx, name);
-    await transport.close();
-    // Twice at once (the pool's shrink and its destroy can meet), then once more when it is gone.
-    await Promise.all([provider.destroyVM(name), provider.destroyVM(name)]);
-    await provider.destroyVM(name);
-    await provider.destroyVM(names().machine(9));
-    expect(await provider.listVMs(names().prefix)).toEqual([]);
-  });
+  it(
+    'destroyVM is idempotent: a running machine destroyed twice at once and again, and one that never existed, ' + 'are not errors',
+    async () => {
+      const { provider } = ctx.harness();
+      const name = names().machine(1);
+      const { transport } = await boot(ctx, name);
+      await transport.close();
+      // Twice at once (the pool's shrink and its destroy can meet), then once more when it is gone.
+      await Promise.all([provider.destroyVM(name), provider.destroyVM(name)]);
+      await provider.destroyVM(name);
+      await provider.destroyVM(names().machine(9));
+      expect(await provider.listVMs(names().prefix)).toEqual([]);
+    },
+  );
 
   it('createVM of an existing name replaces that machine (its files are gone)', async () => {
     const { provider } = ctx.harness();

@@ -81,22 +81,25 @@ export function poolCases(ctx: PoolContext, capabilities: ContractCapabilities):
     await pool.release(again);
   });
 
-  it('a machine whose reverts keep failing is out of service: with none left, acquire rejects with a PoolError naming the reason', async () => {
-    const { pool, faults } = newPool({ size: 1 });
-    await pool.init();
-    const vm = await acquireWithin(pool, 'the first lease');
-    faults.failReverts = ATTEMPTS;
-    const waiting = acquireWithin(pool, 'the out-of-service rejection');
-    await pool.release(vm);
-    const err = await waiting.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(PoolError);
-    expect(String((err as Error).message)).toMatch(/out of service.*revert failed: injected revert failure/);
-    expect(pool.status()[0]).toMatchObject({ state: 'failed' });
-    await expect(pool.acquire()).rejects.toBeInstanceOf(PoolError);
-  });
+  it(
+    'a machine whose reverts keep failing is out of service: with none left, ' + 'acquire rejects with a PoolError naming the reason',
+    async () => {
+      const { pool, faults } = newPool({ size: 1 });
+      await pool.init();
+      const vm = await acquireWithin(pool, 'the first lease');
+      faults.failReverts = ATTEMPTS;
+      const waiting = acquireWithin(pool, 'the out-of-service rejection');
+      await pool.release(vm);
+      const err = await waiting.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(PoolError);
+      expect(String((err as Error).message)).toMatch(/out of service.*revert failed: injected revert failure/);
+      expect(pool.status()[0]).toMatchObject({ state: 'failed' });
+      await expect(pool.acquire()).rejects.toBeInstanceOf(PoolError);
+    },
+  );
 
   it('a provider whose every boot fails: init rejects with a PoolError naming the reason, and nothing is left', async () => {
     const h = ctx.harness();

@@ -46,7 +46,8 @@ describe('resolveOrchardConnection', () => {
 
   it('takes pool.orchard fields first, over ORCHARD_* and the default context, and says so', () => {
     writeYml(
-      'default-context: default\ncontexts:\n  default: {url: "https://from-yml:6120", serviceAccountName: yml, serviceAccountToken: yml-token}\n',
+      'default-context: default\ncontexts:\n  default: {url: "https://from-yml:6120", serviceAccountName: yml, ' +
+        'serviceAccountToken: yml-token}\n',
     );
     const env = {
       HOME: home,
@@ -126,7 +127,8 @@ describe('resolveOrchardConnection', () => {
 
   it('resolves each field on its own: URL from the config, name from the environment, token from the context', () => {
     const file = writeYml(
-      'default-context: default\ncontexts:\n  default: {url: "https://yml:6120", serviceAccountName: yml, serviceAccountToken: "yml-token"}\n',
+      'default-context: default\ncontexts:\n  default: {url: "https://yml:6120", serviceAccountName: yml, ' +
+        'serviceAccountToken: "yml-token"}\n',
     );
     const c = resolveOrchardConnection(configFile, { url: 'https://cfg:7000' }, { HOME: home, ORCHARD_SERVICE_ACCOUNT_NAME: 'env' });
     expect(c.url).toBe('https://cfg:7000');

@@ -60,28 +60,35 @@ describe.skipIf(skip !== null)(`orchard provider under VMPool${skip ? ` (skipped
   });
   const vms = async (b: OrchardTestBed) => (await b.double.request('GET', '/v1/vms')).json<Vm[]>();
 
-  it('a pool of 6 over 3 workers: 2 VMs per Mac, each reachable; a 7th stays pending, is reported with the free capacity, and the pool runs with 6', async () => {
-    bed = await orchardTestBed({ workers: 3 });
-    const pool = bed.pool(7, { provider: bed.provider({ pendingTimeoutMs: 1500 }), attempts: 2 });
-    await pool.init();
-    const status = pool.status();
-    // Which slot's VM was created last, and so found no room, is a race.
-    expect(status.filter((s) => s.state === 'ready').length).toBe(6);
-    const seventh = status.find((s) => s.state === 'failed')!;
-    expect(seventh.error).toMatch(
-      /still pending after 2 s: no worker had room.*3 worker\(s\) online \(worker-\d 2\/2, worker-\d 2\/2, worker-\d 2\/2 org\.cirruslabs\.tart-vms in use\); 6 macOS VM slot\(s\), 0 free/,
-    );
-    const onController = await vms(bed);
-    expect(onController.map((v) => v.name)).not.toContain(seventh.name);
-    expect(onController.length).toBe(6);
-    const perWorker = new Map<string, number>();
-    for (const v of onController) perWorker.set(v.worker!, (perWorker.get(v.worker!) ?? 0) + 1);
-    expect([...perWorker.values()]).toEqual([2, 2, 2]);
-    const leased = await Promise.all(Array.from({ length: 6 }, () => pool.acquire()));
-    const names = await Promise.all(leased.map(async (vm) => (await vm.exec('cat app.txt >/dev/null && hostname')).output?.trim()));
-    expect(names.sort()).toEqual(leased.map((vm) => vm.name).sort());
-    for (const vm of leased) await pool.release(vm);
-  });
+  it(
+    'a pool of 6 over 3 workers: 2 VMs per Mac, each reachable; a 7th stays pending, is reported with the free capacity, and ' +
+      'the pool runs with 6',
+    async () => {
+      bed = await orchardTestBed({ workers: 3 });
+      const pool = bed.pool(7, { provider: bed.provider({ pendingTimeoutMs: 1500 }), attempts: 2 });
+      await pool.init();
+      const status = pool.status();
+      // Which slot's VM was created last, and so found no room, is a race.
+      expect(status.filter((s) => s.state === 'ready').length).toBe(6);
+      const seventh = status.find((s) => s.state === 'failed')!;
+      expect(seventh.error).toMatch(
+        new RegExp(
+          'still pending after 2 s: no worker had room.*3 worker\\(s\\) online \\(worker-\\d 2\\/2, worker-\\d 2\\/2, ' +
+            'worker-\\d 2\\/2 org\\.cirruslabs\\.tart-vms in use\\); 6 macOS VM slot\\(s\\), 0 free',
+        ),
+      );
+      const onController = await vms(bed);
+      expect(onController.map((v) => v.name)).not.toContain(seventh.name);
+      expect(onController.length).toBe(6);
+      const perWorker = new Map<string, number>();
+      for (const v of onController) perWorker.set(v.worker!, (perWorker.get(v.worker!) ?? 0) + 1);
+      expect([...perWorker.values()]).toEqual([2, 2, 2]);
+      const leased = await Promise.all(Array.from({ length: 6 }, () => pool.acquire()));
+      const names = await Promise.all(leased.map(async (vm) => (await vm.exec('cat app.txt >/dev/null && hostname')).output?.trim()));
+      expect(names.sort()).toEqual(leased.map((vm) => vm.name).sort());
+      for (const vm of leased) await pool.release(vm);
+    },
+  );
 
   it('a worker going offline mid-test: that command errors, its VM is replaced on another worker, the pool serves on', async () => {
     bed = await orchardTestBed({ workers: 3 });

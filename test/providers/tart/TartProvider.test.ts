@@ -63,74 +63,81 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('snapshot build: clones the base image, installs the pool key with admin/admin once, runs setup, keeps the VM as the snapshot', async () => {
-    const provider = createProvider(config);
-    expect(provider).toBeInstanceOf(TartProvider);
-    const steps: string[] = [];
-    const meta = await buildSnapshot({ config, provider, connect, onProgress: (s) => steps.push(s) });
-    expect(meta.name).toBe('tartunit-ready');
-    expect(steps.join('\n')).toMatch(/installing the pool key with the image's login \(admin\)/);
-    const list = JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string; Running: boolean }>;
-    expect(list.find((v) => v.Name === 'tartunit-ready')).toMatchObject({ Running: false });
-    expect(list.some((v) => v.Name === 'vmwatch-tartunit-build')).toBe(false);
-    const cfg = JSON.parse((await tart.tart(['get', 'tartunit-ready', '--format', 'json'])).stdout) as { CPU: number; Memory: number };
-    expect([cfg.CPU, cfg.Memory]).toEqual([2, 4096]);
-  });
+  it(
+    'snapshot build: clones the base image, installs the pool key with admin/admin once, runs setup, ' + 'keeps the VM as the snapshot',
+    async () => {
+      const provider = createProvider(config);
+      expect(provider).toBeInstanceOf(TartProvider);
+      const steps: string[] = [];
+      const meta = await buildSnapshot({ config, provider, connect, onProgress: (s) => steps.push(s) });
+      expect(meta.name).toBe('tartunit-ready');
+      expect(steps.join('\n')).toMatch(/installing the pool key with the image's login \(admin\)/);
+      const list = JSON.parse((await tart.tart(['list', '--format', 'json'])).stdout) as Array<{ Name: string; Running: boolean }>;
+      expect(list.find((v) => v.Name === 'tartunit-ready')).toMatchObject({ Running: false });
+      expect(list.some((v) => v.Name === 'vmwatch-tartunit-build')).toBe(false);
+      const cfg = JSON.parse((await tart.tart(['get', 'tartunit-ready', '--format', 'json'])).stdout) as { CPU: number; Memory: number };
+      expect([cfg.CPU, cfg.Memory]).toEqual([2, 4096]);
+    },
+  );
 
-  it('a pool of 2: isolated VMs with the snapshot, port 3030 of each forwarded to 13030/23030, revert gives a clean VM, destroy leaves nothing', async () => {
-    const provider = createProvider(config);
-    await provider.check();
-    const pool = new VMPool({ provider, connect, pool: 'tartunit', size: 2, ports: [3030], backoffMs: 50 });
-    try {
-      await pool.init();
-      expect(pool.status().map((s) => [s.name, s.state])).toEqual([
-        ['vmwatch-tartunit-1', 'ready'],
-        ['vmwatch-tartunit-2', 'ready'],
-      ]);
-      const [a, b] = [await pool.acquire(), await pool.acquire()];
-      expect((await a.exec('cat setup-marker.txt')).output).toBe('built\n');
-      await a.copyToVM(config.root, config.guestPath, { delete: true, exclude: ['setup-marker.txt'] });
-      expect((await a.exec('cat src/a.txt; touch dirty')).output).toBe('from the host\n');
-      // both VMs serve on their own port 3030 at once; the host reaches each through its forward
-      const servers = [a, b].map((vm) => {
-        const stop = new AbortController();
-        const done = vm.exec(`echo vm ${vm.name} > index.html; exec python3 -m http.server 3030 --bind 127.0.0.1`, {
-          signal: stop.signal,
-          timeoutMs: 60_000,
+  it(
+    'a pool of 2: isolated VMs with the snapshot, port 3030 of each forwarded to 13030/23030, revert gives a clean VM, ' +
+      'destroy leaves nothing',
+    async () => {
+      const provider = createProvider(config);
+      await provider.check();
+      const pool = new VMPool({ provider, connect, pool: 'tartunit', size: 2, ports: [3030], backoffMs: 50 });
+      try {
+        await pool.init();
+        expect(pool.status().map((s) => [s.name, s.state])).toEqual([
+          ['vmwatch-tartunit-1', 'ready'],
+          ['vmwatch-tartunit-2', 'ready'],
+        ]);
+        const [a, b] = [await pool.acquire(), await pool.acquire()];
+        expect((await a.exec('cat setup-marker.txt')).output).toBe('built\n');
+        await a.copyToVM(config.root, config.guestPath, { delete: true, exclude: ['setup-marker.txt'] });
+        expect((await a.exec('cat src/a.txt; touch dirty')).output).toBe('from the host\n');
+        // both VMs serve on their own port 3030 at once; the host reaches each through its forward
+        const servers = [a, b].map((vm) => {
+          const stop = new AbortController();
+          const done = vm.exec(`echo vm ${vm.name} > index.html; exec python3 -m http.server 3030 --bind 127.0.0.1`, {
+            signal: stop.signal,
+            timeoutMs: 60_000,
+          });
+          return { stop, done };
         });
-        return { stop, done };
-      });
-      const bodies = await waitFor(
-        async () => {
-          try {
-            return await Promise.all(
-              [13030, 23030].map(async (port) =>
-                (await fetch(`http://127.0.0.1:${port}/index.html`, { signal: AbortSignal.timeout(2000) })).text(),
-              ),
-            );
-          } catch {
-            return null;
-          }
-        },
-        20_000,
-        'both servers through their forwards',
-      );
-      expect(bodies).toEqual(['vm vmwatch-tartunit-1\n', 'vm vmwatch-tartunit-2\n']);
-      for (const s of servers) s.stop.abort();
-      expect((await Promise.all(servers.map((s) => s.done))).map((r) => r.outcome)).toEqual(['cancelled', 'cancelled']);
-      await pool.release(a);
-      await pool.release(b);
-      await waitFor(() => pool.status().every((s) => s.state === 'ready') || null, 60_000, 'reverted');
-      const again = await pool.acquire();
-      expect((await again.exec('ls; test ! -e dirty && echo clean')).output).toBe('setup-marker.txt\nsrc\nclean\n');
-      await pool.release(again);
-      expect(pool.status().reduce((n, s) => n + s.metrics.reverts, 0)).toBeGreaterThanOrEqual(2);
-    } finally {
-      await pool.destroy();
-    }
-    expect(await poolVMs()).toEqual([]);
-    expect(processesMentioning(tart.home).filter((p) => /sshd|tart run/.test(p.cmdline))).toEqual([]);
-  });
+        const bodies = await waitFor(
+          async () => {
+            try {
+              return await Promise.all(
+                [13030, 23030].map(async (port) =>
+                  (await fetch(`http://127.0.0.1:${port}/index.html`, { signal: AbortSignal.timeout(2000) })).text(),
+                ),
+              );
+            } catch {
+              return null;
+            }
+          },
+          20_000,
+          'both servers through their forwards',
+        );
+        expect(bodies).toEqual(['vm vmwatch-tartunit-1\n', 'vm vmwatch-tartunit-2\n']);
+        for (const s of servers) s.stop.abort();
+        expect((await Promise.all(servers.map((s) => s.done))).map((r) => r.outcome)).toEqual(['cancelled', 'cancelled']);
+        await pool.release(a);
+        await pool.release(b);
+        await waitFor(() => pool.status().every((s) => s.state === 'ready') || null, 60_000, 'reverted');
+        const again = await pool.acquire();
+        expect((await again.exec('ls; test ! -e dirty && echo clean')).output).toBe('setup-marker.txt\nsrc\nclean\n');
+        await pool.release(again);
+        expect(pool.status().reduce((n, s) => n + s.metrics.reverts, 0)).toBeGreaterThanOrEqual(2);
+      } finally {
+        await pool.destroy();
+      }
+      expect(await poolVMs()).toEqual([]);
+      expect(processesMentioning(tart.home).filter((p) => /sshd|tart run/.test(p.cmdline))).toEqual([]);
+    },
+  );
 
   const directOptions = async (): Promise<ConstructorParameters<typeof TartProvider>[0]> => {
     const keys = await ensurePoolKey('tartunit');
@@ -250,34 +257,38 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
     expect(await poolVMs()).toEqual([]);
   });
 
-  it('the VM dying mid-test (its tart run killed): the test is an error, not a failure; the VM is rebuilt and serves; a failing revert is retried', async () => {
-    const pool = new VMPool({ provider: createProvider(config), connect, pool: 'tartunit', size: 1, backoffMs: 50 });
-    try {
-      await pool.init();
-      const vm = await pool.acquire();
-      // A sleep with a marker of this test run, never another run's.
-      const marked = `sleep 30.0${process.pid}${Math.floor(Math.random() * 1e6)}`;
-      const running = vm.exec(`echo started; ${marked}`, { timeoutMs: 60_000 });
-      await waitFor(() => processesMentioning(marked).some((p) => p.cmdline === marked) || null, 10_000, 'the test running');
-      const record = JSON.parse(readFileSync(path.join(tart.home, 'vms', 'vmwatch-tartunit-1', '.double-run.json'), 'utf8')) as {
-        pid: number;
-      };
-      process.kill(record.pid, 'SIGKILL');
-      const result = await running;
-      expect(result.outcome).toBe('error');
-      expect(result.error).toBeTruthy();
-      tart.setFault('run-fail', { vm: 'vmwatch-tartunit-1' });
-      await pool.release(vm);
-      await waitFor(() => pool.status()[0]!.state === 'ready' || null, 60_000, 'rebuilt');
-      expect(pool.status()[0]!.metrics).toMatchObject({ reverts: 1, failures: 1 });
-      const again = await pool.acquire();
-      expect((await again.exec('echo back')).output).toBe('back\n');
-      await pool.release(again);
-    } finally {
-      tart.clearFault('run-fail', 'vmwatch-tartunit-1');
-      await pool.destroy();
-    }
-  });
+  it(
+    'the VM dying mid-test (its tart run killed): the test is an error, not a failure; the VM is rebuilt and serves; a ' +
+      'failing revert is retried',
+    async () => {
+      const pool = new VMPool({ provider: createProvider(config), connect, pool: 'tartunit', size: 1, backoffMs: 50 });
+      try {
+        await pool.init();
+        const vm = await pool.acquire();
+        // A sleep with a marker of this test run, never another run's.
+        const marked = `sleep 30.0${process.pid}${Math.floor(Math.random() * 1e6)}`;
+        const running = vm.exec(`echo started; ${marked}`, { timeoutMs: 60_000 });
+        await waitFor(() => processesMentioning(marked).some((p) => p.cmdline === marked) || null, 10_000, 'the test running');
+        const record = JSON.parse(readFileSync(path.join(tart.home, 'vms', 'vmwatch-tartunit-1', '.double-run.json'), 'utf8')) as {
+          pid: number;
+        };
+        process.kill(record.pid, 'SIGKILL');
+        const result = await running;
+        expect(result.outcome).toBe('error');
+        expect(result.error).toBeTruthy();
+        tart.setFault('run-fail', { vm: 'vmwatch-tartunit-1' });
+        await pool.release(vm);
+        await waitFor(() => pool.status()[0]!.state === 'ready' || null, 60_000, 'rebuilt');
+        expect(pool.status()[0]!.metrics).toMatchObject({ reverts: 1, failures: 1 });
+        const again = await pool.acquire();
+        expect((await again.exec('echo back')).output).toBe('back\n');
+        await pool.release(again);
+      } finally {
+        tart.clearFault('run-fail', 'vmwatch-tartunit-1');
+        await pool.destroy();
+      }
+    },
+  );
 
   it('resize up and down while busy; 20 acquire/release cycles with 2 VMs leave no VM, no VM process and no sshd', async () => {
     const pool = new VMPool({ provider: createProvider(config), connect, pool: 'tartunit', size: 1, backoffMs: 50 });

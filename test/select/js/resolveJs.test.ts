@@ -26,7 +26,8 @@ const FILES: Record<string, string> = {
   'packages/web/src/widget.tsx': 'export const Widget = (p: { label: string }) => <b>{p.label}</b>;\n',
   'packages/web/test/view.spec.tsx': "import { View } from '~/view';\n",
   'src/app.ts':
-    "import { money } from '@lib/money';\nimport cfg from '@config';\nimport { db } from '#db';\nimport { up } from '#utils/strings';\nimport { base } from 'src/base';\nimport React from 'react';\n",
+    "import { money } from '@lib/money';\nimport cfg from '@config';\nimport { db } from '#db';\nimport { up } from " +
+    "'#utils/strings';\nimport { base } from 'src/base';\nimport React from 'react';\n",
   'src/base.ts': 'export const base = 1;\n',
   'src/config.ts': 'export default {};\n',
   'src/db/index.ts': 'export const db = 1;\n',

@@ -14,7 +14,8 @@ const GUEST = '/mnt/vmwatch-test/app';
 const MARK = `${process.pid}${Date.now() % 100_000}`;
 const SLEEP_31 = `sleep 31.5${MARK}`;
 const SLEEP_32 = `sleep 32.5${MARK}`;
-const BIND_3030 = `python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',3030)); s.listen(); time.sleep(1.5); print('bound')"`;
+const BIND_3030 =
+  `python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',3030)); s.listen(); ` + `time.sleep(1.5); print('bound')"`;
 
 describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
   let sb: TempSandbox;

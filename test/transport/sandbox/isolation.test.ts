@@ -74,7 +74,8 @@ describe.skipIf(sandboxUnavailable() !== null)('sandbox isolation against a host
 
   it('sees nothing of the home folder, /root, /work, /run or host secrets in /etc', async () => {
     const r = await vm.exec(
-      `cat ${fakeHome}/id_key 2>/dev/null; test -e ${fakeHome} && echo home-visible; test -e ${homedir()}/.bashrc && echo bashrc-visible; ` +
+      `cat ${fakeHome}/id_key 2>/dev/null; test -e ${fakeHome} && echo home-visible; test -e ${homedir()}/.bashrc && echo ` +
+        `bashrc-visible; ` +
         'test -e /work && echo work-visible; test -e /run && echo run-visible; cat /etc/shadow 2>/dev/null | head -c 20; ' +
         'test -e /etc/ssl/private && echo ssl-private-visible; echo done',
     );
@@ -89,7 +90,9 @@ describe.skipIf(sandboxUnavailable() !== null)('sandbox isolation against a host
 
   it('cannot connect to a host unix socket (node and python)', async () => {
     const sock = path.join(fakeHome, 'agent.sock');
-    const node = `node -e "require('net').connect(process.argv[1]).on('data',(d)=>process.stdout.write('node '+d)).on('error',(e)=>console.log('node refused'))" ${sock}`;
+    const node =
+      `node -e "require('net').connect(process.argv[1]).on('data',(d)=>process.stdout.write('node ` +
+      `'+d)).on('error',(e)=>console.log('node refused'))" ${sock}`;
     const py = `python3 -c "import socket,sys
 s=socket.socket(socket.AF_UNIX)
 try:
@@ -137,8 +140,10 @@ except OSError:
 
   it('as that uid, writes the app folder, its artifacts, /tmp and a granted cache folder, and nothing else of the host', async () => {
     const r = await vm.exec(
-      `echo snap >> from-snapshot.txt && mkdir -p test-runs/a && echo art > test-runs/a/f && echo t > /tmp/t && echo c > ${cache}/c && echo "$(id -u) wrote"; ` +
-        `touch ${hostSibling}/escape 2>/dev/null; touch /usr/vmwatch-iso 2>/dev/null && echo wrote-usr; touch /vmwatch-iso 2>/dev/null && echo wrote-root; echo done`,
+      `echo snap >> from-snapshot.txt && mkdir -p test-runs/a && echo art > test-runs/a/f && echo t > /tmp/t && echo c ` +
+        `> ${cache}/c && echo "$(id -u) wrote"; ` +
+        `touch ${hostSibling}/escape 2>/dev/null; touch /usr/vmwatch-iso 2>/dev/null && echo wrote-usr; touch /vmwatch-iso ` +
+        `2>/dev/null && echo wrote-root; echo done`,
       { writableHostDirs: [cache] },
     );
     expect(r.output).toBe('1000 wrote\ndone\n');
