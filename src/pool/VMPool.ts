@@ -4,6 +4,7 @@ import { portMap } from '../transport/portMap.ts';
 import type { Endpoint } from '../transport/types.ts';
 import { isPoolMachine, machineName, machinePrefix } from './machineNames.ts';
 import { PoolLock } from './poolLock.ts';
+import { moveSlot } from './slotTransitions.ts';
 import { HealthChecker } from './healthCheck.ts';
 import { allFailed, failureReasons, outOfServiceError } from './outOfService.ts';
 import type { Slot, SlotState, SlotStatus, VMPoolOptions } from './types.ts';
@@ -13,17 +14,6 @@ import { saveWarm, takeWarm } from './warmMachines.ts';
 import { slotStatus } from './slotStatus.ts';
 
 const log = logger('pool');
-
-/** Which states a slot may move to from each: boot → ready ⇄ running → cleaning → ready, or failed. */
-const TRANSITIONS: Record<SlotState, readonly SlotState[]> = {
-  starting: ['ready', 'failed'],
-  ready: ['running', 'cleaning'],
-  running: ['cleaning'],
-  cleaning: ['ready', 'failed'],
-  failed: [],
-};
-
-export type { SlotStatus, VMPoolOptions } from './types.ts';
 
 /**
  * The pool: a warm set of machines. `acquire` hands out a ready one or waits in FIFO
@@ -330,8 +320,7 @@ export class VMPool {
 
   /** The one place a slot changes state; anything but these moves is a bug in the pool. */
   #setState(slot: Slot, next: SlotState): void {
-    if (!TRANSITIONS[slot.state].includes(next)) throw new Error(`pool bug: ${slot.name} cannot go from ${slot.state} to ${next}`);
-    slot.state = next;
+    moveSlot(slot, next);
     this.#changed();
   }
 

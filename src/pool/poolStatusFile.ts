@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeAtomicSync } from '../files/writeAtomic.ts';
 import { homePaths } from '../paths.ts';
-import type { SlotStatus } from './VMPool.ts';
+import type { SlotStatus } from './types.ts';
 
 export function poolStatusFile(pool: string): string {
   return homePaths.poolStatus(pool);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/demoProject.ts';
+import { requireOrSkip } from '../helpers/requireOrSkip.ts';
 
 /** Can this process mount in a private mount namespace (root + unshare)? */
 function mountsUnavailable(): string | null {
@@ -11,7 +12,7 @@ function mountsUnavailable(): string | null {
   const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'true']);
   return r.status === 0 ? null : `unshare --mount fails here: ${r.stderr}`;
 }
-const noMounts = mountsUnavailable();
+const noMounts = requireOrSkip('mount-based artifacts tests', mountsUnavailable());
 if (noMounts !== null) console.warn(`[vmwatch tests] skipping mount-based artifacts tests: ${noMounts}`);
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { VMPoolOptions } from '../../../src/pool/VMPool.ts';
+import type { VMPoolOptions } from '../../../src/pool/types.ts';
 import { machineName, machinePrefix } from '../../../src/pool/machineNames.ts';
 import type { Provider } from '../../../src/providers/types.ts';
 import type { Endpoint, Transport } from '../../../src/transport/types.ts';

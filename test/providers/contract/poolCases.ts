@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { PoolError } from '../../../src/errors.ts';
-import { VMPool, type VMPoolOptions } from '../../../src/pool/VMPool.ts';
+import type { VMPoolOptions } from '../../../src/pool/types.ts';
+import { VMPool } from '../../../src/pool/VMPool.ts';
 import type { VM } from '../../../src/pool/VM.ts';
 import { waitFor } from '../../helpers/processes.ts';
 import { FaultyProvider } from './FaultyProvider.ts';

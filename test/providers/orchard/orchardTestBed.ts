@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { VMPool, type VMPoolOptions } from '../../../src/pool/VMPool.ts';
+import type { VMPoolOptions } from '../../../src/pool/types.ts';
+import { VMPool } from '../../../src/pool/VMPool.ts';
 import { OrchardClient } from '../../../src/providers/orchard/OrchardClient.ts';
 import { OrchardProvider, type OrchardProviderOptions } from '../../../src/providers/orchard/OrchardProvider.ts';
 import { connect } from '../../../src/transport/connect.ts';
