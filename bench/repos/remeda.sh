@@ -24,10 +24,13 @@ case "$(cd "$(dirname "$DEST")" 2>/dev/null && pwd)/" in
   "$(cd "$(dirname "$0")/../.." && pwd)/"*) echo "remeda.sh: DEST must be outside the vmwatch repository" >&2; exit 2 ;;
 esac
 
+fresh=0
 if [ ! -d "$DEST/.git" ]; then
   git clone --quiet --no-checkout "$SOURCE" "$DEST"
+  fresh=1
 fi
-if [ "$(git -C "$DEST" rev-parse HEAD 2>/dev/null)" != "$COMMIT" ]; then
+# A --no-checkout clone whose HEAD is already COMMIT still needs its files checked out.
+if [ "$fresh" = 1 ] || [ "$(git -C "$DEST" rev-parse HEAD 2>/dev/null)" != "$COMMIT" ]; then
   git -C "$DEST" fetch --quiet "$SOURCE" "$COMMIT" 2>/dev/null || true
   git -C "$DEST" checkout --quiet --detach "$COMMIT"
 fi
