@@ -73,6 +73,11 @@ const discoverSchema = z
     python: z.string().min(1, 'a Python interpreter, e.g. "python3" or ".venv/bin/python"').optional(),
     /** Run the selected files of this rule in batches, one runner process per machine (false: one file per machine). */
     batch: z.boolean().default(true),
+    /**
+     * A batch is split over more machines only when each shard gets at least this much expected
+     * work (history's durations): every shard pays a runner start, so a few fast files run faster in one.
+     */
+    minShardMs: z.number().int().min(0).default(2000),
     ignore: globList.default([]),
     timeoutMs: positiveInt.optional(),
   })

@@ -35,12 +35,20 @@ function estimator(jobs: readonly TestJob[], expectedMs: (id: string) => number 
 
 /**
  * Longest processing time first: jobs sorted by expected duration, each given to the shard with
- * the least expected work so far. Never more shards than jobs; empty shards are dropped. Within a
- * shard, the order of `jobs` is kept (failing-first ordering survives).
+ * the least expected work so far. Never more shards than jobs, nor so many that a shard expects
+ * less than `minShardMs` of work (one runner start beats two for a few fast files); empty shards
+ * are dropped. Within a shard, the order of `jobs` is kept (failing-first ordering survives).
  */
-export function lptShards(jobs: readonly TestJob[], count: number, expectedMs: (id: string) => number | undefined): TestJob[][] {
-  const n = Math.max(1, Math.min(count, jobs.length));
+export function lptShards(
+  jobs: readonly TestJob[],
+  count: number,
+  expectedMs: (id: string) => number | undefined,
+  minShardMs = 0,
+): TestJob[][] {
   const estimate = estimator(jobs, expectedMs);
+  const total = jobs.reduce((sum, job) => sum + estimate(job), 0);
+  const worthIt = minShardMs > 0 ? Math.floor(total / minShardMs) : Infinity;
+  const n = Math.max(1, Math.min(count, jobs.length, worthIt));
   const loads = Array.from({ length: n }, () => ({ total: 0, members: new Set<TestJob>() }));
   const longestFirst = [...jobs].sort((a, b) => estimate(b) - estimate(a) || (a.test.id < b.test.id ? -1 : 1));
   for (const job of longestFirst) {
@@ -112,6 +120,7 @@ export function planUnits(jobs: readonly TestJob[], options: PlanUnitsOptions): 
     if (typeof unit !== 'number') return [unit];
     const ruleJobs = byRule.get(unit)!;
     const { batch: _batch, ...rule } = runnerRuleOf(ruleJobs[0]!, options.discover)!;
-    return lptShards(ruleJobs, options.machines, options.expectedMs).map((shard) => ({ jobs: shard, rule, batchOf: unit }));
+    const minShardMs = options.discover[unit]?.minShardMs ?? 0;
+    return lptShards(ruleJobs, options.machines, options.expectedMs, minShardMs).map((shard) => ({ jobs: shard, rule, batchOf: unit }));
   });
 }

@@ -28,6 +28,17 @@ describe('lptShards', () => {
     expect(ids(shards)).toEqual([['z', 'y', 'x', 'w']]);
   });
 
+  it('splits only while each shard expects at least minShardMs of work', () => {
+    const files = ['a', 'b', 'c', 'd'].map(job);
+    // 4 × 300 ms = 1.2 s of tests: one runner start beats three
+    expect(ids(lptShards(files, 3, () => 300, 2000))).toEqual([['a', 'b', 'c', 'd']]);
+    // 4 × 1.5 s = 6 s: three shards of at least 2 s would need 6 s; two do
+    expect(lptShards(files, 3, () => 1500, 2000)).toHaveLength(3);
+    expect(lptShards(files, 3, () => 1400, 2000)).toHaveLength(2);
+    // 0: one shard per machine whatever the durations
+    expect(lptShards(files, 3, () => 1, 0)).toHaveLength(3);
+  });
+
   it('treats a file with no history as the median of those with one', () => {
     const expected: Record<string, number> = { a: 9000, b: 1000, c: 1000 };
     // new: ~1000 (median); a alone on one machine, the rest on the other
@@ -40,10 +51,10 @@ describe('planUnits', () => {
     root: '.',
     tests: [{ id: 'e2e', command: 'npm run e2e' }],
     discover: [
-      { pattern: 'src/**/*.test.ts', runner: 'vitest' },
+      { pattern: 'src/**/*.test.ts', runner: 'vitest', minShardMs: 0 },
       { pattern: 'legacy/*.test.js', command: 'node --test {file}' },
       { pattern: 'ports/*.test.ts', runner: 'vitest', batch: false },
-      { pattern: 'junit/*.sh', command: 'sh run.sh {files}', junit: 'out/junit.xml' },
+      { pattern: 'junit/*.sh', command: 'sh run.sh {files}', junit: 'out/junit.xml', minShardMs: 0 },
       { pattern: 'junit1/*.sh', command: 'sh {file}', junit: 'out/junit.xml' },
     ],
   });
@@ -78,6 +89,14 @@ describe('planUnits', () => {
       { ids: ['src/a.test.ts', 'src/c.test.ts'], runner: 'vitest', batchOf: 0 },
       { ids: ['src/b.test.ts'], runner: 'vitest', batchOf: 0 },
     ]);
+  });
+
+  it('by default keeps a few fast files in one shard, and splits files that take long', () => {
+    const plain = configSchema.parse({ root: '.', discover: [{ pattern: 'src/**/*.test.ts', runner: 'vitest' }] });
+    const srcJobs = discoverTests(plain, files).map((test) => ({ test, reasons: ['changed'] }));
+    const shards = (ms: number) => planUnits(srcJobs, { discover: plain.discover, machines: 3, expectedMs: () => ms }).length;
+    expect(shards(50)).toBe(1);
+    expect(shards(5000)).toBe(3);
   });
 
   it('runs a whole rule in one process when there is one machine', () => {

@@ -55,7 +55,10 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
   });
 
   const config = (extra: Record<string, unknown> = {}) =>
-    configSchema.parse({ root: '.', discover: [{ pattern: 'tests/test_*.py', runner: 'unittest', timeoutMs: 20_000, ...extra }] });
+    configSchema.parse({
+      root: '.',
+      discover: [{ pattern: 'tests/test_*.py', runner: 'unittest', timeoutMs: 20_000, minShardMs: 0, ...extra }],
+    });
 
   async function run(
     files: string[],
