@@ -31,6 +31,7 @@ export class WarmApp {
   readonly journal = new ChangeJournal({ fullSyncOn: [], slackMs: 0 });
   readonly pool: VMPool;
   readonly #config: ParsedConfig;
+  #runner: WarmRunner | null = null;
 
   constructor(sb: TempSandbox, config: ParsedConfig, files: Record<string, string>) {
     this.#config = config;
@@ -48,7 +49,7 @@ export class WarmApp {
       backoffMs: 10,
       prepare: async (vm, signal) => {
         await syncWhole(vm, { root: this.app, guestPath: WARM_GUEST, excludes: EXCLUDES, signal });
-        await WarmRunner.start(vm, { rule, resultsDir: RESULTS_DIR, env: {} });
+        this.#runner = await WarmRunner.start(vm, { rule, resultsDir: RESULTS_DIR, env: {} });
       },
     });
   }
@@ -59,6 +60,15 @@ export class WarmApp {
 
   waitWarm(): Promise<unknown> {
     return waitFor(() => this.pool.status()[0]?.state === 'ready' && this.readiness() === 'warm', 30_000, 'a ready, warm machine');
+  }
+
+  /** Until the latest warm runner says it has transformed the app ahead (Vitest). */
+  waitPrewarmed(): Promise<unknown> {
+    const prewarmed = (): boolean => {
+      const log = this.#runner === null ? '' : readFileSync(this.#runner.logFile, { encoding: 'utf8', flag: 'r' });
+      return /prewarmed \d+ modules/.test(log);
+    };
+    return waitFor(() => existsSync(this.#runner?.logFile ?? '/nonexistent') && prewarmed(), 30_000, 'the warm runner to prewarm');
   }
 
   /** Write (or with null, delete) a file of the app and record it as the watcher would. */

@@ -28,6 +28,9 @@ const FILES: Record<string, string> = {
     "import { existsSync } from 'node:fs';\nimport { expect, it } from 'vitest';\nit('no old data', () => " +
     "expect(existsSync('data/old.txt')).toBe(false));\n",
   'data/old.txt': 'old\n',
+  'src/lib/index.js': "export const where = 'folder';\n",
+  'tests/lib.test.js':
+    "import { expect, it } from 'vitest';\nimport { where } from '../src/lib';\nit('where', () => expect(where).toBe('file'));\n",
   'tests/hang.test.js': [
     "import { spawn } from 'node:child_process';",
     "import { it } from 'vitest';",
@@ -62,6 +65,8 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
 
   it('a warm hit runs the batch with the edited files, reports each case, and the machine is warm again after its revert', async () => {
     await w.waitWarm();
+    // The edited files were transformed ahead with their old text: the batch must see the new one.
+    await w.waitPrewarmed();
     w.edit('src/value.js', 'export const value = 2;\n');
     w.edit('tests/b.test.js', "import { it } from 'vitest';\nit('b edited', () => {});\n");
     const { byId, cases, outcome } = await w.run(['tests/a.test.js', 'tests/b.test.js']);
@@ -148,6 +153,15 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     const folder = await w.run(['tests/files.test.js']);
     expect(folder.byId['tests/files.test.js'], folder.byId['tests/files.test.js']?.error).toMatchObject({ status: 'passed' });
     expect(folder.byId['tests/files.test.js']!.warm).toBeUndefined();
+  }, 120_000);
+
+  it('a file added since the warm runner transformed ahead re-resolves the imports (a file wins over a folder)', async () => {
+    await w.waitWarm();
+    await w.waitPrewarmed();
+    // '../src/lib' resolved to src/lib/index.js when it was transformed ahead; src/lib.js now comes first.
+    w.edit('src/lib.js', "export const where = 'file';\n");
+    const { byId } = await w.run(['tests/lib.test.js']);
+    expect(byId['tests/lib.test.js'], byId['tests/lib.test.js']?.error).toMatchObject({ status: 'passed', warm: true });
   }, 120_000);
 
   it('cancelling a warm batch kills its runner and everything the test started', async () => {

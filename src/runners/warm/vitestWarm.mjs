@@ -6,6 +6,10 @@
 // filters as `vitest run` would, and exits with Vitest's exit code. Exit 86: the changes were
 // refused (nothing was changed, nothing ran: e.g. they touch a file the config imports); the caller then runs the batch the cold way.
 // EOF without a message: exit 0 (the machine is being reverted).
+// While it waits, it transforms the test files and the app modules they import (Vite's transform
+// cache, no module is run), so the batch pays only for the files the message changes: those are
+// invalidated, and a file added or removed invalidates every transform (an import may resolve
+// elsewhere now).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -43,6 +47,83 @@ function loadedFiles(vitest) {
     ...(vitest.projects ?? []).map((p) => p.vite?.config?.configFileDependencies ?? []),
   ].flat();
   return new Set(deps.map((f) => path.relative(process.cwd(), f)));
+}
+
+/** At most this many modules are transformed ahead (a bound on memory and idle CPU). */
+const PREWARM_MAX_MODULES = 5000;
+/** Transforms in flight at once: leaves a core to the developer on small machines. */
+const PREWARM_CONCURRENCY = 2;
+
+/** The Vite environment a project's tests run in (Vitest's built-in environments). */
+function environmentOf(project) {
+  const name = project.config.environment;
+  const envs = project.vite.environments;
+  return name === 'jsdom' || name === 'happy-dom' ? envs.client : envs.ssr;
+}
+
+/**
+ * Transform the test files of every project and the app modules they import, breadth first, until
+ * `stop()`; nothing is executed. Returns { stop, done } where done resolves to the module count.
+ */
+function prewarm(vitest) {
+  let stopped = false;
+  const started = performance.now();
+  const done = (async () => {
+    const specs = await vitest.globTestSpecifications();
+    const queue = [];
+    const seen = new Map(); // environment (one per project) -> urls queued
+    let queued = 0;
+    const push = (env, url) => {
+      const urls = seen.get(env) ?? seen.set(env, new Set()).get(env);
+      if (url.startsWith('/') && !url.includes('/node_modules/') && !urls.has(url) && queued < PREWARM_MAX_MODULES) {
+        urls.add(url);
+        queued += 1;
+        queue.push([env, url]);
+      }
+    };
+    for (const spec of specs) {
+      const typecheck = spec.project.config.typecheck;
+      if (typecheck?.enabled && typecheck.only) continue;
+      const env = environmentOf(spec.project);
+      if (env !== undefined) push(env, spec.moduleId);
+    }
+    let count = 0;
+    const worker = async () => {
+      while (!stopped && queue.length > 0) {
+        const [env, url] = queue.shift();
+        const result = await env.transformRequest(url).catch(() => null);
+        count += 1;
+        const deps = result?.deps ?? [...(env.moduleGraph.urlToModuleMap.get(url)?.importedModules ?? [])].map((m) => m.url);
+        for (const dep of deps) push(env, dep);
+      }
+    };
+    await Promise.all(Array.from({ length: PREWARM_CONCURRENCY }, worker));
+    if (!stopped)
+      process.stdout.write(`vmwatch warm runner: prewarmed ${count} modules in ${Math.round(performance.now() - started)} ms\n`);
+    return count;
+  })().catch((err) => {
+    process.stderr.write(`vmwatch warm runner: prewarm stopped: ${err?.message ?? err}\n`);
+    return 0;
+  });
+  return {
+    stop: () => {
+      stopped = true;
+      return done;
+    },
+  };
+}
+
+/**
+ * After the message's files are written: drop their transforms. A file that is new or removed may
+ * change where an import resolves, so then every transform goes (as if nothing had been prewarmed).
+ */
+function invalidate(vitest, message, existed) {
+  const added = message.write.some((w) => !existed.has(w.path));
+  if (added || message.remove.length > 0) {
+    for (const project of vitest.projects) for (const env of Object.values(project.vite.environments)) env.moduleGraph.invalidateAll();
+    return;
+  }
+  for (const { path: rel } of message.write) vitest.invalidateFile(path.resolve(rel));
 }
 
 /** Every check before anything is changed: a refusal leaves the tree as it was. */
@@ -94,14 +175,18 @@ const { options } = parseCLI(['vitest', 'run', ...(setup.args ?? [])]);
 const vitest = await createVitest('test', { ...options, watch: false, run: true });
 // The host shows the machine as warm from this line on.
 process.stdout.write('vmwatch warm runner: ready\n');
+const ahead = prewarm(vitest);
 
 const message = await messageRead;
+await ahead.stop();
 if (message === null) {
   await vitest.close();
   process.exit(0);
 }
 check(message, loadedFiles(vitest));
+const existed = new Set(message.write.map((w) => w.path).filter((rel) => lstatOrNull(rel) !== null));
 apply(message);
+invalidate(vitest, message, existed);
 Object.assign(process.env, message.env ?? {});
 if (message.run.namePattern !== undefined) vitest.setGlobalTestNamePattern(message.run.namePattern);
 try {
