@@ -144,6 +144,8 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
       }
     }
     const watched: WatchedRun[] = [];
+    const rewarmMs: number[] = [];
+    let notRewarmed = 0;
     const watch = new VmwatchWatch(setup, configFile);
     try {
       await watch.ready();
@@ -152,6 +154,10 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
           await settle();
           const run = await watch.timeEdit(() => edits.save(row.file));
           watched.push(run);
+          // The next save comes once the machines this one used are warm again (reported, not hidden).
+          const rewarm = await watch.waitRewarmed(run);
+          if (rewarm === null) notRewarmed += 1;
+          else rewarmMs.push(rewarm);
           row.vmwatch[key]!.watchMs.push(run.ms);
           row.vmwatch[key]!.watchFiles = run.summary.tests.map((t) => t.id).sort();
           row.vmwatch[key]!.notPassed.push(...notPassed(run.summary));
@@ -164,7 +170,12 @@ async function measureVmwatch(setup: VmwatchSetup, rows: EditRow[], edits: Edits
       await watch.stop();
       edits.restore();
     }
-    figures[key] = batchFigures(watched);
+    figures[key] = {
+      ...batchFigures(watched),
+      rewarmAfterRunMs: stats(rewarmMs),
+      notRewarmedWithin60s: notRewarmed,
+      rewarmNote: 'from a run summary to the new warm runners of its machines having transformed the app ahead',
+    };
   }
   return figures;
 }

@@ -70,6 +70,8 @@ export async function timeRun(s: VmwatchSetup, configFile: string): Promise<{ ms
 export interface WatchedRun {
   /** Save → the run's summary (its finishedAt). */
   ms: number;
+  /** Index of the run's start line in the CLI's log lines. */
+  startIndex: number;
   summary: RunSummary;
   /** The debug log's `test finished` lines of the run, with the host-side timings. */
   finished: Array<LogLine & { testId: string; timings: TestTimings }>;
@@ -111,7 +113,25 @@ export class VmwatchWatch {
       }
     }
     const finished = this.#cli.lines.slice(start.index).filter((l) => l.msg === 'test finished') as WatchedRun['finished'];
-    return { ms: Date.parse(summary.finishedAt) - savedAt, summary, finished };
+    return { ms: Date.parse(summary.finishedAt) - savedAt, startIndex: start.index, summary, finished };
+  }
+
+  /**
+   * After `run`: until each machine it used has a new warm runner that has transformed the app
+   * ahead ('warm runner prewarmed' in the debug log: one per batch of the run), as a developer's
+   * pause between saves would allow. Returns the ms waited from the run's summary, or null when
+   * that did not happen within `timeoutMs`.
+   */
+  async waitRewarmed(run: WatchedRun, timeoutMs = 60_000): Promise<number | null> {
+    const batches = new Set(run.summary.tests.map((t) => t.artifactsDir)).size;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const prewarmed = this.#cli.lines.slice(run.startIndex).filter((l) => l.msg === 'warm runner prewarmed');
+      if (prewarmed.length >= batches)
+        return Math.max(0, (prewarmed[batches - 1]!.time ?? Date.now()) - Date.parse(run.summary.finishedAt));
+      if (Date.now() > deadline) return null;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   async stop(): Promise<void> {

@@ -78,6 +78,9 @@ export const WARM_REFUSED_EXIT = 86;
 /** The line a warm runner prints once it is loaded and waits for its batch. */
 export const WARM_READY_LINE = 'vmwatch warm runner: ready';
 
+/** The line a warm runner that transforms ahead (`prewarms`) prints when that is done. */
+export const WARM_PREWARMED_LINE = /vmwatch warm runner: prewarmed (\d+) modules in (\d+) ms/;
+
 /**
  * A runner started ahead of its batch, in a clean machine, up to where it waits for the batch on
  * stdin (one JSON line: the changed files to write and remove, the env, and `batchRun`'s part).
@@ -90,6 +93,8 @@ export interface WarmSupport {
   batchRun(rule: RunnerRule, files: readonly string[], options: BatchOptions): unknown;
   /** Root-relative globs of what a started runner has already loaded: a change to one makes it stale. */
   inputs(rule: RunnerRule): string[];
+  /** It goes on loading the app after WARM_READY_LINE and prints WARM_PREWARMED_LINE when done. */
+  prewarms?: boolean;
 }
 
 export interface RunnerAdapter {

@@ -61,5 +61,6 @@ export function vitestWarm(report: string, namePattern: (cases: readonly string[
       return { filters, ...(options.cases !== undefined && options.cases.length > 0 ? { namePattern: namePattern(options.cases) } : {}) };
     },
     inputs: (rule: RunnerRule) => [...LOADED, ...configFromArgs(rule.args ?? [])],
+    prewarms: true,
   };
 }

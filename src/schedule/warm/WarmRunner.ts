@@ -7,7 +7,7 @@ import { openCappedLog } from '../../files/cappedLog.ts';
 import { logger } from '../../log.ts';
 import type { VM } from '../../pool/VM.ts';
 import { adapterFor } from '../../runners/index.ts';
-import { WARM_READY_LINE, type RunnerRule } from '../../runners/types.ts';
+import { WARM_PREWARMED_LINE, WARM_READY_LINE, type RunnerRule } from '../../runners/types.ts';
 import type { ExecResult } from '../../transport/types.ts';
 
 const log = logger('warm');
@@ -65,6 +65,7 @@ export class WarmRunner {
   #ended = false;
   #taken = false;
   #timedOut = false;
+  readonly #startedAt = Date.now();
 
   private constructor(vm: VM, start: WarmStart, command: { command: string; env?: Record<string, string> }, logFile: string) {
     this.rule = start.rule;
@@ -101,7 +102,7 @@ export class WarmRunner {
     const runner = new WarmRunner(vm, start, warm.startCommand(start.rule, { resultsDir: start.resultsDir }), path.join(dir, 'output.log'));
     runners.set(vm, runner);
     vm.readiness = 'warming';
-    runner.#watchReady(vm);
+    runner.#watchReady(vm, warm.prewarms === true);
     vm.beforeRevert(async () => {
       await runner.stop();
       if (runners.get(vm) === runner) runners.delete(vm);
@@ -110,18 +111,28 @@ export class WarmRunner {
     return runner;
   }
 
-  /** The machine shows as warm once the runner says it is loaded (its log has WARM_READY_LINE). */
-  #watchReady(vm: VM): void {
+  /**
+   * The machine shows as warm once the runner says it is loaded (its log has WARM_READY_LINE); a
+   * runner that `prewarms` is followed until it says that is done too (logged, for timings).
+   */
+  #watchReady(vm: VM, prewarms: boolean): void {
     const poll = setInterval(() => {
-      if (this.#ended || runners.get(vm) !== this) {
+      if (this.#ended || this.#taken || runners.get(vm) !== this) {
         clearInterval(poll);
         return;
       }
       void readFile(this.logFile, 'utf8').then(
         (text) => {
           if (!text.includes(WARM_READY_LINE) || this.#ended || runners.get(vm) !== this) return;
+          if (vm.readiness !== 'warm') {
+            vm.readiness = 'warm';
+            log.debug({ vm: vm.name, ms: Date.now() - this.#startedAt }, 'warm runner ready');
+          }
+          const prewarmed = WARM_PREWARMED_LINE.exec(text);
+          if (prewarms && prewarmed === null) return;
           clearInterval(poll);
-          vm.readiness = 'warm';
+          if (prewarmed !== null)
+            log.debug({ vm: vm.name, modules: Number(prewarmed[1]), ms: Number(prewarmed[2]) }, 'warm runner prewarmed');
         },
         () => {},
       );
