@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
@@ -162,6 +162,25 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     w.edit('src/lib.js', "export const where = 'file';\n");
     const { byId } = await w.run(['tests/lib.test.js']);
     expect(byId['tests/lib.test.js'], byId['tests/lib.test.js']?.error).toMatchObject({ status: 'passed', warm: true });
+  }, 120_000);
+
+  it('a warm batch that outlives its timeout is killed; its unreported files then run alone, each with its own', async () => {
+    await w.stop();
+    const short = configSchema.parse({
+      root: '.',
+      discover: [{ pattern: 'tests/*.test.js', runner: 'vitest', args: [RUNNER_MARKER], timeoutMs: 3_000, minShardMs: 0 }],
+    });
+    w = new WarmApp(sb, short, FILES);
+    await w.pool.init();
+    await w.waitWarm();
+    const { byId, outcome } = await w.run(['tests/hang.test.js', 'tests/b.test.js']);
+    // The batch ran on the warm runner (its log says so) and was killed at 2 × 3 s: Vitest reported nothing.
+    const batchLog = path.join(outcome.runDir, 'batches', '1', 'output.log');
+    expect(readFileSync(batchLog, 'utf8')).toMatch(/warm runner/);
+    expect(byId['tests/hang.test.js']).toMatchObject({ status: 'timedout' });
+    expect(byId['tests/hang.test.js']!.batchSize).toBeUndefined();
+    expect(byId['tests/b.test.js']).toMatchObject({ status: 'passed' });
+    expect(processesRunning(HANG_MARKER.join(' '))).toEqual([]);
   }, 120_000);
 
   it('cancelling a warm batch kills its runner and everything the test started', async () => {
