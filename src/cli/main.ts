@@ -1,23 +1,16 @@
 import { VmwatchError, errorMessage } from '../errors.ts';
 import { parseFlags, USAGE, type CommonFlags } from './args.ts';
-import { runCommand } from './commands/run.ts';
-import { selectCommand } from './commands/select.ts';
-import { snapshotCommand } from './commands/snapshot.ts';
-import { poolCommand } from './commands/pool.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { watchCommand } from './commands/watch.ts';
-import { whyCommand } from './commands/why.ts';
-
 type Command = (flags: CommonFlags, args: string[]) => Promise<number>;
 
+// Each command's modules load only when it runs: a one-shot `vmwatch run` starts sooner.
 const COMMANDS: Record<string, Command> = {
-  watch: (flags) => watchCommand(flags),
-  run: (flags) => runCommand(flags),
-  select: (flags) => selectCommand(flags),
-  why: (flags, args) => whyCommand(flags, args),
-  snapshot: (flags, args) => snapshotCommand(flags, args),
-  pool: (flags, args) => poolCommand(flags, args),
-  doctor: (flags) => doctorCommand(flags),
+  watch: async (flags) => (await import('./commands/watch.ts')).watchCommand(flags),
+  run: async (flags) => (await import('./commands/run.ts')).runCommand(flags),
+  select: async (flags) => (await import('./commands/select.ts')).selectCommand(flags),
+  why: async (flags, args) => (await import('./commands/why.ts')).whyCommand(flags, args),
+  snapshot: async (flags, args) => (await import('./commands/snapshot.ts')).snapshotCommand(flags, args),
+  pool: async (flags, args) => (await import('./commands/pool.ts')).poolCommand(flags, args),
+  doctor: async (flags) => (await import('./commands/doctor.ts')).doctorCommand(flags),
 };
 
 /** Parse, dispatch, and turn errors into a message and an exit code (2 for usage and config). */
