@@ -1,3 +1,4 @@
+import { logger } from '../../log.ts';
 import { loadConfig } from '../../config/load.ts';
 import { checkWritable } from '../../files/checkWritable.ts';
 import { Notifier } from '../../report/notify.ts';
@@ -13,6 +14,8 @@ import { installShutdown } from '../shutdown.ts';
  * `vmwatch run`: select, run and report once. Exit 0 all passed, 1 a test failed, 2 usage/config
  * or a results folder vmwatch cannot write, 130 interrupted.
  */
+const log = logger('cli');
+
 export async function runCommand(flags: CommonFlags): Promise<number> {
   const config = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
   await checkWritable(config.artifactsInto, `artifacts.into (${config.configFile})`);
@@ -53,7 +56,9 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
     if (summary.error !== undefined) return 2;
     return summary.failed > 0 ? 1 : 0;
   } finally {
+    const destroying = Date.now();
     await opened.pool.destroy();
+    log.debug({ ms: Date.now() - destroying }, 'pool destroyed');
     shutdown.dispose();
   }
 }

@@ -175,6 +175,9 @@ export class SandboxTransport implements Transport {
     const result = await runOwned(file, args, {
       ...(signal ? { signal } : {}),
       ...(files === undefined ? {} : { input: files.join('\0') }),
+      // A cancelled copy leaves nothing worth a graceful end (the tree is synced again in full or
+      // thrown away), and the namespace's first process ignores SIGTERM: kill it at once.
+      killGraceMs: 0,
     });
     if (result.terminationReason === 'cancel') throw new TransportError(`${what}: cancelled`);
     // 24: a listed file vanished while rsync ran; it is gone on the host, so gone it is (deleted above).
