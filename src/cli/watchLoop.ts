@@ -28,6 +28,18 @@ import { GraphSaver } from './watch/GraphSaver.ts';
 
 const log = logger('watch');
 
+/** A promise with its settle functions; a rejection nobody awaits is not an unhandled one. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
 const withExpected = (ms: number | undefined): { expectedMs?: number } => (ms === undefined ? {} : { expectedMs: ms });
 
 export interface WatchLoopOptions {
@@ -62,6 +74,8 @@ export class WatchLoop {
   #journal: ChangeJournal | null = null;
   #batches: Promise<void> = Promise.resolve();
   #hashes: ContentHashFilter;
+  /** Settles when the pool is open (or could not open): saves made during start-up wait for it. */
+  readonly #poolOpened = deferred();
 
   constructor(config: ResolvedConfig, signal: AbortSignal, options: WatchLoopOptions) {
     this.#config = config;
@@ -84,27 +98,6 @@ export class WatchLoop {
     const config = this.#config;
     const live = (): void => this.#signal.throwIfAborted();
     await this.#store.load();
-    // One pool-status write per burst of pool changes.
-    const statusWrite: { timer?: NodeJS.Timeout } = {};
-    try {
-      this.#opened = await openPool(
-        config,
-        this.#progress,
-        () => {
-          statusWrite.timer ??= setTimeout(() => {
-            statusWrite.timer = undefined;
-            if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
-          }, 100);
-        },
-        this.#signal,
-        true,
-      );
-    } catch (err) {
-      // The developer may not be looking at this terminal: say it where they will see it.
-      if (!this.#signal.aborted) await this.#notifier.notifyProblem(errorMessage(err));
-      throw err;
-    }
-    live();
     const { graph, testCases, files } = await loadProject(config);
     this.#files = new Set(files);
     live();
@@ -126,6 +119,8 @@ export class WatchLoop {
     const initial = await planSelection(config, { graph, testCases, refreshGraph: true });
     await this.#hashes.remember(initial.plan.changedFiles);
     live();
+    // The watcher comes before the pool: machines synced after the journal starts get partial
+    // syncs and warm batches from the first save on. A save before the pool is up waits for it.
     this.#batcher = new ChangeBatcher({ debounceMs: config.watch.debounceMs, onBatch: (files, timing) => this.#onBatch(files, timing) });
     this.#watcher = await watchFiles({
       root: config.root,
@@ -145,9 +140,11 @@ export class WatchLoop {
     // From now on the watcher sees every change: machines synced after this get partial syncs.
     this.#journal = new ChangeJournal({ fullSyncOn: [...config.triggers.runAll, '**/package.json'] });
     live();
+    const opened = await this.#openPool();
+    live();
     this.#out.write(
       `vmwatch: watching ${config.root} — ${testCases.length} test(s), ` +
-        `pool of ${config.pool.size} ${this.#opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
+        `pool of ${config.pool.size} ${opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
     );
     collectGarbage();
     log.debug({ memory: process.memoryUsage(), files: this.#files.size }, 'ready');
@@ -172,6 +169,28 @@ export class WatchLoop {
           }),
       });
       this.#interactive.start();
+    }
+  }
+
+  async #openPool(): Promise<OpenPool> {
+    const config = this.#config;
+    // One pool-status write per burst of pool changes.
+    const statusWrite: { timer?: NodeJS.Timeout } = {};
+    const onChange = (): void => {
+      statusWrite.timer ??= setTimeout(() => {
+        statusWrite.timer = undefined;
+        if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
+      }, 100);
+    };
+    try {
+      this.#opened = await openPool(config, this.#progress, onChange, this.#signal, true);
+      this.#poolOpened.resolve();
+      return this.#opened;
+    } catch (err) {
+      this.#poolOpened.reject(err);
+      // The developer may not be looking at this terminal: say it where they will see it.
+      if (!this.#signal.aborted) await this.#notifier.notifyProblem(errorMessage(err));
+      throw err;
     }
   }
 
@@ -228,6 +247,8 @@ export class WatchLoop {
   }
 
   async #handleBatch(batch: string[]): Promise<void> {
+    // A save during start-up waits for the pool (a pool that failed to open ends the watch anyway).
+    await this.#poolOpened.promise;
     if (this.#signal.aborted) return;
     await this.#pipeline?.handle(batch);
   }
@@ -239,6 +260,8 @@ export class WatchLoop {
   /** Stop watching, let the current run wind down (its tests are cancelled), remove the machines. */
   async stop(): Promise<void> {
     await this.#starting?.catch(() => {});
+    // Stopped before the pool opened: saves waiting for it give up.
+    this.#poolOpened.reject(new Error('vmwatch is stopping'));
     this.#batcher?.close();
     await this.#watcher?.close();
     this.#interactive?.stop();

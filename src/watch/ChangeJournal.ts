@@ -3,9 +3,13 @@ import picomatch from 'picomatch';
 /**
  * Every path the watcher reported, with when: so a machine synced at time T needs only the files
  * changed since T (rsync --files-from) instead of a walk of the whole tree. It answers null — sync
- * everything — when it cannot vouch for the answer: T before the journal started or before what
- * it still keeps, or a change to something whose effects reach past the file itself (a lockfile or
+ * everything — when it cannot vouch for the answer: T before the journal started (the watcher was
+ * not ready: a write then went unrecorded), T too close to what it has forgotten (the slack reaches
+ * back into it), or a change to something whose effects reach past the file itself (a lockfile or
  * package.json: installs change folders the watcher does not watch).
+ *
+ * A sync that starts after the journal copies every file as it is then, so writes before the
+ * journal started are in it: a machine synced right after start-up is answered from its first test.
  */
 export class ChangeJournal {
   readonly #changes = new Map<string, number>();
@@ -13,7 +17,8 @@ export class ChangeJournal {
   readonly #fullSyncOn: (file: string) => boolean;
   readonly #keepMs: number;
   readonly #slackMs: number;
-  #horizon = this.#startedAt;
+  /** Entries older than this have been dropped. */
+  #forgottenBefore = Number.NEGATIVE_INFINITY;
 
   constructor(options: { fullSyncOn: string[]; keepMs?: number; slackMs?: number }) {
     this.#fullSyncOn = picomatch(options.fullSyncOn, { dot: true });
@@ -25,11 +30,12 @@ export class ChangeJournal {
 
   record(file: string, at = Date.now()): void {
     this.#changes.set(file, at);
-    if (this.#changes.size > 50_000 || at - this.#horizon > 2 * this.#keepMs) this.#prune(at);
+    const kept = Number.isFinite(this.#forgottenBefore) ? this.#forgottenBefore : this.#startedAt;
+    if (this.#changes.size > 50_000 || at - kept > 2 * this.#keepMs) this.#prune(at);
   }
 
   changesSince(at: number): string[] | null {
-    if (at - this.#slackMs < this.#horizon) return null;
+    if (at < this.#startedAt || at - this.#slackMs < this.#forgottenBefore) return null;
     const files: string[] = [];
     for (const [file, when] of this.#changes) {
       if (when < at - this.#slackMs) continue;
@@ -40,7 +46,7 @@ export class ChangeJournal {
   }
 
   #prune(now: number): void {
-    this.#horizon = now - this.#keepMs;
-    for (const [file, when] of this.#changes) if (when < this.#horizon) this.#changes.delete(file);
+    this.#forgottenBefore = now - this.#keepMs;
+    for (const [file, when] of this.#changes) if (when < this.#forgottenBefore) this.#changes.delete(file);
   }
 }

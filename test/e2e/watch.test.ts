@@ -21,7 +21,7 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     home = inject('demoHome');
     demo = createDemoProject({ pool: 'e2e-watch' });
     daemon = await startNotificationDaemon();
-    cli = startCli(['watch', '--config', demo.configFile], { env: { VMWATCH_HOME: home, ...daemon.env } });
+    cli = startCli(['watch', '--config', demo.configFile], { env: { VMWATCH_HOME: home, VMWATCH_LOG: 'debug', ...daemon.env } });
     await cli.waitFor(/vmwatch: watching .* — 10 test\(s\), pool of 3 sandbox machine\(s\) ready/, { timeoutMs: 120_000 });
   });
 
@@ -52,6 +52,17 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     ]);
     expect(summary.tests.every((t) => t.status === 'failed')).toBe(true);
     expect(summary.failed).toBe(4);
+    // The machines were synced after the watcher started: the first save sends only what changed.
+    const syncs = cli
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"test finished"'))
+      .map((l) => (JSON.parse(l) as { timings: { syncedFiles?: number } }).timings.syncedFiles);
+    expect(syncs).toHaveLength(4);
+    expect(
+      syncs.every((n) => n !== undefined && n >= 0),
+      `synced files per test: ${syncs.join(', ')}`,
+    ).toBe(true);
     const pricesTest = summary.tests.find((t) => t.id === 'tests/test_prices.py')!;
     const log = readFileSync(path.join(pricesTest.artifactsDir, 'output.log'), 'utf8');
     expect(log).toMatch(/prices broken/);

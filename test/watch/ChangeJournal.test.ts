@@ -23,6 +23,15 @@ describe('ChangeJournal', () => {
     expect(j.changesSince(t)).toBeNull();
   });
 
+  it('answers for a sync made just after it started (the slack does not reach back before the start)', () => {
+    const j = new ChangeJournal({ fullSyncOn: [], slackMs: 2000 });
+    const t = Date.now() + 10;
+    expect(j.changesSince(t)).toEqual([]);
+    j.record('src/a.ts', t + 5);
+    expect(j.changesSince(t)).toEqual(['src/a.ts']);
+    expect(j.changesSince(t - 60_000)).toBeNull();
+  });
+
   it('forgets old entries and then refuses to answer for times before what it keeps', () => {
     const start = Date.now();
     const j = new ChangeJournal({ fullSyncOn: [], keepMs: 1000, slackMs: 0 });
