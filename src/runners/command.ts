@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { readJUnit, type JUnitCase } from './junitXml.ts';
 import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './results.ts';
-import { fileArg, resultsPath, shellQuote } from './shell.ts';
+import { fileArg, resultsPath } from './shell.ts';
 import type { BatchCommand, BatchOptions, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
+import { shellQuote } from '../process/shellQuote.ts';
 
 const REPORT = 'command-junit.xml';
 

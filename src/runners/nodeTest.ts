@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readJUnit, type JUnitCase } from './junitXml.ts';
 import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './results.ts';
-import { escapeRegExp, fileArg, resultsPath, shellQuote } from './shell.ts';
+import { escapeRegExp, fileArg, resultsPath } from './shell.ts';
 import type { BatchCommand, BatchOptions, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
+import { shellQuote } from '../process/shellQuote.ts';
 
 const junitName = (index: number): string => `node-test-${index}.xml`;
 const logName = (index: number): string => `node-test-${index}.log`;

@@ -1,7 +1,8 @@
+import { shellQuote } from '../process/shellQuote.ts';
 import path from 'node:path';
 import { readJUnit, type JUnitCase } from './junitXml.ts';
 import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './results.ts';
-import { resultsPath, shellQuote } from './shell.ts';
+import { resultsPath } from './shell.ts';
 import { pytestWarm } from './warm/pytestWarm.ts';
 import type { BatchCommand, BatchOptions, CaseFailure, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 

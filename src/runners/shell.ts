@@ -1,7 +1,4 @@
-/** Quote one word for sh -c. */
-export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote } from '../process/shellQuote.ts';
 
 /** A root-relative file as a command-line word that can never be read as an option (`-x.test.js` → `./-x.test.js`). */
 export function fileArg(file: string): string {

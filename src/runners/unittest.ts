@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { batchFileFor, fileResultOf, firstLine } from './results.ts';
-import { fileArg, resultsPath, shellQuote } from './shell.ts';
+import { fileArg, resultsPath } from './shell.ts';
 import type { BatchCommand, BatchOptions, CaseResult, CaseStatus, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
+import { shellQuote } from '../process/shellQuote.ts';
 
 const REPORT = 'unittest.jsonl';
 

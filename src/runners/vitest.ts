@@ -1,7 +1,8 @@
+import { shellQuote } from '../process/shellQuote.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { batchFileFor, failureFrom, fileResultOf, firstLine, NAME_SEPARATOR } from './results.ts';
-import { escapeRegExp, fileArg, shellQuote } from './shell.ts';
+import { escapeRegExp, fileArg } from './shell.ts';
 import { vitestReporterArgs, vitestWarm } from './warm/vitestWarm.ts';
 import type { BatchCommand, BatchOptions, CaseResult, CaseStatus, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 

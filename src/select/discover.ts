@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { DiscoverRule, SuiteConfig } from '../config/types.ts';
 import { adapterFor } from '../runners/index.ts';
 import type { TestCase } from './types.ts';
+import { shellQuote } from '../process/shellQuote.ts';
 
 type Matcher = (file: string) => boolean;
 
@@ -62,12 +63,6 @@ function withTypecheck(test: TestCase, typecheck: boolean | undefined): TestCase
  */
 export function fillCommand(command: string, file: string): string {
   return command.split('{file}').join(shellQuote(file.startsWith('-') ? `./${file}` : file));
-}
-
-/** POSIX single-quoting for anything beyond `[A-Za-z0-9_./-]`. */
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_./-]+$/.test(value)) return value;
-  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /** A warning for each discover rule that matches no file of the project (a typo, or a moved folder). */

@@ -1,5 +1,6 @@
+import { shellQuote } from '../../process/shellQuote.ts';
 import { readFileSync } from 'node:fs';
-import { shellQuote } from '../shell.ts';
+
 import type { BatchOptions, RunnerRule, WarmSupport } from '../types.ts';
 
 let script: string | undefined;

@@ -1,5 +1,6 @@
+import { shellQuote } from '../../process/shellQuote.ts';
 import { readFileSync } from 'node:fs';
-import { resultsPath, shellQuote } from '../shell.ts';
+import { resultsPath } from '../shell.ts';
 import type { BatchOptions, RunnerRule, WarmSupport } from '../types.ts';
 
 /** The bootstrap run inside the machine (read once; passed on the command line, never copied into the app). */

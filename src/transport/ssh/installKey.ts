@@ -3,8 +3,9 @@ import path from 'node:path';
 import { isLoginRefused, LoginRefusedError, MachineError } from '../../errors.ts';
 import { homePaths } from '../../paths.ts';
 import { runOwned } from '../../process/runOwned.ts';
-import { shellQuote } from './remoteCommand.ts';
+
 import { proxyCommandOption, sshPath } from './sshOptions.ts';
+import { shellQuote } from '../../process/shellQuote.ts';
 
 export interface InstallKeyTarget {
   host: string;

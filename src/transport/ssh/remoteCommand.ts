@@ -1,4 +1,5 @@
 import { TransportError } from '../../errors.ts';
+import { shellQuote } from '../../process/shellQuote.ts';
 
 /**
  * How a command runs in the machine. sshd hands the string to the user's login shell, which starts
@@ -53,11 +54,6 @@ const SUPERVISOR = [
 
 /** Lines the supervisor writes on ssh's stderr start with this (ASCII record separator). */
 export const MARK = '\x1evmwatch-';
-
-/** Quote for a POSIX shell (sh, bash, zsh: the login shells of Linux and macOS guests). */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * One frame of a command's stdin on the supervisor's stdin (whose EOF means cancel): a 4-byte

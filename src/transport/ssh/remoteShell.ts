@@ -1,8 +1,9 @@
 import { runOwned, type OwnedResult } from '../../process/runOwned.ts';
 import type { SshEndpoint } from '../types.ts';
 import type { ControlMaster } from './ControlMaster.ts';
-import { shellQuote } from './remoteCommand.ts';
+
 import { sshHost } from './sshOptions.ts';
+import { shellQuote } from '../../process/shellQuote.ts';
 
 export interface RemoteShellOptions {
   /** Fed to the script's stdin (e.g. a NUL-separated list for `xargs -0`). */
