@@ -92,6 +92,17 @@ export class VmwatchWatch {
     await this.#cli.waitLine(0, (l) => l.msg === 'ready', timeoutMs);
   }
 
+  /** After `ready`: until `machines` warm runners have transformed the app ahead; ms waited, or null after `timeoutMs`. */
+  async prewarmed(machines: number, timeoutMs = 120_000): Promise<number | null> {
+    const started = Date.now();
+    const deadline = started + timeoutMs;
+    while (this.#cli.lines.filter((l) => l.msg === 'warm runner prewarmed').length < machines) {
+      if (Date.now() > deadline) return null;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return Date.now() - started;
+  }
+
   async timeEdit(save: () => number, timeoutMs = 5 * 60_000): Promise<WatchedRun> {
     const from = this.#cli.lines.length;
     const savedAt = save();
