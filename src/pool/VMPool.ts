@@ -1,4 +1,4 @@
-import { PoolError, errorMessage } from '../errors.ts';
+import { PoolError } from '../errors.ts';
 import { logger } from '../log.ts';
 import { portMap } from '../transport/portMap.ts';
 import type { Endpoint } from '../transport/types.ts';
@@ -8,7 +8,8 @@ import { moveSlot } from './slotTransitions.ts';
 import { HealthChecker } from './healthCheck.ts';
 import { allFailed, failureReasons, outOfServiceError } from './outOfService.ts';
 import type { Slot, SlotState, SlotStatus, VMPoolOptions } from './types.ts';
-import { VM } from './VM.ts';
+import type { VM } from './VM.ts';
+import { bringUp } from './bringUp.ts';
 import { WaiterQueue } from './WaiterQueue.ts';
 import { saveWarm, takeWarm } from './warmMachines.ts';
 import { slotStatus } from './slotStatus.ts';
@@ -120,56 +121,21 @@ export class VMPool {
     return endpoint;
   }
 
-  async #withRetries(slot: Slot, what: 'boot' | 'revert', step: () => Promise<Endpoint>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.#destroyed) return;
-      try {
-        const endpoint = await step();
-        if (this.#destroyed) return;
-        const transport = this.#opts.connect(endpoint);
-        try {
-          await transport.ready?.(this.#life.signal);
-        } catch (err) {
-          await transport.close();
-          throw err;
-        }
-        if (slot.vm) {
-          await slot.vm.transport.close();
-          slot.vm.reconnect(endpoint, transport);
-        } else {
-          slot.vm = new VM({ index: slot.index, name: slot.name, endpoint, transport });
-          slot.vm.onReadinessChange = () => this.#changed();
-        }
-        delete slot.error;
-        await this.#prepare(slot.vm);
-        if (this.#destroyed) return;
-        this.#becomeReady(slot);
-        return;
-      } catch (err) {
-        // Stopped by destroy: not a failure of the machine, nothing to tell.
-        if (this.#destroyed) return;
-        slot.metrics.failures++;
-        slot.error = `${what} failed: ${errorMessage(err)}`;
-        log.warn({ vm: slot.name, attempt, err }, `${what} failed`);
-        if (attempt >= this.#opts.attempts) {
-          log.error({ vm: slot.name }, `${slot.name} is out of service after ${attempt} attempts: ${slot.error}`);
-          this.#setState(slot, 'failed');
-          if (allFailed(this.#slots.values())) this.#waiters.rejectAll(outOfServiceError(this.#slots.values()));
-          return;
-        }
-        await new Promise((r) => setTimeout(r, this.#opts.backoffMs * 2 ** (attempt - 1)));
-      }
-    }
-  }
-
-  /** Sync-ahead; a failure only costs the next acquire a full sync. */
-  async #prepare(vm: VM): Promise<void> {
-    if (!this.#opts.prepare) return;
-    try {
-      await this.#opts.prepare(vm, this.#life.signal);
-    } catch (err) {
-      if (!this.#destroyed) log.debug({ vm: vm.name, err }, 'sync-ahead failed; the next test syncs in full');
-    }
+  #withRetries(slot: Slot, what: 'boot' | 'revert', step: () => Promise<Endpoint>): Promise<void> {
+    return bringUp(slot, what, step, {
+      connect: this.#opts.connect,
+      prepare: this.#opts.prepare,
+      attempts: this.#opts.attempts,
+      backoffMs: this.#opts.backoffMs,
+      signal: this.#life.signal,
+      destroyed: () => this.#destroyed !== undefined,
+      ready: (s) => this.#becomeReady(s),
+      outOfService: (s) => {
+        this.#setState(s, 'failed');
+        if (allFailed(this.#slots.values())) this.#waiters.rejectAll(outOfServiceError(this.#slots.values()));
+      },
+      changed: () => this.#changed(),
+    });
   }
 
   #becomeReady(slot: Slot): void {
