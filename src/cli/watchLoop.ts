@@ -1,10 +1,7 @@
-import path from 'node:path';
-import type { FSWatcher } from 'chokidar';
 import type { ResolvedConfig } from '../config/types.ts';
 import { errorMessage } from '../errors.ts';
 import { logger } from '../log.ts';
 import { collectGarbage } from '../process/collectGarbage.ts';
-import { writePoolStatus } from '../pool/poolStatusFile.ts';
 import { Notifier } from '../report/notify.ts';
 import { Progress } from '../report/progress.ts';
 import { ResultsStore } from '../report/resultsStore.ts';
@@ -13,34 +10,22 @@ import type { RunSummary } from '../report/types.ts';
 import type { LiveState } from '../report/statusArea.ts';
 import type { RunControl } from '../schedule/RunControl.ts';
 import { WatchScheduler } from '../schedule/WatchScheduler.ts';
-import { ChangeBatcher, type BatchTiming } from '../watch/ChangeBatcher.ts';
-import { ChangeJournal } from '../watch/ChangeJournal.ts';
 import { ContentHashFilter } from '../watch/ContentHashFilter.ts';
-import { watchFiles } from '../watch/watchFiles.ts';
 import { executeRun } from './executeRun.ts';
 import { Interactive, interactiveTerminal } from './interactive/Interactive.ts';
 import { onWatchKey } from './interactive/watchKeys.ts';
-import { openPool, type OpenPool } from './openPool.ts';
+import type { OpenPool } from './openPool.ts';
 import { loadProject, planSelection } from './planSelection.ts';
 import { ChangePipeline } from './watch/changePipeline.ts';
 import { submitPlan } from './watch/submitPlan.ts';
 import { GraphSaver } from './watch/GraphSaver.ts';
+import { liveState } from './watch/liveState.ts';
+import { deferred } from './watch/deferred.ts';
+import { openWatchPool } from './watch/openWatchPool.ts';
+import { watchTree, type WatchedTree } from './watch/watchTree.ts';
+import type { BatchTiming } from '../watch/ChangeBatcher.ts';
 
 const log = logger('watch');
-
-/** A promise with its settle functions; a rejection nobody awaits is not an unhandled one. */
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
-const withExpected = (ms: number | undefined): { expectedMs?: number } => (ms === undefined ? {} : { expectedMs: ms });
 
 export interface WatchLoopOptions {
   /** The `q` key: stop as Ctrl-C would. */
@@ -64,14 +49,12 @@ export class WatchLoop {
   #pipeline?: ChangePipeline;
   #graphSaver?: GraphSaver;
   #files = new Set<string>();
-  #watcher?: FSWatcher;
-  #batcher?: ChangeBatcher;
+  #tree?: WatchedTree;
   readonly #scheduler: WatchScheduler;
   #lastPlan: Plan | null = null;
   #lastRun: RunSummary | null = null;
   #filter: string | null = null;
   #interactive: Interactive | null = null;
-  #journal: ChangeJournal | null = null;
   #batches: Promise<void> = Promise.resolve();
   #hashes: ContentHashFilter;
   /** Settles when the pool is open (or could not open): saves made during start-up wait for it. */
@@ -121,26 +104,14 @@ export class WatchLoop {
     live();
     // The watcher comes before the pool: machines synced after the journal starts get partial
     // syncs and warm batches from the first save on. A save before the pool is up waits for it.
-    this.#batcher = new ChangeBatcher({ debounceMs: config.watch.debounceMs, onBatch: (files, timing) => this.#onBatch(files, timing) });
-    this.#watcher = await watchFiles({
-      root: config.root,
-      include: config.watch.include,
-      ignore: config.watch.ignore,
-      outputs: [config.artifactsInto, path.join(config.root, config.artifacts.dir)],
-      onChange: (file) => {
-        this.#journal?.record(file);
-        this.#batcher?.add(file);
-      },
-      isKnown: (file) => this.#files.has(file),
-      knownUnder: (dir) => [...this.#files].filter((f) => f.startsWith(`${dir}/`)),
-      // The folder itself too: files the project does not know (untracked) went with it.
-      onDirRemoved: (dir) => this.#journal?.record(dir),
-      onError: (err) => log.warn({ err }, 'file watcher error'),
-    });
-    // From now on the watcher sees every change: machines synced after this get partial syncs.
-    this.#journal = new ChangeJournal({ fullSyncOn: [...config.triggers.runAll, '**/package.json'] });
+    this.#tree = await watchTree(config, this.#files, (files, timing) => this.#onBatch(files, timing));
     live();
-    const opened = await this.#openPool();
+    const opened = await openWatchPool(config, this.#progress, this.#notifier, this.#signal).catch((err: unknown) => {
+      this.#poolOpened.reject(err);
+      throw err;
+    });
+    this.#opened = opened;
+    this.#poolOpened.resolve();
     live();
     this.#out.write(
       `vmwatch: watching ${config.root} — ${testCases.length} test(s), ` +
@@ -172,44 +143,14 @@ export class WatchLoop {
     }
   }
 
-  async #openPool(): Promise<OpenPool> {
-    const config = this.#config;
-    // One pool-status write per burst of pool changes.
-    const statusWrite: { timer?: NodeJS.Timeout } = {};
-    const onChange = (): void => {
-      statusWrite.timer ??= setTimeout(() => {
-        statusWrite.timer = undefined;
-        if (this.#opened) writePoolStatus(config.pool.name, this.#opened.pool.status());
-      }, 100);
-    };
-    try {
-      this.#opened = await openPool(config, this.#progress, onChange, this.#signal, true);
-      this.#poolOpened.resolve();
-      return this.#opened;
-    } catch (err) {
-      this.#poolOpened.reject(err);
-      // The developer may not be looking at this terminal: say it where they will see it.
-      if (!this.#signal.aborted) await this.#notifier.notifyProblem(errorMessage(err));
-      throw err;
-    }
-  }
-
   #liveState(): Omit<LiveState, 'prompt' | 'help' | 'showHelp'> {
-    const current = this.#scheduler.current;
-    return {
-      machines: this.#opened?.pool.status() ?? [],
-      queued: [...(current?.control.queued() ?? []), ...(this.#scheduler.pending?.tests.map((t) => t.id) ?? [])],
-      running: (current?.control.running() ?? []).map(({ id, vm, startedAt }) => ({
-        id,
-        vm,
-        startedAt,
-        ...withExpected(this.#store.expectedMs(id)),
-      })),
+    return liveState({
+      machines: () => this.#opened?.pool.status() ?? [],
+      scheduler: this.#scheduler,
+      expectedMs: (id) => this.#store.expectedMs(id),
       lastRun: this.#lastRun,
       filter: this.#filter,
-      now: Date.now(),
-      cwd: process.cwd(),
-    };
+    });
   }
 
   #submit(plan: Plan, origin: 'change' | 'user'): void {
@@ -231,7 +172,7 @@ export class WatchLoop {
         out: this.#out,
         color: this.#out.isTTY === true,
         control,
-        ...(this.#journal ? { changesSince: (at: number) => this.#journal!.changesSince(at) } : {}),
+        ...(this.#tree ? { changesSince: (at: number) => this.#tree!.journal.changesSince(at) } : {}),
         onSummary: (summary) => (this.#lastRun = summary),
       });
     } catch (err) {
@@ -262,8 +203,7 @@ export class WatchLoop {
     await this.#starting?.catch(() => {});
     // Stopped before the pool opened: saves waiting for it give up.
     this.#poolOpened.reject(new Error('vmwatch is stopping'));
-    this.#batcher?.close();
-    await this.#watcher?.close();
+    await this.#tree?.close();
     this.#interactive?.stop();
     await this.#scheduler.idle();
     await this.#notifier.flush();
