@@ -68,10 +68,10 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     await vm.exec('echo dirty > dirty.txt');
     await p.release(vm);
     await waitFor(() => calls.length === 1, 5_000, 'the hook to run');
-    // The hook has not finished: the machine is not reverted yet (its file is still there).
-    await new Promise((r) => setTimeout(r, 100));
-    expect(p.status()[0]!.state).toBe('cleaning');
+    // The hook has not finished: the machine is not reverted yet (its file is still there, after
+    // a whole exec in the machine), and it is still cleaning.
     expect((await vm.exec('cat dirty.txt')).output).toBe('dirty\n');
+    expect(p.status()[0]!.state).toBe('cleaning');
     finish();
     await waitFor(() => p.status()[0]!.state === 'ready', 10_000, 'the machine to come back');
     expect((await vm.exec('test -e dirty.txt && echo still || echo gone')).output).toBe('gone\n');
@@ -91,7 +91,8 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     const order: string[] = [];
     const first = p.acquire().then((v) => (order.push('first'), v));
     const second = p.acquire().then((v) => (order.push('second'), v));
-    await new Promise((r) => setTimeout(r, 50));
+    // No machine is free: a whole exec in the leased one later, neither has been served.
+    await vm.exec('true');
     expect(order).toEqual([]);
     await p.release(vm);
     const again = await first;
