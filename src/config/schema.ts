@@ -37,7 +37,7 @@ const watchSchema = z
   .object({
     include: globList.default(['**/*']),
     ignore: globList.default([]),
-    debounceMs: z.number().int().min(0).max(60_000).default(150),
+    debounceMs: z.number().int().min(0).max(60_000).default(100),
     /** Changes during a run (watchexec's meanings): queue them, restart the affected running tests, or ignore them. */
     onBusy: z.enum(['queue', 'restart', 'ignore']).default('queue'),
   })

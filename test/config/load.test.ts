@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     expect(config.pool).toMatchObject({ provider: 'auto', size: 2, memoryMb: 8192, name: 'app', snapshotNamed: false });
     // the root's own snapshot: its folder name and a hash of its path
     expect(config.pool.snapshot).toMatch(/^app-[0-9a-f]{6}-ready$/);
-    expect(config.watch.debounceMs).toBe(150);
+    expect(config.watch.debounceMs).toBe(100);
     expect(config.triggers.runAll).toContain('package-lock.json');
     expect(config.notify).toEqual({ on: ['failure', 'recovery', 'flaky'], minIntervalMs: 5000, terminal: 'auto' });
   });
