@@ -1,0 +1,80 @@
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { logger } from '../log.ts';
+import { newToken, rejectedHost, TOKEN_COOKIE, tokenMatches, tokenOf } from './auth.ts';
+import { handleApi } from './routes.ts';
+import { SAFE_HEADERS, sendError } from './respond.ts';
+import type { DaemonApi } from './types.ts';
+
+const log = logger('api');
+
+/**
+ * The daemon's local API (and the page that uses it): `node:http` on 127.0.0.1 only. Every
+ * request needs the daemon's token (header, cookie or `?token=`) and a Host and Origin of this
+ * very address (against DNS rebinding); the token given in the URL is kept in a cookie.
+ */
+export class ApiServer {
+  readonly token: string;
+  readonly #daemon: DaemonApi;
+  readonly #server: Server;
+  #port = 0;
+
+  constructor(daemon: DaemonApi, options: { token?: string } = {}) {
+    this.#daemon = daemon;
+    this.token = options.token ?? newToken();
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        log.warn({ err, url: req.url }, 'dashboard request failed');
+        if (!res.headersSent) sendError(res, 500, 'internal error (see the vmwatch log)');
+        else res.destroy();
+      });
+    });
+  }
+
+  /** Listen on 127.0.0.1 (`port` 0: a free one); resolves with the dashboard's URL, token included. */
+  async listen(port: number): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = (this.#server.address() as AddressInfo).port;
+    return this.url;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}/?token=${this.token}`;
+  }
+
+  /** Stop listening and end every open connection (event streams included). */
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rejected = rejectedHost(req, this.#port);
+    if (rejected !== null) return sendError(res, 403, rejected);
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.#port}`);
+    const given = tokenOf(req, url);
+    if (!tokenMatches(given, this.token)) return sendError(res, 401, 'a token is needed: open the URL vmwatch watch printed');
+    if (url.pathname === '/' && req.method === 'GET') return this.#page(res, url);
+    if (url.pathname.startsWith('/api/')) return handleApi(this.#daemon, req, res, url);
+    sendError(res, 404, `no such page: ${url.pathname}`);
+  }
+
+  /** The page; a token that came in the URL is kept in a cookie, and the URL loses it. */
+  #page(res: ServerResponse, url: URL): void {
+    const headers: Record<string, string> = { ...SAFE_HEADERS, 'content-type': 'text/html; charset=utf-8' };
+    if (url.searchParams.has('token')) headers['set-cookie'] = `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
+    res.writeHead(200, headers);
+    createReadStream(new URL('./page/index.html', import.meta.url)).pipe(res);
+  }
+}

@@ -1,0 +1,193 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiServer } from '../../src/api/ApiServer.ts';
+import type { ApiEvent, DaemonApi, RunRequest } from '../../src/api/types.ts';
+import type { RunSummary } from '../../src/report/types.ts';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A raw HTTP request (fetch cannot forge Host), with the token as a header unless told otherwise. */
+function call(
+  port: number,
+  p: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: p, method: options.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...options.headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const RUN = '20261202-120000-000';
+const TEST = 'src/a.test.ts';
+
+describe('the local API: token, Host/Origin, runs, artifacts confined to their test, run requests, events', () => {
+  const runs = mkdtempSync(path.join(tmpdir(), 'vmwatch-api-runs-'));
+  const secret = mkdtempSync(path.join(tmpdir(), 'vmwatch-api-secret-'));
+  const testDir = path.join(runs, RUN, 'tests', 'src%2Fa.test.ts');
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const requested: RunRequest[] = [];
+  const daemon: DaemonApi = {
+    runsDir: runs,
+    state: () => ({ machines: [{ name: 'vmwatch-x-1', state: 'ready' }], queued: [], running: [] }),
+    history: () => ({ [TEST]: { status: 'failed', durations: [12] } }),
+    why: async (id) => (id === TEST ? { id, selected: true, reasons: ['changed'] } : null),
+    run: (r) => {
+      requested.push(r);
+      return 'failed' in r ? { error: 'no test is failing' } : { submitted: 1 };
+    },
+    cancel: () => false,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const server = new ApiServer(daemon);
+  let port = 0;
+  const auth = (): Record<string, string> => ({ 'x-vmwatch-token': server.token });
+
+  beforeAll(async () => {
+    mkdirSync(path.join(testDir, 'shots'), { recursive: true });
+    writeFileSync(path.join(testDir, 'output.log'), 'expected 1 to be 2\n');
+    writeFileSync(path.join(testDir, 'shots', 'page.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    writeFileSync(path.join(testDir, 'report.html'), '<script>alert(1)</script>');
+    writeFileSync(path.join(secret, 'id_rsa'), 'PRIVATE KEY');
+    symlinkSync(path.join(secret, 'id_rsa'), path.join(testDir, 'escape'));
+    symlinkSync('shots/page.png', path.join(testDir, 'inside-link.png'));
+    const summary = {
+      runId: RUN,
+      startedAt: '2026-12-02T12:00:00.000Z',
+      finishedAt: '2026-12-02T12:00:01.000Z',
+      total: 1,
+      passed: 0,
+      failed: 1,
+      tests: [{ id: TEST, status: 'failed', durationMs: 12, artifactsDir: testDir }],
+    } as unknown as RunSummary;
+    writeFileSync(path.join(runs, RUN, 'summary.json'), JSON.stringify(summary));
+    const url = await server.listen(0);
+    port = server.port;
+    expect(url).toBe(`http://127.0.0.1:${port}/?token=${server.token}`);
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(runs, { recursive: true, force: true });
+    rmSync(secret, { recursive: true, force: true });
+  });
+
+  it('refuses every route without the token, and takes it as a header, a bearer, a cookie or ?token=', async () => {
+    for (const p of ['/', '/api/state', '/api/runs', `/api/runs/${RUN}`]) expect((await call(port, p)).status).toBe(401);
+    expect((await call(port, '/api/state', { headers: { 'x-vmwatch-token': 'wrong' } })).status).toBe(401);
+    expect((await call(port, '/api/state', { headers: auth() })).status).toBe(200);
+    expect((await call(port, '/api/state', { headers: { authorization: `Bearer ${server.token}` } })).status).toBe(200);
+    expect((await call(port, '/api/state', { headers: { cookie: `a=b; vmwatch_token=${server.token}` } })).status).toBe(200);
+    const page = await call(port, `/?token=${server.token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']?.[0]).toMatch(/^vmwatch_token=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(page.body).toContain('/api/state');
+  });
+
+  it('refuses another Host or Origin (DNS rebinding, other sites), even with the token', async () => {
+    const rebound = await call(port, '/api/state', { headers: { ...auth(), host: `evil.example:${port}` } });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body).error).toMatch(/Host "evil.example:\d+" is not this dashboard/);
+    expect((await call(port, '/api/state', { headers: { ...auth(), origin: 'http://evil.example' } })).status).toBe(403);
+    expect(
+      (await call(port, '/api/state', { headers: { ...auth(), origin: `http://localhost:${port}`, host: `localhost:${port}` } })).status,
+    ).toBe(200);
+  });
+
+  it('serves state, runs, a summary, the output, the history and why', async () => {
+    expect(JSON.parse((await call(port, '/api/state', { headers: auth() })).body).machines[0].name).toBe('vmwatch-x-1');
+    const list = JSON.parse((await call(port, '/api/runs', { headers: auth() })).body);
+    expect(list).toEqual([expect.objectContaining({ runId: RUN, failed: 1, failedTests: [TEST] })]);
+    expect(JSON.parse((await call(port, `/api/runs/${RUN}`, { headers: auth() })).body).tests[0].id).toBe(TEST);
+    expect((await call(port, '/api/runs/20990101-000000-000', { headers: auth() })).status).toBe(404);
+    const output = await call(port, `/api/runs/${RUN}/tests/${encodeURIComponent(TEST)}/output`, { headers: auth() });
+    expect(output).toMatchObject({ status: 200, body: 'expected 1 to be 2\n' });
+    expect(output.headers['x-content-type-options']).toBe('nosniff');
+    expect(JSON.parse((await call(port, '/api/history', { headers: auth() })).body)[TEST].status).toBe('failed');
+    expect((await call(port, `/api/why/${encodeURIComponent(TEST)}`, { headers: auth() })).status).toBe(200);
+    expect((await call(port, '/api/why/nope', { headers: auth() })).status).toBe(404);
+  });
+
+  it("serves a test's artifacts inside its folder only: traversal and links out are refused, HTML downloads", async () => {
+    const files = (p: string) => call(port, `/api/runs/${RUN}/tests/${encodeURIComponent(TEST)}/files${p}`, { headers: auth() });
+    expect(JSON.parse((await files('')).body)).toEqual(['output.log', 'report.html', 'shots/page.png']);
+    const png = await files('/shots/page.png');
+    expect(png).toMatchObject({ status: 200 });
+    expect(png.headers['content-type']).toBe('image/png');
+    expect((await files('/inside-link.png')).status).toBe(200);
+    const escaped = await files('/escape');
+    expect(escaped.status).toBe(404);
+    expect(escaped.body).not.toContain('PRIVATE KEY');
+    expect(JSON.parse(escaped.body).error).toMatch(/resolves outside the test's folder/);
+    for (const p of [
+      '/../../summary.json',
+      '/%2E%2E/%2E%2E/summary.json',
+      `/${encodeURIComponent('../../summary.json')}`,
+      '/shots/../../x',
+    ]) {
+      const answer = await files(p);
+      expect(answer.status, p).toBe(404);
+    }
+    const html = await files('/report.html');
+    expect(html.headers['content-type']).toBe('application/octet-stream');
+    expect(html.headers['content-disposition']).toBe('attachment; filename="report.html"');
+  });
+
+  it('takes run requests as JSON, refuses malformed ones, and says when there is nothing to run', async () => {
+    const post = (body: string, type = 'application/json') =>
+      call(port, '/api/run', { method: 'POST', body, headers: { ...auth(), 'content-type': type } });
+    expect((await post('{"tests":["src/a.test.ts"]}')).status).toBe(202);
+    expect(requested.at(-1)).toEqual({ tests: ['src/a.test.ts'] });
+    expect((await post('{"all":true}')).status).toBe(202);
+    const failed = await post('{"failed":true}');
+    expect(failed.status).toBe(409);
+    expect(JSON.parse(failed.body).error).toBe('no test is failing');
+    expect((await post('{"tests":[]}')).status).toBe(400);
+    expect((await post('not json')).status).toBe(400);
+    expect((await post('{"all":true}', 'text/plain')).status).toBe(415);
+    expect((await call(port, '/api/run', { headers: auth() })).status).toBe(404);
+    expect(JSON.parse((await call(port, '/api/cancel', { method: 'POST', headers: auth() })).body)).toEqual({ cancelled: false });
+  });
+
+  it('streams events as they happen', async () => {
+    const received = new Promise<string>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/api/events', headers: { host: `127.0.0.1:${port}`, ...auth() } },
+        (res) => {
+          expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            if (text.includes('\n\n') && listeners.size > 0 && !text.includes('event:')) {
+              for (const l of listeners) l({ type: 'result', data: { id: TEST, status: 'failed' } });
+            }
+            if (text.includes('event: result')) {
+              resolve(text);
+              req.destroy();
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await received).toContain(`event: result\ndata: {"id":"${TEST}","status":"failed"}\n\n`);
+  });
+});
