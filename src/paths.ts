@@ -22,6 +22,7 @@ export function vmwatchHome(): string {
  *   ssh/.askpass-*                one-time password login helpers (removed after use)
  *   cm/                           ssh control sockets (or /tmp/vmwatch-<uid>-cm/… when too long)
  *   orchard/<pool>.json           the Orchard bridge's connection (0600)
+ *   daemons/<pool>.json           a running watch's dashboard URL and token (0600)
  *   cache/npm/                    the npm cache shared into sandbox setups
  *   logs/vmwatch.log              the full log (rotated); logs/<snapshot>-build.log a setup's
  *                                 output; logs/tart/<vm>.log a Tart VM's `tart run`
@@ -43,6 +44,8 @@ export const homePaths = {
   orchard: (): string => path.join(vmwatchHome(), 'orchard'),
   npmCache: (): string => path.join(vmwatchHome(), 'cache', 'npm'),
   log: (): string => path.join(vmwatchHome(), 'logs', 'vmwatch.log'),
+  /** A running watch's API address and token (mode 0600), for `vmwatch ui` and `vmwatch mcp`. */
+  daemon: (pool: string): string => path.join(vmwatchHome(), 'daemons', `${pool}.json`),
   buildLog: (snapshot: string): string => path.join(vmwatchHome(), 'logs', `${snapshot}-build.log`),
   tartLog: (vm: string): string => path.join(vmwatchHome(), 'logs', 'tart', `${vm}.log`),
 };

@@ -33,6 +33,8 @@ export interface ExecuteRunOptions {
   changesSince?: (at: number) => string[] | null;
   /** Told when the run ended, with its summary (the live status area shows it). */
   onSummary?: (summary: RunSummary) => void;
+  /** Told of each finished test (the dashboard's events). */
+  onTestResult?: (result: { id: string; status: string; durationMs: number; error?: string }) => void;
 }
 
 /**
@@ -80,6 +82,12 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       options.out.write(`${formatTestLine(result, { color: options.color })}\n`);
       log.debug({ testId: result.id, status: result.status, timings: result.timings, error: result.error }, 'test finished');
       if (result.error) log.warn({ testId: result.id }, result.error);
+      options.onTestResult?.({
+        id: result.id,
+        status: result.status,
+        durationMs: result.durationMs,
+        ...(result.error ? { error: result.error } : {}),
+      });
       if (done < total) progress.update(`run: ${done}/${total} done`, { transient: true });
     },
   });

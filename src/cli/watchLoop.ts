@@ -20,7 +20,9 @@ import { ChangePipeline } from './watch/changePipeline.ts';
 import { submitPlan } from './watch/submitPlan.ts';
 import { GraphSaver } from './watch/GraphSaver.ts';
 import { liveState } from './watch/liveState.ts';
+import { daemonApi, DaemonEvents } from './watch/daemonApi.ts';
 import { deferred } from './watch/deferred.ts';
+import { startDashboard, type Dashboard } from './watch/startDashboard.ts';
 import { openWatchPool } from './watch/openWatchPool.ts';
 import { watchTree, type WatchedTree } from './watch/watchTree.ts';
 import type { BatchTiming } from '../watch/ChangeBatcher.ts';
@@ -59,6 +61,8 @@ export class WatchLoop {
   #hashes: ContentHashFilter;
   /** Settles when the pool is open (or could not open): saves made during start-up wait for it. */
   readonly #poolOpened = deferred();
+  readonly #events = new DaemonEvents();
+  #dashboard: Dashboard | null = null;
 
   constructor(config: ResolvedConfig, signal: AbortSignal, options: WatchLoopOptions) {
     this.#config = config;
@@ -106,7 +110,8 @@ export class WatchLoop {
     // syncs and warm batches from the first save on. A save before the pool is up waits for it.
     this.#tree = await watchTree(config, this.#files, (files, timing) => this.#onBatch(files, timing));
     live();
-    const opened = await openWatchPool(config, this.#progress, this.#notifier, this.#signal).catch((err: unknown) => {
+    const onPoolChange = (): void => this.#events.emit('state', { machines: this.#opened?.pool.status() ?? [] });
+    const opened = await openWatchPool(config, this.#progress, this.#notifier, this.#signal, onPoolChange).catch((err: unknown) => {
       this.#poolOpened.reject(err);
       throw err;
     });
@@ -116,6 +121,20 @@ export class WatchLoop {
     this.#out.write(
       `vmwatch: watching ${config.root} — ${testCases.length} test(s), ` +
         `pool of ${config.pool.size} ${opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
+    );
+    this.#dashboard = await startDashboard(
+      config,
+      daemonApi({
+        config,
+        graph,
+        testCases: () => this.#testCases,
+        scheduler: this.#scheduler,
+        store: this.#store,
+        events: this.#events,
+        state: () => this.#liveState(),
+        submit: (plan) => this.#submit(plan, 'user'),
+      }),
+      this.#out,
     );
     collectGarbage();
     log.debug({ memory: process.memoryUsage(), files: this.#files.size }, 'ready');
@@ -159,6 +178,7 @@ export class WatchLoop {
 
   async #execute(plan: Plan, control: RunControl): Promise<void> {
     this.#lastPlan = plan;
+    this.#events.emit('run-start', { tests: plan.tests.map((t) => t.id), changedFiles: plan.changedFiles });
     try {
       await executeRun({
         config: this.#config,
@@ -173,7 +193,11 @@ export class WatchLoop {
         color: this.#out.isTTY === true,
         control,
         ...(this.#tree ? { changesSince: (at: number) => this.#tree!.journal.changesSince(at) } : {}),
-        onSummary: (summary) => (this.#lastRun = summary),
+        onSummary: (summary) => {
+          this.#lastRun = summary;
+          this.#events.emit('run-end', summary);
+        },
+        onTestResult: (result) => this.#events.emit('result', result),
       });
     } catch (err) {
       log.error({ err }, `run failed: ${errorMessage(err)}`);
@@ -204,6 +228,7 @@ export class WatchLoop {
     // Stopped before the pool opened: saves waiting for it give up.
     this.#poolOpened.reject(new Error('vmwatch is stopping'));
     await this.#tree?.close();
+    await this.#dashboard?.stop();
     this.#interactive?.stop();
     await this.#scheduler.idle();
     await this.#notifier.flush();

@@ -190,6 +190,19 @@ const notifySchema = z.union([
     .strict(),
 ]);
 
+/** The local dashboard and API of `vmwatch watch` (127.0.0.1 only); false: none. */
+const uiSchema = z.union([
+  z.literal(false),
+  z
+    .object({
+      /** 0: a free port. */
+      port: z.number().int().min(0).max(65_535).default(0),
+      /** Open it in the browser when the watch starts. */
+      open: z.boolean().default(false),
+    })
+    .strict(),
+]);
+
 export const configSchema = z
   .object({
     root: z
@@ -214,6 +227,7 @@ export const configSchema = z
     artifacts: artifactsSchema.prefault({}),
     output: outputSchema.prefault({}),
     notify: notifySchema.prefault({}),
+    ui: uiSchema.prefault({}),
     /** Rerun a failed or timed-out test this many times, each on a fresh machine; passing then is `flaky`. */
     retry: z.number().int().min(0).max(5).default(0),
     setup: z.array(z.string().min(1)).default([]),

@@ -86,6 +86,11 @@ export class ResultsStore implements OrderHistory {
     return this.#failedCases.get(id) ?? [];
   }
 
+  /** The history per test (status, recent durations, cases) and the cases seen flipping; empty without a root. */
+  historyView(): { tests: ReturnType<TestHistory['view']>; flaky: ReturnType<TestHistory['flakyCases']> } {
+    return { tests: this.#history?.view() ?? {}, flaky: this.#history?.flakyCases() ?? [] };
+  }
+
   failing(): string[] {
     return [...this.#last].filter(([, s]) => s === 'failed' || s === 'error' || s === 'timedout').map(([id]) => id);
   }

@@ -16,13 +16,24 @@ export class RunControl {
   readonly #queued: Set<string>;
   readonly #running = new Map<string, RunningTest>();
 
+  #stopped: string | undefined;
+
   constructor(ids: Iterable<string>) {
     this.#queued = new Set(ids);
+  }
+
+  /** Cancel the whole run: every running test now, and every queued one as it would start. Returns how many. */
+  cancelAll(reason: string): number {
+    this.#stopped = reason;
+    const count = this.#queued.size + this.#running.size;
+    for (const test of this.#running.values()) test.controller.abort(new Error(reason));
+    return count;
   }
 
   /** The tests start together (one test, or one batch): their signal, aborted by the run's signal or by `cancel`. */
   begin(ids: string | readonly string[], runSignal?: AbortSignal): AbortSignal {
     const controller = new AbortController();
+    if (this.#stopped !== undefined) controller.abort(new Error(this.#stopped));
     const startedAt = Date.now();
     for (const id of typeof ids === 'string' ? [ids] : ids) {
       this.#queued.delete(id);

@@ -122,6 +122,11 @@ export class TestHistory {
     return flipped;
   }
 
+  /** Per test: its last status, recent durations (newest last) and cases, as kept. */
+  view(): Record<string, { status: string; durations: number[]; cases?: Record<string, CaseRecord> }> {
+    return Object.fromEntries([...this.#tests].map(([id, record]) => [id, structuredClone(record)]));
+  }
+
   /** Cases seen flipping without a change, with how often. */
   flakyCases(): Array<{ id: string; name: string; flips: number }> {
     return [...this.#tests].flatMap(([id, record]) =>

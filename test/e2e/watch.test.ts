@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunSummary } from '../../src/report/types.ts';
@@ -104,6 +104,34 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     expect(readdirSync(artifacts).sort()).toEqual(['output.log', 'report.json', 'report.txt']);
   });
 
+  it("serves the daemon's API: its URL on stdout, its token in a 0600 file, runs to read and to start", async () => {
+    const [, url, token] = (await cli.waitFor(/vmwatch: dashboard (http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+)/))!;
+    const file = path.join(home, 'daemons', 'e2e-watch.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ url, token, pid: cli.child.pid });
+    expect((await fetch(`${url}/api/state`)).status).toBe(401);
+    const get = async (p: string): Promise<unknown> => (await fetch(`${url}${p}`, { headers: { 'x-vmwatch-token': token! } })).json();
+    expect(((await get('/api/state')) as { machines: unknown[] }).machines).toHaveLength(3);
+    const runs = (await get('/api/runs')) as Array<{ runId: string; failedTests: string[] }>;
+    expect(runs).toHaveLength(3);
+    expect(runs[2]!.failedTests).toHaveLength(4);
+    const post = (body: unknown) =>
+      fetch(`${url}/api/run`, {
+        method: 'POST',
+        headers: { 'x-vmwatch-token': token!, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ failed: true })).status).toBe(409); // all green now
+    expect((await post({ tests: ['nope'] })).status).toBe(409);
+    expect((await post({ tests: ['tests/test_cart.py'] })).status).toBe(202);
+    const fourth = await nextSummary(4);
+    expect(fourth.tests.map((t) => [t.id, t.status])).toEqual([['tests/test_cart.py', 'passed']]);
+    const output = await fetch(`${url}/api/runs/${fourth.runId}/tests/${encodeURIComponent('tests/test_cart.py')}/output`, {
+      headers: { 'x-vmwatch-token': token! },
+    });
+    expect(await output.text()).toContain('<vmwatch unittest runner>');
+  });
+
   it('SIGINT mid-run cancels, writes the summary, and leaves no sandbox process, mount or machine behind', async () => {
     const server = path.join(demo.app, 'src/server.ts');
     writeFileSync(server, `${readFileSync(server, 'utf8')}\n// touched\n`);
@@ -126,6 +154,7 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     expect(last.changedFiles).toEqual(['src/server.ts']);
     expect(last.tests.find((t) => t.id === 'api-smoke')?.status).toBe('cancelled');
     expect(existsSync(path.join(home, 'pools', 'e2e-watch.pid'))).toBe(false);
+    expect(existsSync(path.join(home, 'daemons', 'e2e-watch.json'))).toBe(false);
   });
 });
 

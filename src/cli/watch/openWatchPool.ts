@@ -15,10 +15,12 @@ export async function openWatchPool(
   progress: Progress,
   notifier: Notifier,
   signal: AbortSignal,
+  onPoolChange?: () => void,
 ): Promise<OpenPool> {
   let opened: OpenPool | undefined;
   let writing = false;
   const onChange = (): void => {
+    onPoolChange?.();
     if (writing) return;
     writing = true;
     setTimeout(() => {

@@ -1,0 +1,29 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { writeAtomic } from '../files/writeAtomic.ts';
+import { homePaths } from '../paths.ts';
+
+/** What a running watch tells `vmwatch ui` and `vmwatch mcp`: where its API is, and its token. */
+export interface DaemonFile {
+  url: string;
+  token: string;
+  pid: number;
+  root: string;
+}
+
+/** Written for this user only (folder 0700, file 0600): the token opens the API. */
+export async function writeDaemonFile(pool: string, info: DaemonFile): Promise<void> {
+  const file = homePaths.daemon(pool);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeAtomic(file, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Removed at stop, unless another process has written it since. */
+export async function removeDaemonFile(pool: string): Promise<void> {
+  const file = homePaths.daemon(pool);
+  const info = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as DaemonFile,
+    () => null,
+  );
+  if (info?.pid === process.pid) await rm(file, { force: true });
+}

@@ -1,0 +1,75 @@
+import type { ApiEvent, DaemonApi, RunRequest } from '../../api/types.ts';
+import type { ResolvedConfig } from '../../config/types.ts';
+import type { ResultsStore } from '../../report/resultsStore.ts';
+import type { WatchScheduler } from '../../schedule/WatchScheduler.ts';
+import { explainTest } from '../../select/explain.ts';
+import type { ImportGraph } from '../../select/graph/importGraph.ts';
+import type { Plan, TestCase } from '../../select/types.ts';
+import { planSelection } from '../planSelection.ts';
+
+/** Listeners of the daemon's events (the API's event stream). */
+export class DaemonEvents {
+  readonly #listeners = new Set<(event: ApiEvent) => void>();
+
+  emit(type: ApiEvent['type'], data: unknown): void {
+    for (const listener of this.#listeners) listener({ type, data });
+  }
+
+  subscribe(listener: (event: ApiEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
+
+export interface DaemonSources {
+  config: ResolvedConfig;
+  graph: ImportGraph;
+  testCases: () => readonly TestCase[];
+  scheduler: WatchScheduler;
+  store: ResultsStore;
+  events: DaemonEvents;
+  /** The status area's state: machines, queue, running tests, the last run. */
+  state: () => unknown;
+  submit: (plan: Plan) => void;
+}
+
+const plainPlan = (ids: readonly string[], reason: string): Plan => ({
+  changedFiles: [],
+  all: false,
+  tests: ids.map((id) => ({ id, reasons: [reason] })),
+  uncovered: [],
+});
+
+/** The watch daemon seen through the local API: reads its state, submits and cancels runs. */
+export function daemonApi(s: DaemonSources): DaemonApi {
+  return {
+    runsDir: s.config.artifactsInto,
+    state: s.state,
+    history: () => s.store.historyView(),
+    why: async (testId) => {
+      const cases = s.testCases();
+      const test = cases.find((t) => t.id === testId);
+      if (test === undefined) return null;
+      const { plan } = await planSelection(s.config, { graph: s.graph, testCases: [...cases] });
+      return { ...explainTest(test, plan, s.graph), changedFiles: plan.changedFiles, all: plan.all };
+    },
+    run: (request: RunRequest) => {
+      const known = new Set(s.testCases().map((t) => t.id));
+      let ids: string[];
+      if ('all' in request) ids = [...known];
+      else if ('failed' in request) ids = s.store.failing().filter((id) => known.has(id));
+      else {
+        const unknown = request.tests.filter((id) => !known.has(id));
+        if (unknown.length > 0) return { error: `unknown test id(s): ${unknown.join(', ')}` };
+        ids = request.tests;
+      }
+      if (ids.length === 0) return { error: 'failed' in request ? 'no test is failing' : 'no tests to run' };
+      s.submit(
+        plainPlan(ids, 'all' in request ? 'run all (dashboard)' : 'failed' in request ? 'rerun failed (dashboard)' : 'asked (dashboard)'),
+      );
+      return { submitted: ids.length };
+    },
+    cancel: () => (s.scheduler.current?.control.cancelAll('cancelled from the dashboard') ?? 0) > 0,
+    subscribe: (listener) => s.events.subscribe(listener),
+  };
+}
