@@ -27,3 +27,18 @@ export async function removeDaemonFile(pool: string): Promise<void> {
   );
   if (info?.pid === process.pid) await rm(file, { force: true });
 }
+
+/** The running watch's API for `pool`, or null when none runs (no file, or its process is gone). */
+export async function findDaemon(pool: string): Promise<DaemonFile | null> {
+  const info = await readFile(homePaths.daemon(pool), 'utf8').then(
+    (t) => JSON.parse(t) as DaemonFile,
+    () => null,
+  );
+  if (info === null || typeof info.url !== 'string' || typeof info.token !== 'string') return null;
+  try {
+    process.kill(info.pid, 0);
+    return info;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? info : null;
+  }
+}

@@ -66,7 +66,8 @@ Usage:
   vmwatch pool     status|destroy [--config F]         show or remove the pool's machines
   vmwatch doctor   [--config F] [--notify]            check tools, snapshot, disk and notifications
                                                       (--notify sends a test notification)
+  vmwatch ui       [--config F]                       the running watch's dashboard URL (opened on a terminal)
 
-In a terminal, watch takes keys: a run all, f rerun failed, Enter rerun the last selection, p filter, w keys, q quit.
+In a terminal, watch takes keys: a run all, f rerun failed, Enter rerun the last selection, p filter, u dashboard, w keys, q quit.
 Config: watch.config.ts (or .mts/.mjs/.js/.json, or a short-form config.json) in the current folder.
 Logs go to stderr (VMWATCH_LOG=debug for more); --json prints one JSON document on stdout.`;

@@ -22,6 +22,7 @@ import { GraphSaver } from './watch/GraphSaver.ts';
 import { liveState } from './watch/liveState.ts';
 import { daemonApi, DaemonEvents } from './watch/daemonApi.ts';
 import { deferred } from './watch/deferred.ts';
+import { openBrowser } from '../api/openBrowser.ts';
 import { startDashboard, type Dashboard } from './watch/startDashboard.ts';
 import { openWatchPool } from './watch/openWatchPool.ts';
 import { watchTree, type WatchedTree } from './watch/watchTree.ts';
@@ -155,11 +156,20 @@ export class WatchLoop {
             setFilter: (pattern) => (this.#filter = pattern),
             say: (line) => this.#out.write(`${line}\n`),
             submit: (plan) => this.#submit(plan, 'user'),
+            openUi: () => this.#openUi(),
             quit: this.#onQuit,
           }),
       });
       this.#interactive.start();
     }
+  }
+
+  #openUi(): void {
+    const url = this.#dashboard?.server.url;
+    if (url === undefined) return void this.#out.write('no dashboard (ui: false in the config, or its port was taken)\n');
+    void openBrowser(url).then((opened) => {
+      if (!opened) this.#out.write(`no browser opener found: open ${url}\n`);
+    });
   }
 
   #liveState(): Omit<LiveState, 'prompt' | 'help' | 'showHelp'> {

@@ -5,10 +5,19 @@ export type KeyAction =
   | { kind: 'rerunLast' }
   | { kind: 'filter'; pattern: string }
   | { kind: 'help' }
+  | { kind: 'openUi' }
   | { kind: 'quit' }
   | { kind: 'prompt'; text: string | null };
 
-export const KEY_HELP = ['a run all', 'f rerun failed', 'Enter rerun last', 'p filter by test id', 'w show keys', 'q quit'];
+export const KEY_HELP = [
+  'a run all',
+  'f rerun failed',
+  'Enter rerun last',
+  'p filter by test id',
+  'u open the dashboard',
+  'w show keys',
+  'q quit',
+];
 
 /**
  * Turns raw keystrokes into actions. `p` opens a one-line prompt for a test id pattern (Enter
@@ -74,6 +83,8 @@ function commandKey(key: string): KeyAction | null {
     case '\r':
     case '\n':
       return { kind: 'rerunLast' };
+    case 'u':
+      return { kind: 'openUi' };
     case 'w':
     case '?':
       return { kind: 'help' };

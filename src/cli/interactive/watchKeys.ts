@@ -13,6 +13,8 @@ export interface WatchKeysContext {
   setFilter: (pattern: string | null) => void;
   say: (line: string) => void;
   submit: (plan: Plan) => void;
+  /** Open the dashboard in the browser. */
+  openUi: () => void;
   quit: () => void;
 }
 
@@ -68,6 +70,9 @@ export function onWatchKey(action: KeyAction, ctx: WatchKeysContext): void {
       ctx.say(pattern ? `filter: only tests matching "${pattern}"` : 'filter cleared');
       break;
     }
+    case 'openUi':
+      ctx.openUi();
+      break;
     case 'quit':
       ctx.quit();
       break;

@@ -1,4 +1,5 @@
 import { ApiServer } from '../../api/ApiServer.ts';
+import { openBrowser } from '../../api/openBrowser.ts';
 import { removeDaemonFile, writeDaemonFile } from '../../api/daemonFile.ts';
 import type { DaemonApi } from '../../api/types.ts';
 import type { ResolvedConfig } from '../../config/types.ts';
@@ -29,6 +30,7 @@ export async function startDashboard(config: ResolvedConfig, daemon: DaemonApi, 
     return null;
   }
   out.write(`vmwatch: dashboard ${url}\n`);
+  if (config.ui.open) void openBrowser(url);
   await writeDaemonFile(config.pool.name, {
     url: `http://127.0.0.1:${server.port}`,
     token: server.token,

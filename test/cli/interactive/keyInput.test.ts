@@ -5,7 +5,7 @@ import { truncate } from '../../../src/cli/interactive/liveArea.ts';
 describe('KeyParser', () => {
   it('maps the watch-mode keys, ignores others and escape sequences', () => {
     const k = new KeyParser();
-    expect(k.feed('afwq\r').map((a) => a.kind)).toEqual(['runAll', 'rerunFailed', 'help', 'quit', 'rerunLast']);
+    expect(k.feed('afuwq\r').map((a) => a.kind)).toEqual(['runAll', 'rerunFailed', 'openUi', 'help', 'quit', 'rerunLast']);
     expect(k.feed('x\x1b[A\x1b[15~z')).toEqual([]);
     expect(k.feed('\x03')).toEqual([{ kind: 'quit' }]);
   });

@@ -17,6 +17,7 @@ function context(overrides: Partial<WatchKeysContext> = {}) {
   const submitted: Plan[] = [];
   const said: string[] = [];
   let quit = 0;
+  let opened = 0;
   let filter: string | null = null;
   const ctx: WatchKeysContext = {
     testCases: () => testCases,
@@ -27,10 +28,11 @@ function context(overrides: Partial<WatchKeysContext> = {}) {
     setFilter: (pattern) => (filter = pattern),
     say: (line) => said.push(line),
     submit: (plan) => submitted.push(plan),
+    openUi: () => opened++,
     quit: () => quit++,
     ...overrides,
   };
-  return { ctx, submitted, said, quits: () => quit, filter: () => filter };
+  return { ctx, submitted, said, quits: () => quit, opens: () => opened, filter: () => filter };
 }
 
 describe('watch keys', () => {
@@ -53,6 +55,8 @@ describe('watch keys', () => {
     expect(t.filter()).toBe('v/');
     onWatchKey({ kind: 'filter', pattern: '' }, t.ctx);
     expect(t.filter()).toBeNull();
+    onWatchKey({ kind: 'openUi' }, t.ctx);
+    expect(t.opens()).toBe(1);
     onWatchKey({ kind: 'quit' }, t.ctx);
     expect(t.quits()).toBe(1);
     expect(t.said).toEqual(['nothing has run yet: press a to run all', 'filter: only tests matching "v/"', 'filter cleared']);
