@@ -67,6 +67,7 @@ Usage:
   vmwatch doctor   [--config F] [--notify]            check tools, snapshot, disk and notifications
                                                       (--notify sends a test notification)
   vmwatch ui       [--config F]                       the running watch's dashboard URL (opened on a terminal)
+  vmwatch mcp      [--config F]                       an MCP server on stdio for the running watch (for coding agents)
 
 In a terminal, watch takes keys: a run all, f rerun failed, Enter rerun the last selection, p filter, u dashboard, w keys, q quit.
 Config: watch.config.ts (or .mts/.mjs/.js/.json, or a short-form config.json) in the current folder.

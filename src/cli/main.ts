@@ -12,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   pool: async (flags, args) => (await import('./commands/pool.ts')).poolCommand(flags, args),
   doctor: async (flags) => (await import('./commands/doctor.ts')).doctorCommand(flags),
   ui: async (flags) => (await import('./commands/ui.ts')).uiCommand(flags),
+  mcp: async (flags) => (await import('./commands/mcp.ts')).mcpCommand(flags),
 };
 
 /** Parse, dispatch, and turn errors into a message and an exit code (2 for usage and config). */
