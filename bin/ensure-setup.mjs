@@ -28,6 +28,8 @@ const NEEDS = {
     '/usr/sbin/sshd': 'openssh-server',
     tmux: 'tmux',
     perl: 'perl',
+    // the dashboard's browser tests drive Debian's chromium (no browser download)
+    '/usr/bin/chromium': 'chromium',
     // not a file: the pytest runner's tests import pytest in the system interpreter
     'python3 -c import pytest': 'python3-pytest',
   },

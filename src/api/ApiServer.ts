@@ -1,4 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../log.ts';
@@ -8,6 +11,15 @@ import { SAFE_HEADERS, sendError } from './respond.ts';
 import type { DaemonApi } from './types.ts';
 
 const log = logger('api');
+
+/**
+ * The page's scripts, all shipped with vmwatch (no CDN, no build step): its own, and Preact with
+ * htm in one ES module (htm's `preact/standalone`, resolved next to the installed htm).
+ */
+const ASSETS: Record<string, string> = {
+  '/assets/app.js': fileURLToPath(new URL('./page/app.js', import.meta.url)),
+  '/assets/preact-htm.js': path.join(path.dirname(createRequire(import.meta.url).resolve('htm')), '..', 'preact', 'standalone.mjs'),
+};
 
 /**
  * The daemon's local API (and the page that uses it): `node:http` on 127.0.0.1 only. Every
@@ -66,11 +78,18 @@ export class ApiServer {
     const given = tokenOf(req, url);
     if (!tokenMatches(given, this.token)) return sendError(res, 401, 'a token is needed: open the URL vmwatch watch printed');
     if (url.pathname === '/' && req.method === 'GET') return this.#page(res, url);
+    const asset = ASSETS[url.pathname];
+    if (asset !== undefined && req.method === 'GET') return this.#asset(res, asset);
     if (url.pathname.startsWith('/api/')) return handleApi(this.#daemon, req, res, url);
     sendError(res, 404, `no such page: ${url.pathname}`);
   }
 
-  /** The page; a token that came in the URL is kept in a cookie, and the URL loses it. */
+  #asset(res: ServerResponse, file: string): void {
+    res.writeHead(200, { ...SAFE_HEADERS, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+    createReadStream(file).pipe(res);
+  }
+
+  /** The page; a token that came in the URL is kept in a cookie. */
   #page(res: ServerResponse, url: URL): void {
     const headers: Record<string, string> = { ...SAFE_HEADERS, 'content-type': 'text/html; charset=utf-8' };
     if (url.searchParams.has('token')) headers['set-cookie'] = `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;

@@ -63,7 +63,7 @@ export async function handleApi(daemon: DaemonApi, req: IncomingMessage, res: Se
 
 function runListItem(runId: string, summary: Awaited<ReturnType<typeof readSummary>> & object): Record<string, unknown> {
   const { tests, ...rest } = summary;
-  return { ...rest, runId, failedTests: tests.filter((t) => t.status !== 'passed').map((t) => t.id) };
+  return { ...rest, runId, total: tests.length, failedTests: tests.filter((t) => t.status !== 'passed').map((t) => t.id) };
 }
 
 async function sendFile(res: ServerResponse, file: string, type: string, downloadAs?: string): Promise<void> {

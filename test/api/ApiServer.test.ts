@@ -98,7 +98,15 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     const page = await call(port, `/?token=${server.token}`);
     expect(page.status).toBe(200);
     expect(page.headers['set-cookie']?.[0]).toMatch(/^vmwatch_token=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
-    expect(page.body).toContain('/api/state');
+    expect(page.body).toContain('<script type="module" src="/assets/app.js">');
+    // The page's scripts are shipped with vmwatch and behind the token too.
+    expect((await call(port, '/assets/app.js')).status).toBe(401);
+    for (const asset of ['/assets/app.js', '/assets/preact-htm.js']) {
+      const js = await call(port, asset, { headers: auth() });
+      expect(js.status, asset).toBe(200);
+      expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    }
+    expect((await call(port, '/assets/preact-htm.js', { headers: auth() })).body).toMatch(/export\s*\{[^}]*html/);
   });
 
   it('refuses another Host or Origin (DNS rebinding, other sites), even with the token', async () => {

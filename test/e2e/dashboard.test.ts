@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startCli, type CliProcess } from '../helpers/cliProcess.ts';
+import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
+import { requireOrSkip } from '../helpers/requireOrSkip.ts';
+import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+
+/** Debian's chromium (apt-get install chromium): no browser download. */
+const CHROMIUM = '/usr/bin/chromium';
+const unavailable =
+  sandboxUnavailable() ??
+  requireOrSkip('dashboard browser test', existsSync(CHROMIUM) ? null : `no ${CHROMIUM} (apt-get install chromium)`);
+if (unavailable !== null) console.warn(`[vmwatch tests] skipping the dashboard browser test: ${unavailable}`);
+
+/** Screenshots of the main views, to look at: test-runs/dashboard/ in this repository (git-ignored). */
+const SHOTS = path.resolve('test-runs', 'dashboard');
+
+describe.skipIf(unavailable !== null)('the dashboard in a real browser (Debian chromium, playwright-core)', () => {
+  let demo: DemoProject;
+  let watch: CliProcess;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    demo = createDemoProject({ pool: 'e2e-dash', overrides: { pool: { name: 'e2e-dash', snapshot: 'vmwatch-e2e-demo-ready', size: 2 } } });
+    watch = startCli(['watch', '--config', demo.configFile], { env: { VMWATCH_HOME: inject('demoHome') } });
+    url = (await watch.waitFor(/vmwatch: dashboard (http:\S+)/, { timeoutMs: 120_000 }))[1]!;
+    // Root in CI: chromium's own sandbox needs a user namespace it cannot have there.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (watch && watch.child.exitCode === null) {
+      watch.child.kill('SIGINT');
+      await watch.exited;
+    }
+    demo?.cleanup();
+  });
+
+  it('is refused without the token, and loads with it (the machines shown)', async () => {
+    const bare = url.replace(/\?token=.*$/, '');
+    expect((await page.goto(bare))!.status()).toBe(401);
+    expect((await page.goto(url))!.status()).toBe(200);
+    await page.getByTestId('machines').getByText('vmwatch-e2e-dash-1').waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'start.png') });
+  });
+
+  it('a run started by a file change appears live; a failed test shows its output and failing case', async () => {
+    const prices = path.join(demo.app, 'shop/prices.py');
+    writeFileSync(prices, readFileSync(prices, 'utf8').replace('symbol: str = "€"', 'symbol: str = "$"'));
+    // No reload: the run comes through the event stream.
+    await page.getByTestId('runs').locator('li', { hasText: 'failed' }).first().waitFor({ timeout: 90_000 });
+    await page.locator('[data-test="tests/test_prices.py"]').click();
+    await page.getByTestId('failed-case').filter({ hasText: 'test_format_cents' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByTestId('output').textContent(), { timeout: 20_000 }).toContain('<vmwatch unittest runner>');
+    await page.screenshot({ path: path.join(SHOTS, 'failed-test.png'), fullPage: true });
+  }, 120_000);
+
+  it('the rerun button starts a run, and it appears', async () => {
+    const before = await page.getByTestId('runs').locator('li').count();
+    await page.getByTestId('rerun-test').click();
+    await expect.poll(() => page.getByTestId('runs').locator('li').count(), { timeout: 90_000 }).toBe(before + 1);
+  }, 120_000);
+
+  it('refuses artifact paths that leave the test folder, from the page too', async () => {
+    const runId = await page.getByTestId('runs').locator('li').first().getAttribute('data-run');
+    const base = `${new URL(url).origin}/api/runs/${runId}/tests/${encodeURIComponent('tests/test_prices.py')}/files`;
+    for (const p of ['/..%2F..%2Fsummary.json', `/${encodeURIComponent('../../summary.json')}`]) {
+      expect((await page.request.get(`${base}${p}`)).status(), p).toBe(404);
+    }
+    expect((await page.request.get(`${base}/output.log`)).status()).toBe(200);
+  });
+});
