@@ -41,14 +41,19 @@ export function mcpServer(client: DaemonClient, version: string): McpServer {
 
   tool(
     'status',
-    'What the vmwatch daemon is doing now: its machines (state, warm or cold), the queued and running tests with elapsed and expected times, and the last run. Call it before run_tests to see whether a run is already going.',
+    'What the vmwatch daemon is doing now: its machines (state, warm or cold), the queued and running ' +
+      'tests with elapsed and expected times, and the last run. Call it before run_tests to see whether a ' +
+      'run is already going.',
     {},
     () => client.get('/api/state'),
   );
 
   tool(
     'run_tests',
-    'Run tests in clean, isolated machines: all of them, the ones failing now, or named test ids (ids as get_results and status show them, e.g. "src/a.test.ts"). By default waits for the run and returns its results, failures first with the failing cases and their messages; with wait: false returns at once (read them later with get_results).',
+    'Run tests in clean, isolated machines: all of them, the ones failing now, or named test ids (ids as ' +
+      'get_results and status show them, e.g. "src/a.test.ts"). By default waits for the run and returns ' +
+      'its results, failures first with the failing cases and their messages; with wait: false returns at ' +
+      'once (read them later with get_results).',
     {
       all: z.boolean().optional().describe('run every test'),
       failed: z.boolean().optional().describe('rerun the tests failing now (only their failed cases where the runner can filter)'),
@@ -71,7 +76,8 @@ export function mcpServer(client: DaemonClient, version: string): McpServer {
 
   tool(
     'get_results',
-    "A run's results (the latest finished run unless runId is given): counts, then the tests that did not pass, each with its failing cases and their messages, then the ids that passed.",
+    "A run's results (the latest finished run unless runId is given): counts, then the tests that did " +
+      'not pass, each with its failing cases and their messages, then the ids that passed.',
     { runId: z.string().optional().describe('a run id from get_results or status; default: the latest') },
     async ({ runId }) => {
       const id = runId ?? (await client.get<RunItem[]>('/api/runs'))[0]?.runId;
@@ -82,7 +88,8 @@ export function mcpServer(client: DaemonClient, version: string): McpServer {
 
   tool(
     'why',
-    'Why the current changes (against git HEAD) make a test run: the reasons and the shortest import chains from a changed file to the test, or that it does not run.',
+    'Why the current changes (against git HEAD) make a test run: the reasons and the shortest import ' +
+      'chains from a changed file to the test, or that it does not run.',
     { testId: z.string().describe('the test id') },
     ({ testId }) => client.get(`/api/why/${enc(testId)}`),
   );
