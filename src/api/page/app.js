@@ -12,29 +12,32 @@ const post = (path, body) =>
 const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '');
 const isImage = (file) => /\.(png|jpe?g|gif|webp)$/i.test(file);
 
+const runningItem = (r) => html`<li key=${r.id}>${r.id} on ${r.vm ?? '…'}</li>`;
+
 function Machines({ state }) {
   if (!state) return null;
+  const machine = (m) => html`<li key=${m.name}>${m.name}: ${m.state}${m.readiness ? ` (${m.readiness})` : ''}</li>`;
   return html`<section data-testid="machines">
     <h2>Machines</h2>
-    <ul>${state.machines.map((m) => html`<li key=${m.name}>${m.name}: ${m.state}${m.readiness ? ` (${m.readiness})` : ''}</li>`)}</ul>
-    ${state.running.length > 0 && html`<h2>Running</h2><ul data-testid="running">${state.running.map((r) => html`<li key=${r.id}>${r.id} on ${r.vm ?? '…'}</li>`)}</ul>`}
+    <ul>${state.machines.map(machine)}</ul>
+    ${state.running.length > 0 && html`<h2>Running</h2><ul data-testid="running">${state.running.map(runningItem)}</ul>`}
     ${state.queued.length > 0 && html`<h2>Queued</h2><ul>${state.queued.map((id) => html`<li key=${id}>${id}</li>`)}</ul>`}
   </section>`;
 }
 
+function RunItem({ run: r, selected, onSelect }) {
+  const verdict = r.failed > 0 ? `${r.failed} failed` : 'all passed';
+  return html`<li class=${`run ${selected ? 'selected' : ''}`} data-run=${r.runId} onClick=${() => onSelect(r.runId)}>
+    ${time(r.finishedAt)} — <span class=${r.failed > 0 ? 'failed' : 'passed'}>${verdict}</span>
+    <span class="muted"> (${r.total})</span>
+  </li>`;
+}
+
 function Runs({ runs, selected, onSelect }) {
+  const item = (r) => html`<${RunItem} key=${r.runId} run=${r} selected=${r.runId === selected} onSelect=${onSelect} />`;
   return html`<section>
     <h2>Runs</h2>
-    <ul data-testid="runs">
-      ${runs.map(
-        (
-          r,
-        ) => html`<li key=${r.runId} class=${`run ${r.runId === selected ? 'selected' : ''}`} data-run=${r.runId} onClick=${() => onSelect(r.runId)}>
-          ${time(r.finishedAt)} — <span class=${r.failed > 0 ? 'failed' : 'passed'}>${r.failed > 0 ? `${r.failed} failed` : 'all passed'}</span>
-          <span class="muted"> (${r.total})</span>
-        </li>`,
-      )}
-    </ul>
+    <ul data-testid="runs">${runs.map(item)}</ul>
   </section>`;
 }
 
@@ -65,24 +68,22 @@ function Test({ runId, test }) {
   </section>`;
 }
 
+function TestItem({ test: t, selected, onSelect }) {
+  const seconds = (t.durationMs / 1000).toFixed(1);
+  return html`<li class=${`test ${selected ? 'selected' : ''}`} data-test=${t.id} onClick=${() => onSelect(t.id)}>
+    <span class=${t.status}>${t.status}</span> ${t.id} <span class="muted">${seconds} s</span>
+  </li>`;
+}
+
 function Run({ summary, filter, selectedTest, onSelectTest }) {
   if (!summary) return html`<section><p class="muted">No run selected.</p></section>`;
   const tests = summary.tests.filter((t) => filter === '' || t.id.includes(filter));
   const order = (t) => (t.status === 'passed' ? 1 : 0);
+  const item = (t) => html`<${TestItem} key=${t.id} test=${t} selected=${t.id === selectedTest} onSelect=${onSelectTest} />`;
   return html`<section data-testid="run-detail">
     <h2>Run ${summary.runId}</h2>
     <p class="muted">changed: ${summary.changedFiles.join(', ') || '—'}</p>
-    <ul>
-      ${[...tests]
-        .sort((a, b) => order(a) - order(b))
-        .map(
-          (
-            t,
-          ) => html`<li key=${t.id} class=${`test ${t.id === selectedTest ? 'selected' : ''}`} data-test=${t.id} onClick=${() => onSelectTest(t.id)}>
-          <span class=${t.status}>${t.status}</span> ${t.id} <span class="muted">${(t.durationMs / 1000).toFixed(1)} s</span>
-        </li>`,
-        )}
-    </ul>
+    <ul>${[...tests].sort((a, b) => order(a) - order(b)).map(item)}</ul>
   </section>`;
 }
 
@@ -114,6 +115,10 @@ function App() {
       (e) => setNote(e.message),
     );
   const test = summary?.tests.find((t) => t.id === testId);
+  const selectRun = (id) => {
+    setRunId(id);
+    setTestId(null);
+  };
   return html`
     <header>
       <h1>vmwatch</h1>
@@ -124,7 +129,10 @@ function App() {
       <span>${note}</span>
     </header>
     <main>
-      <div><${Machines} state=${state} /><${Runs} runs=${runs} selected=${shown} onSelect=${(id) => (setRunId(id), setTestId(null))} /></div>
+      <div>
+        <${Machines} state=${state} />
+        <${Runs} runs=${runs} selected=${shown} onSelect=${selectRun} />
+      </div>
       <div>
         <${Run} summary=${summary} filter=${filter} selectedTest=${testId} onSelectTest=${setTestId} />
         ${test && html`<${Test} key=${`${shown}/${test.id}`} runId=${shown} test=${test} />`}
