@@ -8,6 +8,7 @@ import { logger } from '../log.ts';
 import { newToken, rejectedHost, TOKEN_COOKIE, tokenMatches, tokenOf } from './auth.ts';
 import { handleApi } from './routes.ts';
 import { SAFE_HEADERS, sendError } from './respond.ts';
+import { RunList } from './runsFolder.ts';
 import type { DaemonApi } from './types.ts';
 
 const log = logger('api');
@@ -29,11 +30,13 @@ const ASSETS: Record<string, string> = {
 export class ApiServer {
   readonly token: string;
   readonly #daemon: DaemonApi;
+  readonly #runs: RunList;
   readonly #server: Server;
   #port = 0;
 
   constructor(daemon: DaemonApi, options: { token?: string } = {}) {
     this.#daemon = daemon;
+    this.#runs = new RunList(daemon.runsDir);
     this.token = options.token ?? newToken();
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
@@ -80,7 +83,7 @@ export class ApiServer {
     if (url.pathname === '/' && req.method === 'GET') return this.#page(res, url);
     const asset = ASSETS[url.pathname];
     if (asset !== undefined && req.method === 'GET') return this.#asset(res, asset);
-    if (url.pathname.startsWith('/api/')) return handleApi(this.#daemon, req, res, url);
+    if (url.pathname.startsWith('/api/')) return handleApi({ daemon: this.#daemon, runs: this.#runs }, req, res, url);
     sendError(res, 404, `no such page: ${url.pathname}`);
   }
 

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { ArtifactRefused, findTest, listArtifacts, listRuns, readSummary, resolveArtifact } from './runsFolder.ts';
+import { followFile } from './followFile.ts';
+import { ArtifactRefused, findTest, listArtifacts, readSummary, resolveArtifact, type RunList } from './runsFolder.ts';
 import { artifactType, SAFE_HEADERS, sendError, sendJson } from './respond.ts';
 import { streamEvents } from './events.ts';
 import type { DaemonApi, RunRequest } from './types.ts';
@@ -10,7 +11,12 @@ import type { DaemonApi, RunRequest } from './types.ts';
 const MAX_BODY = 64 * 1024;
 
 /** `/api/...`: path segments are URL-decoded one by one, so a test id may hold `/` as `%2F`. */
-export async function handleApi(daemon: DaemonApi, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleApi(
+  { daemon, runs }: { daemon: DaemonApi; runs: RunList },
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   let parts: string[];
   try {
     parts = url.pathname.split('/').slice(2).map(decodeURIComponent);
@@ -27,23 +33,32 @@ export async function handleApi(daemon: DaemonApi, req: IncomingMessage, res: Se
   if (method !== 'GET') return sendError(res, 405, `${method} is not allowed here`);
   if (head === 'state' && parts.length === 1) return sendJson(res, 200, daemon.state());
   if (head === 'history' && parts.length === 1) return sendJson(res, 200, daemon.history());
+  if (head === 'history' && a !== undefined && parts.length === 2) {
+    const one = daemon.historyOf(a);
+    return one === null ? sendError(res, 404, `no history for ${a}`) : sendJson(res, 200, one);
+  }
   if (head === 'events' && parts.length === 1) return streamEvents(daemon, req, res);
   if (head === 'why' && a !== undefined && parts.length === 2) {
     const why = await daemon.why(a);
     return why === null ? sendError(res, 404, `unknown test id: ${a}`) : sendJson(res, 200, why);
   }
   if (head !== 'runs') return sendError(res, 404, `no such route: ${url.pathname}`);
-  if (a === undefined)
-    return sendJson(
-      res,
-      200,
-      (await listRuns(daemon.runsDir)).map(({ runId, summary }) => runListItem(runId, summary)),
-    );
+  if (a === undefined) return sendJson(res, 200, await runs.list());
   if (b === undefined) {
     const summary = await readSummary(daemon.runsDir, a);
     return summary === null ? sendError(res, 404, `no finished run ${a}`) : sendJson(res, 200, summary);
   }
   if (b !== 'tests' || c === undefined || d === undefined) return sendError(res, 404, `no such route: ${url.pathname}`);
+  const log = d === 'output' && rest.length === 0 ? daemon.liveLog(a, c) : null;
+  if (log?.live) {
+    // Until it ends, or its log moves (a warm runner's own log is appended to output.log at the end).
+    const still = (): boolean => {
+      const now = daemon.liveLog(a, c);
+      return now?.live === true && now.file === log.file;
+    };
+    return followOutput(res, req, log.file, still);
+  }
+  if (log) return sendFile(res, log.file, 'text/plain; charset=utf-8');
   const test = await findTest(daemon.runsDir, a, c);
   const runDir = path.join(daemon.runsDir, a);
   if (test === null || !path.resolve(test.artifactsDir).startsWith(`${runDir}${path.sep}`))
@@ -61,9 +76,13 @@ export async function handleApi(daemon: DaemonApi, req: IncomingMessage, res: Se
   }
 }
 
-function runListItem(runId: string, summary: Awaited<ReturnType<typeof readSummary>> & object): Record<string, unknown> {
-  const { tests, ...rest } = summary;
-  return { ...rest, runId, total: tests.length, failedTests: tests.filter((t) => t.status !== 'passed').map((t) => t.id) };
+/** A running test's log: what it holds now, then each new part as it comes, until the test ends. */
+async function followOutput(res: ServerResponse, req: IncomingMessage, file: string, live: () => boolean): Promise<void> {
+  res.writeHead(200, { ...SAFE_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'x-vmwatch-live': '1' });
+  const gone = new AbortController();
+  req.on('close', () => gone.abort());
+  await followFile(file, { live, onText: (text) => res.write(text), signal: gone.signal });
+  res.end();
 }
 
 async function sendFile(res: ServerResponse, file: string, type: string, downloadAs?: string): Promise<void> {

@@ -5,20 +5,76 @@ import type { RunSummary, TestResult } from '../report/types.ts';
 /** Run ids look like `20261202-192010-908` (optionally with a suffix); nothing else is a run. */
 const RUN_ID = /^\d{8}-\d{6}-\d{3}(?:-[a-z0-9]+)?$/;
 
-/** The runs under `runsDir` that have a summary, newest first, as { runId, summary }. */
-export async function listRuns(runsDir: string, limit = 500): Promise<Array<{ runId: string; summary: RunSummary }>> {
-  const names = await readdir(runsDir).catch(() => [] as string[]);
-  const ids = names
-    .filter((n) => RUN_ID.test(n))
-    .sort()
-    .reverse();
-  const runs: Array<{ runId: string; summary: RunSummary }> = [];
-  for (const runId of ids) {
-    if (runs.length >= limit) break;
-    const summary = await readSummary(runsDir, runId);
-    if (summary !== null) runs.push({ runId, summary });
+/** A run as the run list shows it: its counts and the first failing tests, not every result. */
+export interface RunListItem {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  total: number;
+  passed: number;
+  failed: number;
+  flaky?: number;
+  error?: string;
+  changedFiles: string[];
+  /** The first LISTED failing test ids (all of them are in the run's summary). */
+  failedTests: string[];
+}
+
+const LISTED = 20;
+
+function listItem(runId: string, summary: RunSummary): RunListItem {
+  const failedTests = (summary.tests ?? []).filter((t) => t.status !== 'passed' && t.status !== 'flaky').map((t) => t.id);
+  return {
+    runId,
+    startedAt: summary.startedAt,
+    finishedAt: summary.finishedAt,
+    total: summary.tests?.length ?? 0,
+    passed: summary.passed,
+    failed: summary.failed,
+    ...(summary.flaky ? { flaky: summary.flaky } : {}),
+    ...(summary.error ? { error: summary.error } : {}),
+    changedFiles: (summary.changedFiles ?? []).slice(0, LISTED),
+    failedTests: failedTests.slice(0, LISTED),
+  };
+}
+
+/**
+ * The finished runs under `runsDir`, newest first, at most `limit`. A run's summary never changes
+ * once written, so each is read once and only its list item is kept: listing 500 runs of 2,000
+ * tests costs a directory read, not 500 parses, and memory does not grow with the tests.
+ */
+export class RunList {
+  readonly #items = new Map<string, RunListItem>();
+  readonly #runsDir: string;
+  readonly #limit: number;
+
+  constructor(runsDir: string, limit = 500) {
+    this.#runsDir = runsDir;
+    this.#limit = limit;
   }
-  return runs;
+
+  async list(): Promise<RunListItem[]> {
+    const names = await readdir(this.#runsDir).catch(() => [] as string[]);
+    const ids = names
+      .filter((n) => RUN_ID.test(n))
+      .sort()
+      .reverse();
+    const items: RunListItem[] = [];
+    for (const runId of ids) {
+      if (items.length >= this.#limit) break;
+      let item = this.#items.get(runId);
+      if (item === undefined) {
+        const summary = await readSummary(this.#runsDir, runId);
+        if (summary === null) continue;
+        item = listItem(runId, summary);
+        this.#items.set(runId, item);
+      }
+      items.push(item);
+    }
+    const shown = new Set(items.map((i) => i.runId));
+    for (const id of this.#items.keys()) if (!shown.has(id)) this.#items.delete(id);
+    return items;
+  }
 }
 
 /** A run's summary.json, or null when the run is unknown or unfinished. */

@@ -1,9 +1,12 @@
 /** What to run from the API: everything, what failed last, or named tests. */
 export type RunRequest = { all: true } | { failed: true } | { tests: string[] };
 
-/** One Server-Sent Event: a state change, a finished test, a run's start or end. */
+/**
+ * One Server-Sent Event: a state change, a run's start (with its id), a finished test, output of
+ * running tests (`{ runId, tests, offset, text }`: a batch's tests share one log), a run's end.
+ */
 export interface ApiEvent {
-  type: 'state' | 'run-start' | 'result' | 'run-end';
+  type: 'state' | 'run-start' | 'result' | 'output' | 'run-end';
   data: unknown;
 }
 
@@ -18,10 +21,17 @@ export interface DaemonApi {
   state(): unknown;
   /** Per test: last status, recent durations, flaky cases. */
   history(): unknown;
+  /** One test's history (status, durations, cases, trend), or null for a test never run. */
+  historyOf(testId: string): unknown;
   /** Why the current changes run a test; null for an unknown test id. */
   why(testId: string): Promise<unknown>;
   /** Submit a run; an error says why nothing was submitted (e.g. no test failed). */
   run(request: RunRequest): { submitted: number } | { error: string };
+  /**
+   * The log of a test of the run in progress: `live` while it runs (the file being written, to
+   * follow), else its finished output.log; null for a test of no run in progress (read the summary).
+   */
+  liveLog(runId: string, testId: string): { file: string; live: boolean } | null;
   /** Cancel the current run; false when nothing runs. */
   cancel(): boolean;
   /** Get every event from now on; returns the unsubscribe function. */

@@ -33,6 +33,10 @@ export interface ExecuteRunOptions {
   changesSince?: (at: number) => string[] | null;
   /** Told when the run ended, with its summary (the live status area shows it). */
   onSummary?: (summary: RunSummary) => void;
+  /** Told the run's id when it starts (the dashboard's events). */
+  onRunStart?: (runId: string) => void;
+  /** Where each unit's output goes while it runs and once it ended (the dashboard's live output). */
+  onLog?: (testIds: string[], file: string, live: boolean) => void;
   /** Told of each finished test (the dashboard's events). */
   onTestResult?: (result: { id: string; status: string; durationMs: number; error?: string }) => void;
 }
@@ -73,7 +77,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     ...(options.control ? { control: options.control } : {}),
     ...(options.changesSince ? { changesSince: options.changesSince } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLog ? { onLog: options.onLog } : {}),
     onStart: ({ runId, total }) => {
+      options.onRunStart?.(runId);
       log.info({ runId, tests: total }, `run ${runId}: ${total} test(s)`);
       progress.update(`run ${runId}: 0/${total} done`, { transient: true });
     },

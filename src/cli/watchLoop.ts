@@ -20,7 +20,9 @@ import { ChangePipeline } from './watch/changePipeline.ts';
 import { submitPlan } from './watch/submitPlan.ts';
 import { GraphSaver } from './watch/GraphSaver.ts';
 import { liveState } from './watch/liveState.ts';
-import { daemonApi, DaemonEvents } from './watch/daemonApi.ts';
+import { LiveLogs } from './watch/liveLogs.ts';
+import { daemonApi } from './watch/daemonApi.ts';
+import { DaemonEvents } from './watch/DaemonEvents.ts';
 import { deferred } from './watch/deferred.ts';
 import { openBrowser } from '../api/openBrowser.ts';
 import { startDashboard, type Dashboard } from './watch/startDashboard.ts';
@@ -63,6 +65,7 @@ export class WatchLoop {
   /** Settles when the pool is open (or could not open): saves made during start-up wait for it. */
   readonly #poolOpened = deferred();
   readonly #events = new DaemonEvents();
+  readonly #liveLogs = new LiveLogs(this.#events);
   #dashboard: Dashboard | null = null;
 
   constructor(config: ResolvedConfig, signal: AbortSignal, options: WatchLoopOptions) {
@@ -132,6 +135,7 @@ export class WatchLoop {
         scheduler: this.#scheduler,
         store: this.#store,
         events: this.#events,
+        liveLogs: this.#liveLogs,
         state: () => this.#liveState(),
         submit: (plan) => this.#submit(plan, 'user'),
       }),
@@ -188,7 +192,6 @@ export class WatchLoop {
 
   async #execute(plan: Plan, control: RunControl): Promise<void> {
     this.#lastPlan = plan;
-    this.#events.emit('run-start', { tests: plan.tests.map((t) => t.id), changedFiles: plan.changedFiles });
     try {
       await executeRun({
         config: this.#config,
@@ -203,7 +206,13 @@ export class WatchLoop {
         color: this.#out.isTTY === true,
         control,
         ...(this.#tree ? { changesSince: (at: number) => this.#tree!.journal.changesSince(at) } : {}),
+        onRunStart: (runId) => {
+          this.#liveLogs.start(runId);
+          this.#events.emit('run-start', { runId, tests: plan.tests.map((t) => t.id), changedFiles: plan.changedFiles });
+        },
+        onLog: (ids, file, live) => this.#liveLogs.set(ids, file, live),
         onSummary: (summary) => {
+          this.#liveLogs.end();
           this.#lastRun = summary;
           this.#events.emit('run-end', summary);
         },
@@ -239,6 +248,7 @@ export class WatchLoop {
     this.#poolOpened.reject(new Error('vmwatch is stopping'));
     await this.#tree?.close();
     await this.#dashboard?.stop();
+    this.#liveLogs.close();
     this.#interactive?.stop();
     await this.#scheduler.idle();
     await this.#notifier.flush();

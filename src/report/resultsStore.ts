@@ -65,7 +65,11 @@ export class ResultsStore implements OrderHistory {
       this.#failedCases.set(test.id, test.status === 'passed' ? [] : [...before, ...failed]);
     }
     if (this.#history !== undefined) {
-      const flipped = this.#history.record(summary.tests, { unchanged: summary.changedFiles.length === 0 });
+      const at = Date.parse(summary.finishedAt);
+      const flipped = this.#history.record(summary.tests, {
+        unchanged: summary.changedFiles.length === 0,
+        ...(Number.isFinite(at) ? { at } : {}),
+      });
       this.#history.save().catch((err: unknown) => log.warn({ err }, 'could not save the test history'));
       return flipped;
     }
@@ -89,6 +93,11 @@ export class ResultsStore implements OrderHistory {
   /** The history per test (status, recent durations, cases) and the cases seen flipping; empty without a root. */
   historyView(): { tests: ReturnType<TestHistory['view']>; flaky: ReturnType<TestHistory['flakyCases']> } {
     return { tests: this.#history?.view() ?? {}, flaky: this.#history?.flakyCases() ?? [] };
+  }
+
+  /** One test's history (status, durations, cases, trend), or null for a test never run. */
+  historyOf(id: string): ReturnType<TestHistory['viewOf']> | null {
+    return this.#history?.viewOf(id) ?? null;
   }
 
   failing(): string[] {

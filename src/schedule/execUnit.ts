@@ -42,6 +42,21 @@ export async function execUnit(
   options: ExecUnitOptions,
   timings: TestTimings,
 ): Promise<ExecResult & { calledAt: number }> {
+  const ids = unit.jobs.map((j) => j.test.id);
+  try {
+    return await execOn(vm, unit, ctx, options, timings);
+  } finally {
+    ctx.onLog?.(ids, options.logFile, false);
+  }
+}
+
+async function execOn(
+  vm: VM,
+  unit: WorkUnit,
+  ctx: RunContext,
+  options: ExecUnitOptions,
+  timings: TestTimings,
+): Promise<ExecResult & { calledAt: number }> {
   const warm = await takeWarm(vm, unit, ctx, options);
   const started = Date.now();
   if (warm !== null) {
@@ -54,6 +69,11 @@ export async function execUnit(
       `$ ${options.invocation.display ?? options.invocation.command}\n# machine ${vm.name}, warm runner\n${options.header}\n`,
       { flag: 'wx' },
     );
+    ctx.onLog?.(
+      unit.jobs.map((j) => j.test.id),
+      warm.runner.logFile,
+      true,
+    );
     const exec = await warm.runner.run(warm.message, { timeoutMs: options.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     await warm.runner.appendLogTo(options.logFile, ctx.outputMaxBytes);
     await warm.runner.stop();
@@ -61,13 +81,14 @@ export async function execUnit(
     // It refused the changes and ran nothing (e.g. a deleted folder): the cold way, same machine.
     timings.warm = false;
     await appendFile(options.logFile, '# the warm runner refused the changes; running cold\n');
-    return cold(vm, ctx, options, timings, true);
+    return cold(vm, unit, ctx, options, timings, true);
   }
-  return cold(vm, ctx, options, timings, false);
+  return cold(vm, unit, ctx, options, timings, false);
 }
 
 async function cold(
   vm: VM,
+  unit: WorkUnit,
   ctx: RunContext,
   options: ExecUnitOptions,
   timings: TestTimings,
@@ -80,6 +101,11 @@ async function cold(
   const head = `$ ${options.invocation.display ?? options.invocation.command}\n# machine ${vm.name}\n${options.header}\n`;
   if (logStarted) await appendFile(options.logFile, head);
   else await writeFile(options.logFile, head, { flag: 'wx' });
+  ctx.onLog?.(
+    unit.jobs.map((j) => j.test.id),
+    options.logFile,
+    true,
+  );
   const execCalled = Date.now();
   const exec = await vm.exec(options.invocation.command, {
     logFile: options.logFile,

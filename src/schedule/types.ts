@@ -32,6 +32,11 @@ export interface RunContext {
   changesSince?: (at: number) => string[] | null;
   /** Told the machine's name once a test has one. */
   onAcquired?: (vm: string, testId: string) => void;
+  /**
+   * Told where a unit's output goes: the file being written while it runs (`live`), then, once it
+   * ended, its output.log. A batch's tests share one log.
+   */
+  onLog?: (testIds: string[], file: string, live: boolean) => void;
 }
 
 /** Where the host-side time of one test went (for the benchmark and the logs). */

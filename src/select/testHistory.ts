@@ -22,6 +22,8 @@ interface TestRecord {
   /** The latest durations, newest last (at most KEEP). */
   durations: number[];
   cases?: Record<string, CaseRecord>;
+  /** `[finished at (epoch ms), duration ms, status]` per run, newest last (at most TREND): the dashboard's plot. */
+  trend?: Array<[number, number, string]>;
 }
 
 /** A case that changed between passed and failed although nothing had changed: flaky. */
@@ -40,6 +42,7 @@ interface HistoryFile {
 const FILE = 'history.json';
 const FORMAT = 'history-v1';
 const KEEP = 5;
+const TREND = 50;
 const FAILING = new Set(['failed', 'error', 'timedout']);
 
 function isHistoryFile(json: unknown): json is HistoryFile {
@@ -98,8 +101,9 @@ export class TestHistory {
    * Adds a run's results. `unchanged`: no file changed before this run (a rerun asked for by the
    * user), so a case that flips between passed and failed is flaky; those cases are returned.
    */
-  record(entries: readonly HistoryEntry[], options: { unchanged?: boolean } = {}): FlippedCase[] {
+  record(entries: readonly HistoryEntry[], options: { unchanged?: boolean; at?: number } = {}): FlippedCase[] {
     const flipped: FlippedCase[] = [];
+    const at = options.at ?? Date.now();
     for (const entry of entries) {
       if (entry.status === 'cancelled') continue;
       const before = this.#tests.get(entry.id);
@@ -117,14 +121,22 @@ export class TestHistory {
           ...(flips > 0 ? { flips } : {}),
         };
       }
-      this.#tests.set(entry.id, { status: entry.status, durations, ...(Object.keys(cases).length > 0 ? { cases } : {}) });
+      const point: [number, number, string] = [at, Math.max(0, Math.round(entry.durationMs)), entry.status];
+      const trend = [...(Array.isArray(before?.trend) ? before.trend : []), point].slice(-TREND);
+      this.#tests.set(entry.id, { status: entry.status, durations, ...(Object.keys(cases).length > 0 ? { cases } : {}), trend });
     }
     return flipped;
   }
 
-  /** Per test: its last status, recent durations (newest last) and cases, as kept. */
-  view(): Record<string, { status: string; durations: number[]; cases?: Record<string, CaseRecord> }> {
+  /** Per test: its last status, recent durations (newest last), cases and trend, as kept. */
+  view(): Record<string, TestRecord> {
     return Object.fromEntries([...this.#tests].map(([id, record]) => [id, structuredClone(record)]));
+  }
+
+  /** One test's record, or undefined for a test never run. */
+  viewOf(id: string): TestRecord | undefined {
+    const record = this.#tests.get(id);
+    return record === undefined ? undefined : structuredClone(record);
   }
 
   /** Cases seen flipping without a change, with how often. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +35,7 @@ function call(
 
 const RUN = '20261202-120000-000';
 const TEST = 'src/a.test.ts';
+const LIVE_RUN = '20261202-130000-000';
 
 describe('the local API: token, Host/Origin, runs, artifacts confined to their test, run requests, events', () => {
   const runs = mkdtempSync(path.join(tmpdir(), 'vmwatch-api-runs-'));
@@ -42,16 +43,19 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
   const testDir = path.join(runs, RUN, 'tests', 'src%2Fa.test.ts');
   const listeners = new Set<(e: ApiEvent) => void>();
   const requested: RunRequest[] = [];
+  const liveLogs = new Map<string, { file: string; live: boolean }>();
   const daemon: DaemonApi = {
     runsDir: runs,
     state: () => ({ machines: [{ name: 'vmwatch-x-1', state: 'ready' }], queued: [], running: [] }),
     history: () => ({ [TEST]: { status: 'failed', durations: [12] } }),
+    historyOf: (id) => (id === TEST ? { status: 'failed', durations: [12], trend: [[1, 12, 'failed']] } : null),
     why: async (id) => (id === TEST ? { id, selected: true, reasons: ['changed'] } : null),
     run: (r) => {
       requested.push(r);
       return 'failed' in r ? { error: 'no test is failing' } : { submitted: 1 };
     },
     cancel: () => false,
+    liveLog: (runId, testId) => (runId === LIVE_RUN ? (liveLogs.get(testId) ?? null) : null),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -129,6 +133,8 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     expect(output).toMatchObject({ status: 200, body: 'expected 1 to be 2\n' });
     expect(output.headers['x-content-type-options']).toBe('nosniff');
     expect(JSON.parse((await call(port, '/api/history', { headers: auth() })).body)[TEST].status).toBe('failed');
+    expect(JSON.parse((await call(port, `/api/history/${encodeURIComponent(TEST)}`, { headers: auth() })).body).trend).toHaveLength(1);
+    expect((await call(port, '/api/history/nope', { headers: auth() })).status).toBe(404);
     expect((await call(port, `/api/why/${encodeURIComponent(TEST)}`, { headers: auth() })).status).toBe(200);
     expect((await call(port, '/api/why/nope', { headers: auth() })).status).toBe(404);
   });
@@ -172,6 +178,65 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     expect((await post('{"all":true}', 'text/plain')).status).toBe(415);
     expect((await call(port, '/api/run', { headers: auth() })).status).toBe(404);
     expect(JSON.parse((await call(port, '/api/cancel', { method: 'POST', headers: auth() })).body)).toEqual({ cancelled: false });
+  });
+
+  it("streams a running test's output as it comes and ends when the test does; then serves its log", async () => {
+    const log = path.join(runs, LIVE_RUN, 'tests', 'live', 'output.log');
+    mkdirSync(path.dirname(log), { recursive: true });
+    writeFileSync(log, '$ vitest run\nfirst line\n');
+    liveLogs.set('live.test.ts', { file: log, live: true });
+    const chunks: string[] = [];
+    const ended = new Promise<{ headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: `/api/runs/${LIVE_RUN}/tests/live.test.ts/output`,
+          headers: { host: `127.0.0.1:${port}`, ...auth() },
+        },
+        (res) => {
+          res.on('data', (c: Buffer) => {
+            chunks.push(c.toString());
+            // The first part came: the test writes more (a character split across two writes), then ends.
+            if (chunks.length === 1) {
+              appendFileSync(log, Buffer.from('second ✓'.slice(0, 7)));
+              appendFileSync(log, Buffer.concat([Buffer.from('✓').subarray(0, 1)]));
+            } else if (chunks.join('').includes('second') && liveLogs.get('live.test.ts')?.live) {
+              appendFileSync(log, Buffer.concat([Buffer.from('✓').subarray(1), Buffer.from(' done\n')]));
+              liveLogs.set('live.test.ts', { file: log, live: false });
+            }
+          });
+          res.on('end', () => resolve({ headers: res.headers, body: chunks.join('') }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const answer = await ended;
+    expect(answer.headers['x-vmwatch-live']).toBe('1');
+    expect(answer.body).toBe('$ vmwatch run\nfirst line\nsecond ✓ done\n'.replace('vmwatch', 'vitest'));
+    expect(chunks.length).toBeGreaterThan(1);
+    // Ended: the same route now answers with the whole log at once, and an unknown test of that run is 404.
+    const whole = await call(port, `/api/runs/${LIVE_RUN}/tests/live.test.ts/output`, { headers: auth() });
+    expect(whole).toMatchObject({ status: 200, body: answer.body });
+    expect(whole.headers['x-vmwatch-live']).toBeUndefined();
+    expect((await call(port, `/api/runs/${LIVE_RUN}/tests/other.test.ts/output`, { headers: auth() })).status).toBe(404);
+  });
+
+  it('lists runs newest first with counts and at most 20 failing ids, and picks up a run written later', async () => {
+    const later = '20261202-140000-000';
+    const tests = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}.test.ts`, status: 'failed', durationMs: 1, artifactsDir: runs }));
+    const before = JSON.parse((await call(port, '/api/runs', { headers: auth() })).body) as Array<{ runId: string }>;
+    mkdirSync(path.join(runs, later));
+    writeFileSync(
+      path.join(runs, later, 'summary.json'),
+      JSON.stringify({ runId: later, startedAt: '', finishedAt: '', changedFiles: [], passed: 0, failed: 30, tests }),
+    );
+    const list = JSON.parse((await call(port, '/api/runs', { headers: auth() })).body) as Array<Record<string, unknown>>;
+    expect(list.map((r) => r.runId)).toEqual([later, ...before.map((r) => r.runId)]);
+    expect(list[0]).toMatchObject({ total: 30, failed: 30 });
+    expect(list[0]!.failedTests).toHaveLength(20);
+    expect(list[0]).not.toHaveProperty('tests');
   });
 
   it('streams events as they happen', async () => {

@@ -50,17 +50,34 @@ describe('TestHistory', () => {
     expect(readFileSync(path.join(dir.dir, '.vmwatch/.gitignore'), 'utf8')).toBe('*\n');
   });
 
+  it('keeps a trend of the last 50 runs per test (time, duration, status), across a reload', async () => {
+    const dir = tempDir();
+    const history = new TestHistory(dir.dir);
+    for (let i = 1; i <= 55; i++)
+      history.record([{ id: 'a', status: i % 10 === 0 ? 'failed' : 'passed', durationMs: i }], { at: 1000 + i });
+    history.record([{ id: 'a', status: 'cancelled', durationMs: 9 }], { at: 2000 });
+    await history.save();
+    const again = new TestHistory(dir.dir);
+    await again.load();
+    const trend = again.viewOf('a')?.trend ?? [];
+    expect(trend).toHaveLength(50);
+    expect(trend[0]).toEqual([1006, 6, 'passed']);
+    expect(trend.at(-6)).toEqual([1050, 50, 'failed']);
+    expect(trend.at(-1)).toEqual([1055, 55, 'passed']);
+    expect(again.viewOf('never')).toBeUndefined();
+  });
+
   it('starts afresh with a warning when the file is corrupt', async () => {
     const dir = tempDir();
     dir.write('.vmwatch/history.json', '{ not json');
     const history = new TestHistory(dir.dir);
     expect(await history.load()).toMatch(/history\.json is corrupt or from another version; starting afresh$/);
     expect(history.size).toBe(0);
-    history.record([{ id: 'a', status: 'passed', durationMs: 1 }]);
+    history.record([{ id: 'a', status: 'passed', durationMs: 1 }], { at: 5 });
     await history.save();
     expect(JSON.parse(readFileSync(path.join(dir.dir, '.vmwatch/history.json'), 'utf8'))).toEqual({
       format: 'history-v1',
-      tests: { a: { status: 'passed', durations: [1] } },
+      tests: { a: { status: 'passed', durations: [1], trend: [[5, 1, 'passed']] } },
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { ApiEvent, DaemonApi, RunRequest } from '../../api/types.ts';
+import type { DaemonApi, RunRequest } from '../../api/types.ts';
 import type { ResolvedConfig } from '../../config/types.ts';
 import type { ResultsStore } from '../../report/resultsStore.ts';
 import type { WatchScheduler } from '../../schedule/WatchScheduler.ts';
@@ -6,20 +6,8 @@ import { explainTest } from '../../select/explain.ts';
 import type { ImportGraph } from '../../select/graph/importGraph.ts';
 import type { Plan, TestCase } from '../../select/types.ts';
 import { planSelection } from '../planSelection.ts';
-
-/** Listeners of the daemon's events (the API's event stream). */
-export class DaemonEvents {
-  readonly #listeners = new Set<(event: ApiEvent) => void>();
-
-  emit(type: ApiEvent['type'], data: unknown): void {
-    for (const listener of this.#listeners) listener({ type, data });
-  }
-
-  subscribe(listener: (event: ApiEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-}
+import type { DaemonEvents } from './DaemonEvents.ts';
+import type { LiveLogs } from './liveLogs.ts';
 
 export interface DaemonSources {
   config: ResolvedConfig;
@@ -28,6 +16,7 @@ export interface DaemonSources {
   scheduler: WatchScheduler;
   store: ResultsStore;
   events: DaemonEvents;
+  liveLogs: LiveLogs;
   /** The status area's state: machines, queue, running tests, the last run. */
   state: () => unknown;
   submit: (plan: Plan) => void;
@@ -46,6 +35,7 @@ export function daemonApi(s: DaemonSources): DaemonApi {
     runsDir: s.config.artifactsInto,
     state: s.state,
     history: () => s.store.historyView(),
+    historyOf: (testId) => s.store.historyOf(testId),
     why: async (testId) => {
       const cases = s.testCases();
       const test = cases.find((t) => t.id === testId);
@@ -69,6 +59,7 @@ export function daemonApi(s: DaemonSources): DaemonApi {
       );
       return { submitted: ids.length };
     },
+    liveLog: (runId, testId) => s.liveLogs.get(runId, testId),
     cancel: () => (s.scheduler.current?.control.cancelAll('cancelled from the dashboard') ?? 0) > 0,
     subscribe: (listener) => s.events.subscribe(listener),
   };
