@@ -4,6 +4,7 @@ import { benchPool } from './pool.ts';
 import { benchRunners } from './runners.ts';
 import { benchSelect } from './select.ts';
 import { benchTart } from './tart.ts';
+import { benchUi } from './ui.ts';
 import { benchWatcher } from './watcher.ts';
 
 const args = process.argv.slice(2);
@@ -22,6 +23,7 @@ const BENCHES: Record<string, (quick: boolean) => Promise<Record<string, unknown
   tart: (quick) => benchTart({ quick }),
   orchard: (quick) => benchOrchard({ quick }),
   runners: (quick) => benchRunners({ quick, repo: flagValue('--repo') }),
+  ui: (quick) => benchUi({ quick }),
 };
 
 const quick = args.includes('--quick');

@@ -23,6 +23,7 @@ export function vmwatchHome(): string {
  *   cm/                           ssh control sockets (or /tmp/vmwatch-<uid>-cm/… when too long)
  *   orchard/<pool>.json           the Orchard bridge's connection (0600)
  *   daemons/<pool>.json           a running watch's dashboard URL and token (0600)
+ *   daemons/<pool>.open.html      the page the browser is opened on, which goes on to the dashboard (0600)
  *   cache/npm/                    the npm cache shared into sandbox setups
  *   logs/vmwatch.log              the full log (rotated); logs/<snapshot>-build.log a setup's
  *                                 output; logs/tart/<vm>.log a Tart VM's `tart run`
@@ -46,6 +47,7 @@ export const homePaths = {
   log: (): string => path.join(vmwatchHome(), 'logs', 'vmwatch.log'),
   /** A running watch's API address and token (mode 0600), for `vmwatch ui` and `vmwatch mcp`. */
   daemon: (pool: string): string => path.join(vmwatchHome(), 'daemons', `${pool}.json`),
+  daemonLauncher: (pool: string): string => path.join(vmwatchHome(), 'daemons', `${pool}.open.html`),
   buildLog: (snapshot: string): string => path.join(vmwatchHome(), 'logs', `${snapshot}-build.log`),
   tartLog: (vm: string): string => path.join(vmwatchHome(), 'logs', 'tart', `${vm}.log`),
 };

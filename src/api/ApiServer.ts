@@ -1,11 +1,11 @@
-import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../log.ts';
-import { newToken, rejectedHost, TOKEN_COOKIE, tokenMatches, tokenOf } from './auth.ts';
+import { newToken, rejectedHost, tokenCookie, tokenMatches, tokensOf } from './auth.ts';
 import { handleApi } from './routes.ts';
 import { SAFE_HEADERS, sendError } from './respond.ts';
 import { RunList } from './runsFolder.ts';
@@ -18,7 +18,10 @@ const log = logger('api');
  * htm in one ES module (htm's `preact/standalone`, resolved next to the installed htm).
  */
 const ASSETS: Record<string, string> = {
-  '/assets/app.js': fileURLToPath(new URL('./page/app.js', import.meta.url)),
+  '/': fileURLToPath(new URL('./page/index.html', import.meta.url)),
+  ...Object.fromEntries(
+    ['app.js', 'lists.js', 'detail.js', 'util.js'].map((f) => [`/assets/${f}`, fileURLToPath(new URL(`./page/${f}`, import.meta.url))]),
+  ),
   '/assets/preact-htm.js': path.join(path.dirname(createRequire(import.meta.url).resolve('htm')), '..', 'preact', 'standalone.mjs'),
 };
 
@@ -33,6 +36,8 @@ export class ApiServer {
   readonly #runs: RunList;
   readonly #server: Server;
   #port = 0;
+  /** The page and its scripts (~40 KB), read once. */
+  readonly #assets = new Map<string, Buffer>();
 
   constructor(daemon: DaemonApi, options: { token?: string } = {}) {
     this.#daemon = daemon;
@@ -40,11 +45,14 @@ export class ApiServer {
     this.token = options.token ?? newToken();
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
-        log.warn({ err, url: req.url }, 'dashboard request failed');
+        // The path only: a query may hold the token.
+        log.warn({ err, path: (req.url ?? '').split('?')[0] }, 'dashboard request failed');
         if (!res.headersSent) sendError(res, 500, 'internal error (see the vmwatch log)');
         else res.destroy();
       });
     });
+    // Enough for a few pages with their event streams; a flood of connections is refused, not served.
+    this.#server.maxConnections = 128;
   }
 
   /** Listen on 127.0.0.1 (`port` 0: a free one); resolves with the dashboard's URL, token included. */
@@ -77,26 +85,36 @@ export class ApiServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rejected = rejectedHost(req, this.#port);
     if (rejected !== null) return sendError(res, 403, rejected);
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.#port}`);
-    const given = tokenOf(req, url);
-    if (!tokenMatches(given, this.token)) return sendError(res, 401, 'a token is needed: open the URL vmwatch watch printed');
-    if (url.pathname === '/' && req.method === 'GET') return this.#page(res, url);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${this.#port}`);
+    } catch {
+      return sendError(res, 400, 'not a valid request path');
+    }
+    if (!tokenMatches(tokensOf(req, url, this.#port), this.token))
+      return sendError(res, 401, 'a token is needed: open the URL vmwatch watch printed');
     const asset = ASSETS[url.pathname];
-    if (asset !== undefined && req.method === 'GET') return this.#asset(res, asset);
+    if (asset !== undefined && req.method === 'GET') return this.#asset(res, url, asset);
     if (url.pathname.startsWith('/api/')) return handleApi({ daemon: this.#daemon, runs: this.#runs }, req, res, url);
     sendError(res, 404, `no such page: ${url.pathname}`);
   }
 
-  #asset(res: ServerResponse, file: string): void {
-    res.writeHead(200, { ...SAFE_HEADERS, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
-    createReadStream(file).pipe(res);
-  }
-
-  /** The page; a token that came in the URL is kept in a cookie. */
-  #page(res: ServerResponse, url: URL): void {
-    const headers: Record<string, string> = { ...SAFE_HEADERS, 'content-type': 'text/html; charset=utf-8' };
-    if (url.searchParams.has('token')) headers['set-cookie'] = `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
+  /** The page (a token that came in the URL is kept in this port's cookie) or one of its scripts. */
+  async #asset(res: ServerResponse, url: URL, file: string): Promise<void> {
+    let body = this.#assets.get(file);
+    if (body === undefined) {
+      body = await readFile(file);
+      this.#assets.set(file, body);
+    }
+    const page = url.pathname === '/';
+    const headers: Record<string, string> = {
+      ...SAFE_HEADERS,
+      'content-type': page ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8',
+      'content-length': String(body.length),
+    };
+    if (page && url.searchParams.has('token'))
+      headers['set-cookie'] = `${tokenCookie(this.#port)}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
-    createReadStream(new URL('./page/index.html', import.meta.url)).pipe(res);
+    res.end(body);
   }
 }

@@ -1,30 +1,40 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'vmwatch_token';
+/**
+ * The cookie that keeps the token, named after the port: browsers send a cookie of 127.0.0.1 to
+ * every port of it, so two daemons (or a restarted one) must not read each other's.
+ */
+export const tokenCookie = (port: number): string => `vmwatch_token_${port}`;
 
 /** A fresh random token for one daemon: 32 bytes, URL-safe. */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** The token a request carries: `Authorization: Bearer`, `X-Vmwatch-Token`, the cookie, or `?token=`. */
-export function tokenOf(req: IncomingMessage, url: URL): string | undefined {
-  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+/**
+ * The tokens a request carries: `Authorization: Bearer`, `X-Vmwatch-Token`, `?token=`, the
+ * cookie. Any one that matches will do (a stale cookie does not hide a fresh `?token=`).
+ */
+export function tokensOf(req: IncomingMessage, url: URL, port: number): string[] {
+  const bearer = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
   const header = req.headers['x-vmwatch-token'];
   const cookie = (req.headers.cookie ?? '')
     .split(';')
     .map((part) => part.trim().split('='))
-    .find(([name]) => name === TOKEN_COOKIE)?.[1];
-  return bearer ?? (typeof header === 'string' ? header : undefined) ?? cookie ?? url.searchParams.get('token') ?? undefined;
+    .find(([name]) => name === tokenCookie(port))?.[1];
+  return [bearer, typeof header === 'string' ? header : undefined, url.searchParams.get('token') ?? undefined, cookie].filter(
+    (t): t is string => t !== undefined,
+  );
 }
 
 /** Constant-time comparison, so the answer time says nothing about how much of a guess was right. */
-export function tokenMatches(given: string | undefined, token: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
+export function tokenMatches(given: readonly string[], token: string): boolean {
   const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return given.some((candidate) => {
+    const a = Buffer.from(candidate);
+    return a.length === b.length && timingSafeEqual(a, b);
+  });
 }
 
 /**

@@ -25,7 +25,10 @@ export async function removeDaemonFile(pool: string): Promise<void> {
     (t) => JSON.parse(t) as DaemonFile,
     () => null,
   );
-  if (info?.pid === process.pid) await rm(file, { force: true });
+  if (info?.pid === process.pid) {
+    await rm(file, { force: true });
+    await rm(homePaths.daemonLauncher(pool), { force: true });
+  }
 }
 
 /** The running watch's API for `pool`, or null when none runs (no file, or its process is gone). */

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { followFile } from './followFile.ts';
-import { ArtifactRefused, findTest, listArtifacts, readSummary, resolveArtifact, type RunList } from './runsFolder.ts';
+import { ArtifactRefused, findTest, isRunId, listArtifacts, resolveArtifact, type RunList, testFolder } from './runsFolder.ts';
+import { sendFile } from './sendFile.ts';
 import { artifactType, SAFE_HEADERS, sendError, sendJson } from './respond.ts';
 import { streamEvents } from './events.ts';
 import type { DaemonApi, RunRequest } from './types.ts';
@@ -26,6 +25,9 @@ export async function handleApi(
   const [head, a, b, c, d, ...rest] = parts;
   const method = req.method ?? 'GET';
   if (method === 'POST') {
+    // Only JSON, like /api/run: a cross-site form cannot send it without a preflight.
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return sendError(res, 415, 'send JSON (Content-Type: application/json)');
     if (head === 'run' && parts.length === 1) return postRun(daemon, req, res);
     if (head === 'cancel' && parts.length === 1) return sendJson(res, 200, { cancelled: daemon.cancel() });
     return sendError(res, 404, `no such action: ${url.pathname}`);
@@ -33,6 +35,7 @@ export async function handleApi(
   if (method !== 'GET') return sendError(res, 405, `${method} is not allowed here`);
   if (head === 'state' && parts.length === 1) return sendJson(res, 200, daemon.state());
   if (head === 'history' && parts.length === 1) return sendJson(res, 200, daemon.history());
+  if (head === 'flaky' && parts.length === 1) return sendJson(res, 200, daemon.flaky());
   if (head === 'history' && a !== undefined && parts.length === 2) {
     const one = daemon.historyOf(a);
     return one === null ? sendError(res, 404, `no history for ${a}`) : sendJson(res, 200, one);
@@ -44,10 +47,14 @@ export async function handleApi(
   }
   if (head !== 'runs') return sendError(res, 404, `no such route: ${url.pathname}`);
   if (a === undefined) return sendJson(res, 200, await runs.list());
-  if (b === undefined) {
-    const summary = await readSummary(daemon.runsDir, a);
-    return summary === null ? sendError(res, 404, `no finished run ${a}`) : sendJson(res, 200, summary);
-  }
+  // The summary as written (vmwatch's own JSON): streamed, not parsed and serialised again.
+  if (b === undefined)
+    return isRunId(a)
+      ? sendFile(req, res, path.join(daemon.runsDir, a, 'summary.json'), {
+          type: 'application/json; charset=utf-8',
+          missing: `no finished run ${a}`,
+        })
+      : sendError(res, 404, `no finished run ${a}`);
   if (b !== 'tests' || c === undefined || d === undefined) return sendError(res, 404, `no such route: ${url.pathname}`);
   const log = d === 'output' && rest.length === 0 ? daemon.liveLog(a, c) : null;
   if (log?.live) {
@@ -58,18 +65,18 @@ export async function handleApi(
     };
     return followOutput(res, req, log.file, still);
   }
-  if (log) return sendFile(res, log.file, 'text/plain; charset=utf-8');
+  if (log) return sendFile(req, res, log.file, { type: 'text/plain; charset=utf-8' });
   const test = await findTest(daemon.runsDir, a, c);
-  const runDir = path.join(daemon.runsDir, a);
-  if (test === null || !path.resolve(test.artifactsDir).startsWith(`${runDir}${path.sep}`))
-    return sendError(res, 404, `no test ${c} in run ${a}`);
-  if (d === 'output' && rest.length === 0) return sendFile(res, path.join(test.artifactsDir, 'output.log'), 'text/plain; charset=utf-8');
+  const folder = test === null ? null : await testFolder(daemon.runsDir, a, test.artifactsDir);
+  if (folder === null) return sendError(res, 404, `no test ${c} in run ${a}`);
+  const text = 'text/plain; charset=utf-8';
+  if (d === 'output' && rest.length === 0) return sendFile(req, res, path.join(folder, 'output.log'), { type: text, within: folder });
   if (d !== 'files') return sendError(res, 404, `no such route: ${url.pathname}`);
-  if (rest.length === 0) return sendJson(res, 200, await listArtifacts(test.artifactsDir));
+  if (rest.length === 0) return sendJson(res, 200, await listArtifacts(folder));
   try {
-    const file = await resolveArtifact(test.artifactsDir, rest.join('/'));
+    const file = await resolveArtifact(folder, rest.join('/'));
     const { type, attachment } = artifactType(file);
-    return sendFile(res, file, type, attachment ? path.basename(file) : undefined);
+    return sendFile(req, res, file, { type, within: folder, ...(attachment ? { downloadAs: path.basename(file) } : {}) });
   } catch (err) {
     if (err instanceof ArtifactRefused) return sendError(res, 404, err.message);
     throw err;
@@ -85,24 +92,15 @@ async function followOutput(res: ServerResponse, req: IncomingMessage, file: str
   res.end();
 }
 
-async function sendFile(res: ServerResponse, file: string, type: string, downloadAs?: string): Promise<void> {
-  const st = await stat(file).catch(() => null);
-  if (st === null || !st.isFile()) return sendError(res, 404, `no file ${path.basename(file)}`);
-  const headers: Record<string, string> = { ...SAFE_HEADERS, 'content-type': type, 'content-length': String(st.size) };
-  if (downloadAs !== undefined) headers['content-disposition'] = `attachment; filename="${downloadAs.replace(/[^\w.-]/g, '_')}"`;
-  res.writeHead(200, headers);
-  createReadStream(file).pipe(res);
-}
-
 async function postRun(daemon: DaemonApi, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
-    return sendError(res, 415, 'send JSON (Content-Type: application/json)');
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > MAX_BODY) return sendError(res, 413, 'the request is too large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) return sendError(res, 413, 'the request is too large');
+    chunks.push(chunk);
   }
-  const request = parseRunRequest(body);
+  const request = parseRunRequest(Buffer.concat(chunks).toString('utf8'));
   if (typeof request === 'string') return sendError(res, 400, request);
   const answer = daemon.run(request);
   return 'error' in answer ? sendError(res, 409, answer.error) : sendJson(res, 202, answer);

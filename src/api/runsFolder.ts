@@ -1,42 +1,16 @@
+import { constants } from 'node:fs';
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { isRunListItem, RUN_LIST_FILE, runListItem, type RunListItem } from '../report/runListItem.ts';
 import type { RunSummary, TestResult } from '../report/types.ts';
+import { RESULTS_DIR } from '../runners/types.ts';
+
+const NO_LINK = constants.O_RDONLY | constants.O_NOFOLLOW;
 
 /** Run ids look like `20261202-192010-908` (optionally with a suffix); nothing else is a run. */
 const RUN_ID = /^\d{8}-\d{6}-\d{3}(?:-[a-z0-9]+)?$/;
 
-/** A run as the run list shows it: its counts and the first failing tests, not every result. */
-export interface RunListItem {
-  runId: string;
-  startedAt: string;
-  finishedAt: string;
-  total: number;
-  passed: number;
-  failed: number;
-  flaky?: number;
-  error?: string;
-  changedFiles: string[];
-  /** The first LISTED failing test ids (all of them are in the run's summary). */
-  failedTests: string[];
-}
-
-const LISTED = 20;
-
-function listItem(runId: string, summary: RunSummary): RunListItem {
-  const failedTests = (summary.tests ?? []).filter((t) => t.status !== 'passed' && t.status !== 'flaky').map((t) => t.id);
-  return {
-    runId,
-    startedAt: summary.startedAt,
-    finishedAt: summary.finishedAt,
-    total: summary.tests?.length ?? 0,
-    passed: summary.passed,
-    failed: summary.failed,
-    ...(summary.flaky ? { flaky: summary.flaky } : {}),
-    ...(summary.error ? { error: summary.error } : {}),
-    changedFiles: (summary.changedFiles ?? []).slice(0, LISTED),
-    failedTests: failedTests.slice(0, LISTED),
-  };
-}
+export const isRunId = (name: string): boolean => RUN_ID.test(name);
 
 /**
  * The finished runs under `runsDir`, newest first, at most `limit`. A run's summary never changes
@@ -64,9 +38,9 @@ export class RunList {
       if (items.length >= this.#limit) break;
       let item = this.#items.get(runId);
       if (item === undefined) {
-        const summary = await readSummary(this.#runsDir, runId);
-        if (summary === null) continue;
-        item = listItem(runId, summary);
+        const read = await readListItem(this.#runsDir, runId);
+        if (read === null) continue;
+        item = read;
         this.#items.set(runId, item);
       }
       items.push(item);
@@ -77,11 +51,23 @@ export class RunList {
   }
 }
 
+/** A run's list item: its run.json (small), else made from its summary.json (runs written before run.json). */
+async function readListItem(runsDir: string, runId: string): Promise<RunListItem | null> {
+  try {
+    const item: unknown = JSON.parse(await readFile(path.join(runsDir, runId, RUN_LIST_FILE), { encoding: 'utf8', flag: NO_LINK }));
+    if (isRunListItem(item) && item.runId === runId) return item;
+  } catch {
+    // none, or not ours: the summary says it
+  }
+  const summary = await readSummary(runsDir, runId);
+  return summary === null ? null : runListItem(runId, summary);
+}
+
 /** A run's summary.json, or null when the run is unknown or unfinished. */
-export async function readSummary(runsDir: string, runId: string): Promise<RunSummary | null> {
+async function readSummary(runsDir: string, runId: string): Promise<RunSummary | null> {
   if (!RUN_ID.test(runId)) return null;
   try {
-    return JSON.parse(await readFile(path.join(runsDir, runId, 'summary.json'), 'utf8')) as RunSummary;
+    return JSON.parse(await readFile(path.join(runsDir, runId, 'summary.json'), { encoding: 'utf8', flag: NO_LINK })) as RunSummary;
   } catch {
     return null;
   }
@@ -91,6 +77,16 @@ export async function readSummary(runsDir: string, runId: string): Promise<RunSu
 export async function findTest(runsDir: string, runId: string, testId: string): Promise<TestResult | null> {
   const summary = await readSummary(runsDir, runId);
   return summary?.tests.find((t) => t.id === testId) ?? null;
+}
+
+/**
+ * A test's folder as a real path, when it really is inside its run's folder (a summary names it;
+ * neither it nor any folder above it may lead elsewhere through a link); else null.
+ */
+export async function testFolder(runsDir: string, runId: string, artifactsDir: string): Promise<string | null> {
+  const run = await realpath(path.join(runsDir, runId)).catch(() => null);
+  const test = await realpath(artifactsDir).catch(() => null);
+  return run !== null && test !== null && test.startsWith(`${run}${path.sep}`) ? test : null;
 }
 
 /** Why a file request is refused (the API answers 404 with it). */
@@ -124,7 +120,7 @@ export async function listArtifacts(testDir: string, limit = 2000): Promise<stri
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (found.length >= limit) return;
       const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) await walk(path.join(dir, entry.name), rel);
+      if (entry.isDirectory() && rel !== RESULTS_DIR) await walk(path.join(dir, entry.name), rel);
       else if (entry.isFile()) found.push(rel);
     }
   };

@@ -23,6 +23,8 @@ export interface DaemonApi {
   history(): unknown;
   /** One test's history (status, durations, cases, trend), or null for a test never run. */
   historyOf(testId: string): unknown;
+  /** Cases that flipped with no change and tests that passed only when rerun. */
+  flaky(): unknown;
   /** Why the current changes run a test; null for an unknown test id. */
   why(testId: string): Promise<unknown>;
   /** Submit a run; an error says why nothing was submitted (e.g. no test failed). */

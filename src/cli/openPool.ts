@@ -13,7 +13,7 @@ import { syncExcludes } from '../transport/rsyncArgs.ts';
 import { testEnv } from '../config/testEnv.ts';
 import { warmRuleOf } from '../schedule/planUnits.ts';
 import { syncWhole } from '../schedule/syncApp.ts';
-import { RESULTS_DIR } from '../schedule/runUnit.ts';
+import { RESULTS_DIR } from '../runners/types.ts';
 import { WarmRunner } from '../schedule/warm/WarmRunner.ts';
 
 const log = logger('cli');

@@ -20,6 +20,7 @@ import { ChangePipeline } from './watch/changePipeline.ts';
 import { submitPlan } from './watch/submitPlan.ts';
 import { GraphSaver } from './watch/GraphSaver.ts';
 import { liveState } from './watch/liveState.ts';
+import { homePaths } from '../paths.ts';
 import { LiveLogs } from './watch/liveLogs.ts';
 import { daemonApi } from './watch/daemonApi.ts';
 import { DaemonEvents } from './watch/DaemonEvents.ts';
@@ -171,7 +172,7 @@ export class WatchLoop {
   #openUi(): void {
     const url = this.#dashboard?.server.url;
     if (url === undefined) return void this.#out.write('no dashboard (ui: false in the config, or its port was taken)\n');
-    void openBrowser(url).then((opened) => {
+    void openBrowser(url, homePaths.daemonLauncher(this.#config.pool.name)).then((opened) => {
       if (!opened) this.#out.write(`no browser opener found: open ${url}\n`);
     });
   }

@@ -14,10 +14,14 @@ export class DaemonClient {
     return this.#answer<T>(await fetch(`${this.#base}${route}`, { headers: { 'x-vmwatch-token': this.#token } }), route);
   }
 
-  async text(route: string): Promise<string> {
-    const res = await fetch(`${this.#base}${route}`, { headers: { 'x-vmwatch-token': this.#token } });
+  /** A text file's last `maxBytes` (a Range request: a 1 GB artifact is never loaded), with its whole size. */
+  async tail(route: string, maxBytes: number): Promise<{ text: string; size: number }> {
+    const res = await fetch(`${this.#base}${route}`, { headers: { 'x-vmwatch-token': this.#token, range: `bytes=-${maxBytes}` } });
+    if (res.status === 416) return { text: '', size: 0 };
     if (!res.ok) throw new Error(`${route}: ${await errorOf(res)}`);
-    return res.text();
+    const text = await res.text();
+    const size = Number(/\/(\d+)$/.exec(res.headers.get('content-range') ?? '')?.[1] ?? Buffer.byteLength(text));
+    return { text, size };
   }
 
   async post<T>(route: string, body: unknown): Promise<T> {

@@ -111,12 +111,11 @@ export function mcpServer(client: DaemonClient, version: string): McpServer {
       maxBytes: z.number().int().min(1).max(1_000_000).default(65_536),
     },
     async ({ runId, testId, path, maxBytes }) => {
-      const route = `/api/runs/${enc(runId)}/tests/${enc(testId)}/files/${path.split('/').map(enc).join('/')}`;
-      const text = await client.text(route);
-      const bytes = Buffer.from(text);
-      return bytes.length <= maxBytes
-        ? { path, text }
-        : { path, truncated: `first ${bytes.length - maxBytes} bytes left out`, text: bytes.subarray(-maxBytes).toString() };
+      const parts = path.split('/');
+      if (parts.some((p) => p === '' || p === '.' || p === '..')) throw new Error(`not a path list_artifacts gives: ${path}`);
+      const route = `/api/runs/${enc(runId)}/tests/${enc(testId)}/files/${parts.map(enc).join('/')}`;
+      const { text, size } = await client.tail(route, maxBytes);
+      return size <= maxBytes ? { path, text } : { path, truncated: `first ${size - maxBytes} bytes left out`, text };
     },
   );
 

@@ -95,6 +95,11 @@ export class ResultsStore implements OrderHistory {
     return { tests: this.#history?.view() ?? {}, flaky: this.#history?.flakyCases() ?? [] };
   }
 
+  /** What is flaky: cases that flipped with no change, tests that passed only when rerun. */
+  flaky(): { cases: ReturnType<TestHistory['flakyCases']>; tests: ReturnType<TestHistory['flakyTests']> } {
+    return { cases: this.#history?.flakyCases() ?? [], tests: this.#history?.flakyTests() ?? [] };
+  }
+
   /** One test's history (status, durations, cases, trend), or null for a test never run. */
   historyOf(id: string): ReturnType<TestHistory['viewOf']> | null {
     return this.#history?.viewOf(id) ?? null;

@@ -72,6 +72,9 @@ export interface RunnerRule {
   python?: string;
 }
 
+/** Where runners write their result files, relative to the app folder in the machine (never synced in). */
+export const RESULTS_DIR = '.vmwatch-results';
+
 /** Exit status of a warm runner that refused the batch's changes (nothing changed, nothing ran). */
 export const WARM_REFUSED_EXIT = 86;
 

@@ -3,13 +3,17 @@ import pLimit from 'p-limit';
 import { ArtifactsError, errorMessage } from '../errors.ts';
 import { writeAtomic, writeJsonAtomic } from '../files/writeAtomic.ts';
 import { junitXml } from '../report/junit.ts';
+import { RUN_LIST_FILE, runListItem } from '../report/runListItem.ts';
 import type { RunSummary, TestResult } from '../report/types.ts';
+import { logger } from '../log.ts';
 import { createRunDir } from './runId.ts';
 import type { RunControl } from './RunControl.ts';
 import type { DiscoverRule } from '../config/types.ts';
 import { planUnits } from './planUnits.ts';
 import type { RunContext, TestJob, TimedResult } from './types.ts';
 import { UnitRunner } from './UnitRunner.ts';
+
+const log = logger('run');
 
 export interface RunPlanOptions extends Omit<RunContext, 'runDir'> {
   into: string;
@@ -99,5 +103,11 @@ async function writeRunFiles(runDir: string, summary: RunSummary): Promise<void>
     await writeJsonAtomic(summaryFile, summary);
   } catch (err) {
     summary.error = `could not write ${summaryFile}: ${errorMessage(err)}`;
+    return;
   }
+  // After the summary, so a run.json never stands for a run without one; the dashboard makes the
+  // item from the summary when it is missing.
+  await writeJsonAtomic(path.join(runDir, RUN_LIST_FILE), runListItem(summary.runId, summary)).catch((err: unknown) =>
+    log.debug({ err, runDir }, 'could not write run.json'),
+  );
 }

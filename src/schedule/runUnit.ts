@@ -5,14 +5,11 @@ import { dropEscapingLinks } from '../files/escapingLinks.ts';
 import { ensureRealDir } from '../files/realDirs.ts';
 import type { VM } from '../pool/VM.ts';
 import { adapterFor } from '../runners/index.ts';
-import type { FileResult } from '../runners/types.ts';
+import { type FileResult, RESULTS_DIR } from '../runners/types.ts';
 import type { ExecResult } from '../transport/types.ts';
 import type { WorkUnit } from './planUnits.ts';
 import type { RunContext, TestJob, TestTimings, TimedResult } from './types.ts';
 import { execUnit, type UnitInvocation } from './execUnit.ts';
-
-/** Where runners write their result files, relative to the app folder in the machine (never synced in). */
-export const RESULTS_DIR = '.vmwatch-results';
 
 /** The logs vmwatch writes in a test's folder; never taken from the machine's artifacts. */
 const OWN_LOGS = ['/output.log', '/output.attempt-*.log', `/${RESULTS_DIR}`];

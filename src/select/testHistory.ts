@@ -146,6 +146,14 @@ export class TestHistory {
     );
   }
 
+  /** Tests that passed only when rerun (status `flaky`) in their trend, with how often, most first. */
+  flakyTests(): Array<{ id: string; times: number }> {
+    return [...this.#tests]
+      .map(([id, record]) => ({ id, times: (record.trend ?? []).filter((p) => p[2] === 'flaky').length }))
+      .filter((t) => t.times > 0)
+      .sort((a, b) => b.times - a.times);
+  }
+
   /** Writes the file (one save at a time, each atomic). */
   save(): Promise<void> {
     const snapshot: HistoryFile = { format: FORMAT, tests: Object.fromEntries(this.#tests) };

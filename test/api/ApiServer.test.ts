@@ -1,5 +1,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +50,7 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     runsDir: runs,
     state: () => ({ machines: [{ name: 'vmwatch-x-1', state: 'ready' }], queued: [], running: [] }),
     history: () => ({ [TEST]: { status: 'failed', durations: [12] } }),
+    flaky: () => ({ cases: [], tests: [{ id: TEST, times: 2 }] }),
     historyOf: (id) => (id === TEST ? { status: 'failed', durations: [12], trend: [[1, 12, 'failed']] } : null),
     why: async (id) => (id === TEST ? { id, selected: true, reasons: ['changed'] } : null),
     run: (r) => {
@@ -98,10 +101,14 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     expect((await call(port, '/api/state', { headers: { 'x-vmwatch-token': 'wrong' } })).status).toBe(401);
     expect((await call(port, '/api/state', { headers: auth() })).status).toBe(200);
     expect((await call(port, '/api/state', { headers: { authorization: `Bearer ${server.token}` } })).status).toBe(200);
-    expect((await call(port, '/api/state', { headers: { cookie: `a=b; vmwatch_token=${server.token}` } })).status).toBe(200);
+    expect((await call(port, '/api/state', { headers: { cookie: `a=b; vmwatch_token_${port}=${server.token}` } })).status).toBe(200);
+    // Another port's cookie is not ours; a stale cookie does not hide a fresh ?token=.
+    expect((await call(port, '/api/state', { headers: { cookie: `vmwatch_token_1=${server.token}` } })).status).toBe(401);
+    expect((await call(port, `/api/state?token=${server.token}`, { headers: { cookie: `vmwatch_token_${port}=stale` } })).status).toBe(200);
+    expect((await call(port, '/api/state', { headers: { authorization: `bearer ${server.token}` } })).status).toBe(200);
     const page = await call(port, `/?token=${server.token}`);
     expect(page.status).toBe(200);
-    expect(page.headers['set-cookie']?.[0]).toMatch(/^vmwatch_token=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(page.headers['set-cookie']?.[0]).toMatch(new RegExp(`^vmwatch_token_${port}=[\\w-]+; HttpOnly; SameSite=Strict; Path=/$`));
     expect(page.body).toContain('<script type="module" src="/assets/app.js">');
     // The page's scripts are shipped with vmwatch and behind the token too.
     expect((await call(port, '/assets/app.js')).status).toBe(401);
@@ -135,6 +142,7 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     expect(JSON.parse((await call(port, '/api/history', { headers: auth() })).body)[TEST].status).toBe('failed');
     expect(JSON.parse((await call(port, `/api/history/${encodeURIComponent(TEST)}`, { headers: auth() })).body).trend).toHaveLength(1);
     expect((await call(port, '/api/history/nope', { headers: auth() })).status).toBe(404);
+    expect(JSON.parse((await call(port, '/api/flaky', { headers: auth() })).body).tests).toEqual([{ id: TEST, times: 2 }]);
     expect((await call(port, `/api/why/${encodeURIComponent(TEST)}`, { headers: auth() })).status).toBe(200);
     expect((await call(port, '/api/why/nope', { headers: auth() })).status).toBe(404);
   });
@@ -164,6 +172,60 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     expect(html.headers['content-disposition']).toBe('attachment; filename="report.html"');
   });
 
+  it('answers a malformed request line with 400, and keeps serving', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.end(`GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`),
+      );
+      let text = '';
+      socket.on('data', (c) => (text += c.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await call(port, '/api/state', { headers: auth() })).status).toBe(200);
+  });
+
+  it("serves the last bytes of a file on a Range request (read_artifact's cap), and exactly the length it announced", async () => {
+    const tail = await call(port, `/api/runs/${RUN}/tests/${encodeURIComponent(TEST)}/output`, {
+      headers: { ...auth(), range: 'bytes=-5' },
+    });
+    expect(tail).toMatchObject({ status: 206, body: 'o be 2\n'.slice(-5) });
+    expect(tail.headers['content-range']).toBe('bytes 14-18/19');
+    const beyond = await call(port, `/api/runs/${RUN}/tests/${encodeURIComponent(TEST)}/output`, {
+      headers: { ...auth(), range: 'bytes=99-' },
+    });
+    expect(beyond.status).toBe(416);
+  });
+
+  it('refuses a test folder, an output.log or a FIFO that a link or a swap would take elsewhere, without hanging', async () => {
+    const linkedRun = '20261202-150000-000';
+    const linkedDir = path.join(runs, linkedRun, 'tests', 'linked');
+    mkdirSync(path.dirname(linkedDir), { recursive: true });
+    symlinkSync(secret, linkedDir);
+    const fifoDir = path.join(runs, linkedRun, 'tests', 'fifo');
+    mkdirSync(fifoDir);
+    execFileSync('mkfifo', [path.join(fifoDir, 'output.log'), path.join(fifoDir, 'pipe.txt')]);
+    const outputLinkDir = path.join(runs, linkedRun, 'tests', 'outlink');
+    mkdirSync(outputLinkDir);
+    symlinkSync(path.join(secret, 'id_rsa'), path.join(outputLinkDir, 'output.log'));
+    const tests = ['linked', 'fifo', 'outlink'].map((id) => ({
+      id,
+      status: 'failed',
+      durationMs: 1,
+      artifactsDir: path.join(runs, linkedRun, 'tests', id),
+    }));
+    writeFileSync(
+      path.join(runs, linkedRun, 'summary.json'),
+      JSON.stringify({ runId: linkedRun, changedFiles: [], passed: 0, failed: 3, tests }),
+    );
+    for (const p of ['linked/files', 'linked/files/id_rsa', 'linked/output', 'fifo/output', 'fifo/files/pipe.txt', 'outlink/output']) {
+      const answer = await call(port, `/api/runs/${linkedRun}/tests/${p}`, { headers: auth() });
+      expect(answer.status, p).toBe(404);
+      expect(answer.body, p).not.toContain('PRIVATE KEY');
+    }
+  });
+
   it('takes run requests as JSON, refuses malformed ones, and says when there is nothing to run', async () => {
     const post = (body: string, type = 'application/json') =>
       call(port, '/api/run', { method: 'POST', body, headers: { ...auth(), 'content-type': type } });
@@ -177,7 +239,30 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     expect((await post('not json')).status).toBe(400);
     expect((await post('{"all":true}', 'text/plain')).status).toBe(415);
     expect((await call(port, '/api/run', { headers: auth() })).status).toBe(404);
-    expect(JSON.parse((await call(port, '/api/cancel', { method: 'POST', headers: auth() })).body)).toEqual({ cancelled: false });
+    const cancel = (type: string) =>
+      call(port, '/api/cancel', { method: 'POST', body: '{}', headers: { ...auth(), 'content-type': type } });
+    expect(JSON.parse((await cancel('application/json')).body)).toEqual({ cancelled: false });
+    // A cross-site form can send text/plain without a preflight: refused.
+    expect((await cancel('text/plain')).status).toBe(415);
+    // A body whose UTF-8 character arrives in two pieces is read whole.
+    const split = await new Promise<number>((resolve, reject) => {
+      const body = Buffer.from('{"tests":["café.test.ts"]}');
+      const at = body.indexOf(0xc3) + 1;
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/run',
+          method: 'POST',
+          headers: { host: `127.0.0.1:${port}`, ...auth(), 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      req.write(body.subarray(0, at), () => setImmediate(() => req.end(body.subarray(at))));
+    });
+    expect(split).toBe(202);
+    expect(requested.at(-1)).toEqual({ tests: ['café.test.ts'] });
   });
 
   it("streams a running test's output as it comes and ends when the test does; then serves its log", async () => {
@@ -224,7 +309,7 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
   });
 
   it('lists runs newest first with counts and at most 20 failing ids, and picks up a run written later', async () => {
-    const later = '20261202-140000-000';
+    const later = '20261202-235959-000';
     const tests = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}.test.ts`, status: 'failed', durationMs: 1, artifactsDir: runs }));
     const before = JSON.parse((await call(port, '/api/runs', { headers: auth() })).body) as Array<{ runId: string }>;
     mkdirSync(path.join(runs, later));

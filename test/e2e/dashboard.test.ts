@@ -68,8 +68,52 @@ describe.skipIf(unavailable !== null)('the dashboard in a real browser (Debian c
     await expect.poll(() => page.getByTestId('runs').locator('li').count(), { timeout: 90_000 }).toBe(before + 1);
   }, 120_000);
 
+  it('shows an image artifact inline (the report suite draws a chart), and text artifacts in a viewer', async () => {
+    const before = await page.getByTestId('runs').locator('li').count();
+    expect((await page.request.post(`${new URL(url).origin}/api/run`, { data: { tests: ['write-report'] } })).status()).toBe(202);
+    await expect.poll(() => page.getByTestId('runs').locator('li').count(), { timeout: 90_000 }).toBe(before + 1);
+    await page.getByTestId('runs').locator('li').first().click();
+    await page.locator('[data-testid="tests"] [data-test="write-report"]').click();
+    const image = page.getByTestId('artifact-image');
+    await image.waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 })
+      .toBe(240);
+    await page.getByTestId('artifacts').locator('li', { hasText: 'report.json' }).getByRole('button', { name: 'view' }).click();
+    await expect.poll(() => page.getByTestId('artifact-text').textContent(), { timeout: 10_000 }).toContain('"formattedTotal"');
+    await page.screenshot({ path: path.join(SHOTS, 'artifacts.png'), fullPage: true });
+  }, 120_000);
+
+  it("follows a running test's output live", async () => {
+    // A test that prints, takes a while, then prints again: its first line must show while it still runs.
+    writeFileSync(
+      path.join(demo.app, 'tests/test_slow.py'),
+      [
+        'import time, unittest',
+        'class SlowTest(unittest.TestCase):',
+        '    def test_slow(self):',
+        '        print("slow test started", flush=True)',
+        '        time.sleep(8)',
+        '        print("slow test finished", flush=True)',
+        '',
+      ].join('\n'),
+    );
+    const running = page.locator('[data-testid="running"] li', { hasText: 'tests/test_slow.py' });
+    await running.waitFor({ timeout: 60_000 });
+    await running.click();
+    await expect.poll(() => page.getByTestId('output').textContent(), { timeout: 20_000 }).toContain('slow test started');
+    expect(await page.getByTestId('output').textContent()).not.toContain('slow test finished');
+    await page.screenshot({ path: path.join(SHOTS, 'live-output.png'), fullPage: true });
+    await expect.poll(() => page.getByTestId('output').textContent(), { timeout: 60_000 }).toContain('slow test finished');
+  }, 120_000);
+
   it('refuses artifact paths that leave the test folder, from the page too', async () => {
-    const runId = await page.getByTestId('runs').locator('li').first().getAttribute('data-run');
+    const runs = (await (await page.request.get(`${new URL(url).origin}/api/runs`)).json()) as Array<{
+      runId: string;
+      failedTests: string[];
+    }>;
+    const runId = runs.find((r) => r.failedTests.includes('tests/test_prices.py'))?.runId;
+    expect(runId).toBeDefined();
     const base = `${new URL(url).origin}/api/runs/${runId}/tests/${encodeURIComponent('tests/test_prices.py')}/files`;
     for (const p of ['/..%2F..%2Fsummary.json', `/${encodeURIComponent('../../summary.json')}`]) {
       expect((await page.request.get(`${base}${p}`)).status(), p).toBe(404);

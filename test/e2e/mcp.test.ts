@@ -90,6 +90,18 @@ describe.skipIf(unavailable !== null)('vmwatch mcp: the SDK client over stdio ag
     expect(why.selected).toBe(true);
     const files = await call<string[]>('list_artifacts', { runId: results.runId, testId: 'tests/test_prices.py' });
     expect(files).toContain('output.log');
+    // The tail of a file, fetched as a range (never the whole file), and no way out of the test's folder.
+    const part = await call<{ text: string; truncated?: string }>('read_artifact', {
+      runId: results.runId,
+      testId: 'tests/test_prices.py',
+      path: 'output.log',
+      maxBytes: 64,
+    });
+    expect(Buffer.byteLength(part.text)).toBeLessThanOrEqual(64);
+    expect(part.truncated).toMatch(/^first \d+ bytes left out$/);
+    await expect(
+      call('read_artifact', { runId: results.runId, testId: 'tests/test_prices.py', path: '../../../../state', maxBytes: 64 }),
+    ).rejects.toThrow(/not a path list_artifacts gives/);
     const again = await call<AgentResults>('run_tests', { tests: ['tests/test_cart.py'] });
     expect(again.runId > results.runId).toBe(true);
     expect(again.passedTests).toEqual(['tests/test_cart.py']);

@@ -101,7 +101,7 @@ describe.skipIf(unavailable !== null)('vmwatch watch on a temp git copy of the d
     expect(third.tests.map((t) => t.id)).toEqual(['write-report']);
     expect(third.tests[0]!.status).toBe('passed');
     const artifacts = third.tests[0]!.artifactsDir;
-    expect(readdirSync(artifacts).sort()).toEqual(['output.log', 'report.json', 'report.txt']);
+    expect(readdirSync(artifacts).sort()).toEqual(['balances.png', 'output.log', 'report.json', 'report.txt']);
   });
 
   it("serves the daemon's API: its URL on stdout, its token in a 0600 file, runs to read and to start", async () => {

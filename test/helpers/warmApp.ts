@@ -7,7 +7,7 @@ import { VMPool } from '../../src/pool/VMPool.ts';
 import type { RunSummary } from '../../src/report/types.ts';
 import { warmRuleOf } from '../../src/schedule/planUnits.ts';
 import { runPlan, type RunOutcome } from '../../src/schedule/runPlan.ts';
-import { RESULTS_DIR } from '../../src/schedule/runUnit.ts';
+import { RESULTS_DIR } from '../../src/runners/types.ts';
 import type { TestJob } from '../../src/schedule/types.ts';
 import { WarmRunner } from '../../src/schedule/warm/WarmRunner.ts';
 import { discoverTests } from '../../src/select/discover.ts';

@@ -65,6 +65,14 @@ describe('TestHistory', () => {
     expect(trend.at(-6)).toEqual([1050, 50, 'failed']);
     expect(trend.at(-1)).toEqual([1055, 55, 'passed']);
     expect(again.viewOf('never')).toBeUndefined();
+    expect(again.flakyTests()).toEqual([]);
+    again.record([{ id: 'b', status: 'flaky', durationMs: 1 }]);
+    again.record([{ id: 'b', status: 'flaky', durationMs: 1 }]);
+    again.record([{ id: 'a', status: 'flaky', durationMs: 1 }]);
+    expect(again.flakyTests()).toEqual([
+      { id: 'b', times: 2 },
+      { id: 'a', times: 1 },
+    ]);
   });
 
   it('starts afresh with a warning when the file is corrupt', async () => {

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { buildReport, demoLedger, renderText } from '../src/report.ts';
+import { barChartPng } from './barChart.ts';
 
 const outDir = fileURLToPath(new URL('../test-runs/', import.meta.url));
 await mkdir(outDir, { recursive: true });
@@ -15,7 +16,8 @@ const jsonFile = `${outDir}report.json`;
 const textFile = `${outDir}report.txt`;
 await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
 await writeFile(textFile, renderText(report));
+await writeFile(`${outDir}balances.png`, barChartPng(report.accounts.map((a) => a.balance)));
 
 // Read back what we wrote, so a broken write fails the suite.
 assert.deepEqual(JSON.parse(await readFile(jsonFile, 'utf8')), report);
-console.log(`write-report: ok - wrote test-runs/report.json and test-runs/report.txt (total ${report.formattedTotal})`);
+console.log(`write-report: ok - wrote test-runs/report.json, report.txt and balances.png (total ${report.formattedTotal})`);

@@ -1,89 +1,52 @@
 // The dashboard: Preact + htm (one file, shipped with vmwatch), over the local API and its events.
+// Each event updates only what it changes: a result is added to the live run, a finished run is
+// put at the top of the list; state is fetched again at most every 250 ms.
 import { html, render, useEffect, useState } from '/assets/preact-htm.js';
+import { TestDetail } from './detail.js';
+import { LiveRun, Runs, Tests } from './lists.js';
+import { api, enc, post, runItem, secs, throttle } from './util.js';
 
-const enc = encodeURIComponent;
-const api = async (path, init) => {
-  const res = await fetch(path, { credentials: 'same-origin', ...init });
-  if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error ?? `HTTP ${res.status}`);
-  return res.headers.get('content-type')?.startsWith('application/json') ? res.json() : res.text();
-};
-const post = (path, body) =>
-  api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
-const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '');
-const isImage = (file) => /\.(png|jpe?g|gif|webp)$/i.test(file);
+/** Re-render every second while `on`: elapsed times tick. */
+function useTick(on) {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (!on) return undefined;
+    const timer = setInterval(() => setTick((t) => t + 1), 1000);
+    return () => clearInterval(timer);
+  }, [on]);
+}
 
-const runningItem = (r) => html`<li key=${r.id}>${r.id} on ${r.vm ?? '…'}</li>`;
-
-function Machines({ state }) {
+function Machines({ state, onSelect }) {
+  useTick((state?.running.length ?? 0) > 0);
   if (!state) return null;
+  // The daemon's clock, as of this state: elapsed = its now (moved on by ours) - started.
+  const now = state.now + (Date.now() - state.receivedAt);
   const machine = (m) => html`<li key=${m.name}>${m.name}: ${m.state}${m.readiness ? ` (${m.readiness})` : ''}</li>`;
+  const running = (r) => html`<li key=${r.id} class="test" data-test=${r.id} onClick=${() => onSelect(r.id)}>
+    ${r.id} on ${r.vm ?? '…'} <span class="muted">${secs(now - r.startedAt)}${r.expectedMs ? ` / ~${secs(r.expectedMs)}` : ''}</span>
+  </li>`;
   return html`<section data-testid="machines">
     <h2>Machines</h2>
     <ul>${state.machines.map(machine)}</ul>
-    ${state.running.length > 0 && html`<h2>Running</h2><ul data-testid="running">${state.running.map(runningItem)}</ul>`}
-    ${state.queued.length > 0 && html`<h2>Queued</h2><ul>${state.queued.map((id) => html`<li key=${id}>${id}</li>`)}</ul>`}
+    ${state.running.length > 0 && html`<h2>Running</h2><ul data-testid="running">${state.running.map(running)}</ul>`}
+    ${
+      state.queued.length > 0 &&
+      html`<h2>Queued <span class="muted">${state.queued.length}</span></h2>
+      <ul>${state.queued.slice(0, 50).map((id) => html`<li key=${id}>${id}</li>`)}</ul>`
+    }
   </section>`;
 }
 
-function RunItem({ run: r, selected, onSelect }) {
-  const verdict = r.failed > 0 ? `${r.failed} failed` : 'all passed';
-  return html`<li class=${`run ${selected ? 'selected' : ''}`} data-run=${r.runId} onClick=${() => onSelect(r.runId)}>
-    ${time(r.finishedAt)} — <span class=${r.failed > 0 ? 'failed' : 'passed'}>${verdict}</span>
-    <span class="muted"> (${r.total})</span>
-  </li>`;
-}
-
-function Runs({ runs, selected, onSelect }) {
-  const item = (r) => html`<${RunItem} key=${r.runId} run=${r} selected=${r.runId === selected} onSelect=${onSelect} />`;
-  return html`<section>
-    <h2>Runs</h2>
-    <ul data-testid="runs">${runs.map(item)}</ul>
-  </section>`;
-}
-
-function Test({ runId, test }) {
-  const [output, setOutput] = useState(null);
-  const [files, setFiles] = useState([]);
-  const base = `/api/runs/${enc(runId)}/tests/${enc(test.id)}`;
-  useEffect(() => {
-    api(`${base}/output`).then(setOutput, (e) => setOutput(`(no output: ${e.message})`));
-    api(`${base}/files`).then(setFiles, () => setFiles([]));
-  }, [base]);
-  return html`<section data-testid="test-detail">
-    <h2>${test.id} <span class=${test.status}>${test.status}</span></h2>
-    <button onClick=${() => post('/api/run', { tests: [test.id] })} data-testid="rerun-test">Rerun this test</button>
-    ${(test.cases ?? [])
-      .filter((c) => c.status === 'failed')
-      .map((c) => html`<p class="case failed" data-testid="failed-case">✗ ${c.name} — ${c.failure?.message ?? ''}</p>`)}
-    <pre data-testid="output">${output ?? 'loading…'}</pre>
-    <h2>Artifacts</h2>
-    <ul data-testid="artifacts">
-      ${files.map(
-        (f) => html`<li key=${f}>
-          <a href=${`${base}/files/${f.split('/').map(enc).join('/')}`} download=${f.split('/').pop()}>${f}</a>
-          ${isImage(f) && html`<div><img alt=${f} src=${`${base}/files/${f.split('/').map(enc).join('/')}`} /></div>`}
-        </li>`,
-      )}
+function Flaky({ flaky }) {
+  if (!flaky || flaky.cases.length + flaky.tests.length === 0) return null;
+  return html`<section data-testid="flaky">
+    <h2>Flaky</h2>
+    <ul>
+      ${flaky.tests.slice(0, 30).map((t) => html`<li key=${t.id}><span class="flaky">${t.id}</span> passed on rerun ${t.times}×</li>`)}
+      ${flaky.cases
+        .slice(0, 30)
+        .map((c) => html`<li key=${`${c.id} › ${c.name}`}>${c.id} › ${c.name} <span class="muted">flipped ${c.flips}×</span></li>`)}
     </ul>
-  </section>`;
-}
-
-function TestItem({ test: t, selected, onSelect }) {
-  const seconds = (t.durationMs / 1000).toFixed(1);
-  return html`<li class=${`test ${selected ? 'selected' : ''}`} data-test=${t.id} onClick=${() => onSelect(t.id)}>
-    <span class=${t.status}>${t.status}</span> ${t.id} <span class="muted">${seconds} s</span>
-  </li>`;
-}
-
-function Run({ summary, filter, selectedTest, onSelectTest }) {
-  if (!summary) return html`<section><p class="muted">No run selected.</p></section>`;
-  const tests = summary.tests.filter((t) => filter === '' || t.id.includes(filter));
-  const order = (t) => (t.status === 'passed' ? 1 : 0);
-  const item = (t) => html`<${TestItem} key=${t.id} test=${t} selected=${t.id === selectedTest} onSelect=${onSelectTest} />`;
-  return html`<section data-testid="run-detail">
-    <h2>Run ${summary.runId}</h2>
-    <p class="muted">changed: ${summary.changedFiles.join(', ') || '—'}</p>
-    <ul>${[...tests].sort((a, b) => order(a) - order(b)).map(item)}</ul>
   </section>`;
 }
 
@@ -92,33 +55,68 @@ function App() {
   const [runs, setRuns] = useState([]);
   const [runId, setRunId] = useState(null);
   const [summary, setSummary] = useState(null);
+  const [live, setLive] = useState(null);
   const [testId, setTestId] = useState(null);
   const [filter, setFilter] = useState('');
+  const [flaky, setFlaky] = useState(null);
   const [note, setNote] = useState('');
-  const refresh = () => {
-    api('/api/state').then(setState, () => {});
-    api('/api/runs').then(setRuns, () => {});
-  };
+  const shown = runId ?? runs[0]?.runId ?? null;
+
   useEffect(() => {
-    refresh();
+    const refreshState = throttle(
+      () =>
+        api('/api/state').then(
+          (s) => setState({ ...s, receivedAt: Date.now() }),
+          () => {},
+        ),
+      250,
+    );
+    const refreshFlaky = () => api('/api/flaky').then(setFlaky, () => {});
+    refreshState();
+    refreshFlaky();
+    api('/api/runs').then(setRuns, () => {});
     const events = new EventSource('/api/events');
-    for (const type of ['state', 'run-start', 'result', 'run-end']) events.addEventListener(type, refresh);
+    const on = (type, fn) => events.addEventListener(type, (e) => fn(JSON.parse(e.data)));
+    on('state', refreshState);
+    on('run-start', (d) => {
+      setLive({ runId: d.runId, total: d.tests.length, results: [] });
+      refreshState();
+    });
+    on('result', (r) => {
+      setLive((l) => l && { ...l, results: [...l.results, r] });
+      refreshState();
+    });
+    on('run-end', (s) => {
+      setLive(null);
+      setRuns((list) => [runItem(s), ...list.filter((r) => r.runId !== s.runId)]);
+      setSummary((now) => (runIdRef.followLatest ? s : now));
+      refreshState();
+      refreshFlaky();
+    });
     return () => events.close();
   }, []);
-  const shown = runId ?? runs[0]?.runId ?? null;
+  runIdRef.followLatest = runId === null;
+
   useEffect(() => {
-    if (shown !== null) api(`/api/runs/${enc(shown)}`).then(setSummary, () => setSummary(null));
-  }, [shown, runs[0]?.runId]);
+    if (shown !== null && summary?.runId !== shown) api(`/api/runs/${enc(shown)}`).then(setSummary, () => setSummary(null));
+  }, [shown]);
+
   const act = (p, body) =>
     post(p, body).then(
       (a) => setNote(a.cancelled === false ? 'nothing to cancel' : ''),
       (e) => setNote(e.message),
     );
-  const test = summary?.tests.find((t) => t.id === testId);
   const selectRun = (id) => {
     setRunId(id);
     setTestId(null);
   };
+  const running = state?.running.some((r) => r.id === testId) === true;
+  const test = summary?.tests.find((t) => t.id === testId) ?? live?.results.find((r) => r.id === testId);
+  const detailRun = test !== undefined && summary?.tests.includes(test) ? summary.runId : live?.runId;
+  const detail =
+    running && live
+      ? html`<${TestDetail} key=${`live/${testId}`} runId=${live.runId} test=${{ id: testId }} running=${true} />`
+      : test && detailRun && html`<${TestDetail} key=${`${detailRun}/${test.id}`} runId=${detailRun} test=${test} running=${false} />`;
   return html`
     <header>
       <h1>vmwatch</h1>
@@ -130,15 +128,23 @@ function App() {
     </header>
     <main>
       <div>
-        <${Machines} state=${state} />
+        <${Machines} state=${state} onSelect=${setTestId} />
         <${Runs} runs=${runs} selected=${shown} onSelect=${selectRun} />
+        <${Flaky} flaky=${flaky} />
       </div>
       <div>
-        <${Run} summary=${summary} filter=${filter} selectedTest=${testId} onSelectTest=${setTestId} />
-        ${test && html`<${Test} key=${`${shown}/${test.id}`} runId=${shown} test=${test} />`}
+        <${LiveRun} live=${live} onSelect=${setTestId} />
+        <${Tests} summary=${summary?.runId === shown ? summary : null} filter=${filter} selected=${testId} onSelect=${setTestId} />
+        ${detail}
       </div>
     </main>`;
 }
+
+/** Read by the event handlers (set up once) to know whether the page follows the latest run. */
+const runIdRef = { followLatest: true };
+
+// The token came in the URL and is now in this port's cookie: keep it out of the address bar and history.
+if (location.search.includes('token=')) history.replaceState(null, '', '/');
 
 const root = document.getElementById('app');
 root.textContent = '';

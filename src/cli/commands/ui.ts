@@ -1,4 +1,5 @@
 import { findDaemon } from '../../api/daemonFile.ts';
+import { homePaths } from '../../paths.ts';
 import { openBrowser } from '../../api/openBrowser.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { CommonFlags } from '../args.ts';
@@ -13,7 +14,7 @@ export async function uiCommand(flags: CommonFlags): Promise<number> {
   }
   const url = `${daemon.url}/?token=${daemon.token}`;
   process.stdout.write(`${url}\n`);
-  if (process.stdout.isTTY === true && !(await openBrowser(url)))
+  if (process.stdout.isTTY === true && !(await openBrowser(url, homePaths.daemonLauncher(config.pool.name))))
     process.stderr.write('vmwatch: no browser opener found: open the URL above\n');
   return 0;
 }

@@ -36,6 +36,7 @@ export function daemonApi(s: DaemonSources): DaemonApi {
     state: s.state,
     history: () => s.store.historyView(),
     historyOf: (testId) => s.store.historyOf(testId),
+    flaky: () => s.store.flaky(),
     why: async (testId) => {
       const cases = s.testCases();
       const test = cases.find((t) => t.id === testId);

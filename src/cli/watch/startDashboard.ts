@@ -1,4 +1,5 @@
 import { ApiServer } from '../../api/ApiServer.ts';
+import { homePaths } from '../../paths.ts';
 import { openBrowser } from '../../api/openBrowser.ts';
 import { removeDaemonFile, writeDaemonFile } from '../../api/daemonFile.ts';
 import type { DaemonApi } from '../../api/types.ts';
@@ -30,7 +31,7 @@ export async function startDashboard(config: ResolvedConfig, daemon: DaemonApi, 
     return null;
   }
   out.write(`vmwatch: dashboard ${url}\n`);
-  if (config.ui.open) void openBrowser(url);
+  if (config.ui.open) void openBrowser(url, homePaths.daemonLauncher(config.pool.name));
   await writeDaemonFile(config.pool.name, {
     url: `http://127.0.0.1:${server.port}`,
     token: server.token,
