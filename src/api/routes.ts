@@ -48,6 +48,12 @@ export async function handleApi(
   if (head !== 'runs') return sendError(res, 404, `no such route: ${url.pathname}`);
   if (a === undefined) return sendJson(res, 200, await runs.list());
   // The summary as written (vmwatch's own JSON): streamed, not parsed and serialised again.
+  // `latest`: the newest finished run, so a page needs no run list first.
+  if (a === 'latest' && b === undefined) {
+    const newest = (await runs.list())[0];
+    if (newest === undefined) return sendError(res, 404, 'no finished run yet');
+    return sendFile(req, res, path.join(daemon.runsDir, newest.runId, 'summary.json'), { type: 'application/json; charset=utf-8' });
+  }
   if (b === undefined)
     return isRunId(a)
       ? sendFile(req, res, path.join(daemon.runsDir, a, 'summary.json'), {

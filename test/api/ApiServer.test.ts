@@ -136,6 +136,7 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     expect(list).toEqual([expect.objectContaining({ runId: RUN, failed: 1, failedTests: [TEST] })]);
     expect(JSON.parse((await call(port, `/api/runs/${RUN}`, { headers: auth() })).body).tests[0].id).toBe(TEST);
     expect((await call(port, '/api/runs/20990101-000000-000', { headers: auth() })).status).toBe(404);
+    expect(JSON.parse((await call(port, '/api/runs/latest', { headers: auth() })).body).runId).toBe(list[0].runId);
     const output = await call(port, `/api/runs/${RUN}/tests/${encodeURIComponent(TEST)}/output`, { headers: auth() });
     expect(output).toMatchObject({ status: 200, body: 'expected 1 to be 2\n' });
     expect(output.headers['x-content-type-options']).toBe('nosniff');

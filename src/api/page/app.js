@@ -60,7 +60,7 @@ function App() {
   const [filter, setFilter] = useState('');
   const [flaky, setFlaky] = useState(null);
   const [note, setNote] = useState('');
-  const shown = runId ?? runs[0]?.runId ?? null;
+  const shown = runId ?? runs[0]?.runId ?? summary?.runId ?? null;
 
   useEffect(() => {
     const refreshState = throttle(
@@ -74,7 +74,12 @@ function App() {
     const refreshFlaky = () => api('/api/flaky').then(setFlaky, () => {});
     refreshState();
     refreshFlaky();
+    // Both at once: the newest run's tests need not wait for the run list.
     api('/api/runs').then(setRuns, () => {});
+    api('/api/runs/latest').then(
+      (s) => setSummary((now) => now ?? s),
+      () => {},
+    );
     const events = new EventSource('/api/events');
     const on = (type, fn) => events.addEventListener(type, (e) => fn(JSON.parse(e.data)));
     on('state', refreshState);
