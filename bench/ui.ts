@@ -17,7 +17,8 @@ function generateRuns(dir: string, runs: number, tests: number): string[] {
   for (let r = 0; r < runs; r++) {
     const at = new Date(start + r * 61_000);
     const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-    const runId = `${at.getUTCFullYear()}${p(at.getUTCMonth() + 1)}${p(at.getUTCDate())}-${p(at.getUTCHours())}${p(at.getUTCMinutes())}${p(at.getUTCSeconds())}-${p(r % 1000, 3)}`;
+    const day = `${at.getUTCFullYear()}${p(at.getUTCMonth() + 1)}${p(at.getUTCDate())}`;
+    const runId = `${day}-${p(at.getUTCHours())}${p(at.getUTCMinutes())}${p(at.getUTCSeconds())}-${p(r % 1000, 3)}`;
     ids.push(runId);
     const list = Array.from({ length: tests }, (_, i) => {
       const failed = (i + r) % 100 === 0;

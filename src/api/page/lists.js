@@ -10,7 +10,8 @@ export function VirtualList({ items, row, height = 420, testid }) {
   const first = Math.max(0, Math.floor(top / ROW) - 8);
   const last = Math.min(items.length, Math.ceil((top + height) / ROW) + 8);
   const shown = items.slice(first, last);
-  return html`<div class="vlist" style=${`height:${Math.min(height, items.length * ROW)}px`} onScroll=${(e) => setTop(e.currentTarget.scrollTop)}>
+  const onScroll = (e) => setTop(e.currentTarget.scrollTop);
+  return html`<div class="vlist" style=${`height:${Math.min(height, items.length * ROW)}px`} onScroll=${onScroll}>
     <ul data-testid=${testid} style=${`height:${items.length * ROW}px`}>
       ${shown.map((item, i) => row(item, `top:${(first + i) * ROW}px`))}
     </ul>
@@ -43,7 +44,10 @@ export function Tests({ summary, filter, selected, onSelect }) {
     <span class=${t.status}>${t.status}</span> ${t.id} <span class="muted">${secs(t.durationMs)}</span>
   </li>`;
   return html`<section data-testid="run-detail">
-    <h2>Run ${summary.runId} <span class="muted">${summary.passed} passed, ${summary.failed} failed, ${summary.tests.length} tests</span></h2>
+    <h2>
+      Run ${summary.runId}
+      <span class="muted">${summary.passed} passed, ${summary.failed} failed, ${summary.tests.length} tests</span>
+    </h2>
     <p class="muted">changed: ${summary.changedFiles.slice(0, 10).join(', ') || '—'}</p>
     <${VirtualList} items=${tests} row=${row} height=${360} testid="tests" />
   </section>`;
