@@ -21,7 +21,15 @@ function Machines({ state, onSelect }) {
   if (!state) return null;
   // The daemon's clock, as of this state: elapsed = its now (moved on by ours) - started.
   const now = state.now + (Date.now() - state.receivedAt);
-  const machine = (m) => html`<li key=${m.name}>${m.name}: ${m.state}${m.readiness ? ` (${m.readiness})` : ''}</li>`;
+  const machine = (m) => {
+    const current = state.running.filter((r) => r.vm === m.name).map((r) => r.id);
+    const counts = m.metrics ? `${m.metrics.boots} boots, ${m.metrics.reverts} reverts, ${m.metrics.failures} failures` : '';
+    return html`<li key=${m.name} data-machine=${m.name} title=${counts}>
+      ${m.name}: ${m.state}${m.readiness ? ` (${m.readiness})` : ''}
+      ${current.length > 0 && html`<span class="muted"> — ${current.length === 1 ? current[0] : `batch of ${current.length}`}</span>`}
+      ${m.error && html`<div class="failed">${m.error}</div>`}
+    </li>`;
+  };
   const running = (r) => html`<li key=${r.id} class="test" data-test=${r.id} onClick=${() => onSelect(r.id)}>
     ${r.id} on ${r.vm ?? '…'} <span class="muted">${secs(now - r.startedAt)}${r.expectedMs ? ` / ~${secs(r.expectedMs)}` : ''}</span>
   </li>`;
