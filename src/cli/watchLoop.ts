@@ -5,31 +5,22 @@ import { collectGarbage } from '../process/collectGarbage.ts';
 import { Notifier } from '../report/notify.ts';
 import { Progress } from '../report/progress.ts';
 import { ResultsStore } from '../report/resultsStore.ts';
-import type { Plan, TestCase } from '../select/types.ts';
-import type { RunSummary } from '../report/types.ts';
 import type { LiveState } from '../report/statusArea.ts';
-import type { RunControl } from '../schedule/RunControl.ts';
 import { WatchScheduler } from '../schedule/WatchScheduler.ts';
+import type { Plan, TestCase } from '../select/types.ts';
+import type { BatchTiming } from '../watch/ChangeBatcher.ts';
 import { ContentHashFilter } from '../watch/ContentHashFilter.ts';
-import { executeRun } from './executeRun.ts';
-import { Interactive, interactiveTerminal } from './interactive/Interactive.ts';
-import { onWatchKey } from './interactive/watchKeys.ts';
 import type { OpenPool } from './openPool.ts';
 import { loadProject, planSelection } from './planSelection.ts';
 import { ChangePipeline } from './watch/changePipeline.ts';
-import { submitPlan } from './watch/submitPlan.ts';
+import { deferred } from './watch/deferred.ts';
+import { type Frontends, startFrontends } from './watch/frontends.ts';
 import { GraphSaver } from './watch/GraphSaver.ts';
 import { liveState } from './watch/liveState.ts';
-import { homePaths } from '../paths.ts';
-import { LiveLogs } from './watch/liveLogs.ts';
-import { daemonApi } from './watch/daemonApi.ts';
-import { DaemonEvents } from './watch/DaemonEvents.ts';
-import { deferred } from './watch/deferred.ts';
-import { openBrowser } from '../api/openBrowser.ts';
-import { startDashboard, type Dashboard } from './watch/startDashboard.ts';
 import { openWatchPool } from './watch/openWatchPool.ts';
-import { watchTree, type WatchedTree } from './watch/watchTree.ts';
-import type { BatchTiming } from '../watch/ChangeBatcher.ts';
+import { submitPlan } from './watch/submitPlan.ts';
+import { WatchRuns } from './watch/WatchRuns.ts';
+import { type WatchedTree, watchTree } from './watch/watchTree.ts';
 
 const log = logger('watch');
 
@@ -39,35 +30,31 @@ export interface WatchLoopOptions {
 }
 
 /**
- * The daemon, wired together: a warm pool, chokidar → debounce (ChangeBatcher) → the change
- * pipeline (filter, layout, graph, plan) → the scheduler (onBusy) → runs, with the keys and the
- * status area on a terminal. The parts live in watch/, interactive/, schedule/ and report/.
+ * The daemon, wired together: chokidar → debounce (watchTree) → the change pipeline (filter,
+ * layout, graph, plan) → the scheduler (onBusy) → runs (WatchRuns) over a warm pool, with the
+ * dashboard and the keys (frontends). The parts live in watch/, interactive/, schedule/, report/.
  */
 export class WatchLoop {
   readonly #config: ResolvedConfig;
   readonly #signal: AbortSignal;
-  readonly #progress = new Progress();
+  readonly #onQuit: () => void;
   readonly #out = process.stdout;
+  readonly #progress = new Progress();
   readonly #store: ResultsStore;
   readonly #notifier: Notifier;
-  readonly #onQuit: () => void;
+  readonly #hashes: ContentHashFilter;
+  readonly #scheduler: WatchScheduler;
+  readonly #runs: WatchRuns;
+  /** Settles when the pool is open (or could not open): saves made during start-up wait for it. */
+  readonly #poolOpened = deferred();
   #opened?: OpenPool;
   #pipeline?: ChangePipeline;
   #graphSaver?: GraphSaver;
-  #files = new Set<string>();
   #tree?: WatchedTree;
-  readonly #scheduler: WatchScheduler;
-  #lastPlan: Plan | null = null;
-  #lastRun: RunSummary | null = null;
+  #frontends?: Frontends;
   #filter: string | null = null;
-  #interactive: Interactive | null = null;
   #batches: Promise<void> = Promise.resolve();
-  #hashes: ContentHashFilter;
-  /** Settles when the pool is open (or could not open): saves made during start-up wait for it. */
-  readonly #poolOpened = deferred();
-  readonly #events = new DaemonEvents();
-  readonly #liveLogs = new LiveLogs(this.#events);
-  #dashboard: Dashboard | null = null;
+  #starting: Promise<void> | undefined;
 
   constructor(config: ResolvedConfig, signal: AbortSignal, options: WatchLoopOptions) {
     this.#config = config;
@@ -76,10 +63,19 @@ export class WatchLoop {
     this.#store = new ResultsStore(config.artifactsInto, { root: config.root });
     this.#notifier = new Notifier({ config: config.notify });
     this.#hashes = new ContentHashFilter(config.root);
-    this.#scheduler = new WatchScheduler({ onBusy: config.watch.onBusy, signal, execute: (plan, control) => this.#execute(plan, control) });
+    this.#runs = new WatchRuns({
+      config,
+      signal,
+      progress: this.#progress,
+      store: this.#store,
+      notifier: this.#notifier,
+      out: this.#out,
+      pool: () => this.#opened!,
+      testCases: () => this.#testCases,
+      changesSince: (at) => this.#tree?.journal.changesSince(at) ?? null,
+    });
+    this.#scheduler = new WatchScheduler({ onBusy: config.watch.onBusy, signal, execute: (plan, c) => this.#runs.execute(plan, c) });
   }
-
-  #starting: Promise<void> | undefined;
 
   start(): Promise<void> {
     this.#starting ??= this.#start();
@@ -89,22 +85,23 @@ export class WatchLoop {
   async #start(): Promise<void> {
     const config = this.#config;
     const live = (): void => this.#signal.throwIfAborted();
+    const say = (line: string): void => void this.#out.write(`${line}\n`);
     await this.#store.load();
     const { graph, testCases, files } = await loadProject(config);
-    this.#files = new Set(files);
+    const known = new Set(files);
     live();
     this.#graphSaver = new GraphSaver(graph, (message) => log.warn(message));
+    const saveGraph = (): void => (config.select.persistGraph !== false ? this.#graphSaver?.schedule() : undefined);
+    const submit = (plan: Plan): void => this.#submit(plan, 'change');
     this.#pipeline = new ChangePipeline({
       config,
       graph,
       hashes: this.#hashes,
-      files: this.#files,
+      files: known,
       testCases,
-      onGraphChanged: () => {
-        if (config.select.persistGraph !== false) this.#graphSaver?.schedule();
-      },
-      say: (line) => this.#out.write(`${line}\n`),
-      submit: (plan) => this.#submit(plan, 'change'),
+      onGraphChanged: saveGraph,
+      say,
+      submit,
     });
     // Like `jest --watch`: start with what already differs from HEAD. Remember those contents, so
     // the watcher reporting the same files again (a race with start-up) runs nothing twice.
@@ -113,68 +110,38 @@ export class WatchLoop {
     live();
     // The watcher comes before the pool: machines synced after the journal starts get partial
     // syncs and warm batches from the first save on. A save before the pool is up waits for it.
-    this.#tree = await watchTree(config, this.#files, (files, timing) => this.#onBatch(files, timing));
+    this.#tree = await watchTree(config, known, (changed, timing) => this.#onBatch(changed, timing));
     live();
-    const onPoolChange = (): void => this.#events.emit('state', { machines: this.#opened?.pool.status() ?? [] });
-    const opened = await openWatchPool(config, this.#progress, this.#notifier, this.#signal, onPoolChange).catch((err: unknown) => {
+    const onPoolChange = (): void => this.#runs.poolChanged(this.#opened?.pool.status() ?? []);
+    this.#opened = await openWatchPool(config, this.#progress, this.#notifier, this.#signal, onPoolChange).catch((err: unknown) => {
       this.#poolOpened.reject(err);
       throw err;
     });
-    this.#opened = opened;
     this.#poolOpened.resolve();
     live();
-    this.#out.write(
+    say(
       `vmwatch: watching ${config.root} — ${testCases.length} test(s), ` +
-        `pool of ${config.pool.size} ${opened.provider.kind} machine(s) ready. Ctrl-C stops.\n`,
+        `pool of ${config.pool.size} ${this.#opened.provider.kind} machine(s) ready. Ctrl-C stops.`,
     );
-    this.#dashboard = await startDashboard(
+    this.#frontends = await startFrontends({
       config,
-      daemonApi({
-        config,
-        graph,
-        testCases: () => this.#testCases,
-        scheduler: this.#scheduler,
-        store: this.#store,
-        events: this.#events,
-        liveLogs: this.#liveLogs,
-        state: () => this.#liveState(),
-        submit: (plan) => this.#submit(plan, 'user'),
-      }),
-      this.#out,
-    );
+      graph,
+      scheduler: this.#scheduler,
+      store: this.#store,
+      runs: this.#runs,
+      out: this.#out,
+      testCases: () => this.#testCases,
+      state: () => this.#liveState(),
+      submit: (plan) => this.#submit(plan, 'user'),
+      setFilter: (pattern) => (this.#filter = pattern),
+      quit: this.#onQuit,
+    });
     collectGarbage();
-    log.debug({ memory: process.memoryUsage(), files: this.#files.size }, 'ready');
+    log.debug({ memory: process.memoryUsage(), files: known.size }, 'ready');
     if (initial.plan.tests.length > 0) {
-      this.#out.write(`${initial.plan.changedFiles.length} file(s) differ from HEAD → ${initial.plan.tests.length} test(s)\n`);
+      say(`${initial.plan.changedFiles.length} file(s) differ from HEAD → ${initial.plan.tests.length} test(s)`);
       this.#submit(initial.plan, 'change');
     }
-    if (interactiveTerminal()) {
-      this.#interactive = new Interactive({
-        state: () => this.#liveState(),
-        onAction: (action) =>
-          onWatchKey(action, {
-            testCases: () => this.#testCases,
-            discover: config.discover,
-            failing: () => this.#store.failing(),
-            failedCases: (id) => this.#store.failedCases(id),
-            lastPlan: () => this.#lastPlan,
-            setFilter: (pattern) => (this.#filter = pattern),
-            say: (line) => this.#out.write(`${line}\n`),
-            submit: (plan) => this.#submit(plan, 'user'),
-            openUi: () => this.#openUi(),
-            quit: this.#onQuit,
-          }),
-      });
-      this.#interactive.start();
-    }
-  }
-
-  #openUi(): void {
-    const url = this.#dashboard?.server.url;
-    if (url === undefined) return void this.#out.write('no dashboard (ui: false in the config, or its port was taken)\n');
-    void openBrowser(url, homePaths.daemonLauncher(this.#config.pool.name)).then((opened) => {
-      if (!opened) this.#out.write(`no browser opener found: open ${url}\n`);
-    });
   }
 
   #liveState(): Omit<LiveState, 'prompt' | 'help' | 'showHelp'> {
@@ -182,7 +149,7 @@ export class WatchLoop {
       machines: () => this.#opened?.pool.status() ?? [],
       scheduler: this.#scheduler,
       expectedMs: (id) => this.#store.expectedMs(id),
-      lastRun: this.#lastRun,
+      lastRun: this.#runs.lastRun,
       filter: this.#filter,
     });
   }
@@ -191,51 +158,15 @@ export class WatchLoop {
     submitPlan(plan, origin, this.#filter, this.#scheduler, (line) => this.#out.write(`${line}\n`));
   }
 
-  async #execute(plan: Plan, control: RunControl): Promise<void> {
-    this.#lastPlan = plan;
-    try {
-      await executeRun({
-        config: this.#config,
-        opened: this.#opened!,
-        plan,
-        testCases: new Map(this.#testCases.map((t) => [t.id, t])),
-        progress: this.#progress,
-        store: this.#store,
-        notifier: this.#notifier,
-        signal: this.#signal,
-        out: this.#out,
-        color: this.#out.isTTY === true,
-        control,
-        ...(this.#tree ? { changesSince: (at: number) => this.#tree!.journal.changesSince(at) } : {}),
-        onRunStart: (runId) => {
-          this.#liveLogs.start(runId);
-          this.#events.emit('run-start', { runId, tests: plan.tests.map((t) => t.id), changedFiles: plan.changedFiles });
-        },
-        onLog: (ids, file, live) => this.#liveLogs.set(ids, file, live),
-        onSummary: (summary) => {
-          this.#liveLogs.end();
-          this.#lastRun = summary;
-          this.#events.emit('run-end', summary);
-        },
-        onTestResult: (result) => this.#events.emit('result', result),
-      });
-    } catch (err) {
-      log.error({ err }, `run failed: ${errorMessage(err)}`);
-    }
-  }
-
   #onBatch(files: string[], timing: BatchTiming): void {
     log.debug({ files, ...timing, batchAt: Date.now() }, 'batch');
     this.#batches = this.#batches
-      .then(() => this.#handleBatch(files))
+      .then(async () => {
+        // A save during start-up waits for the pool (a pool that failed to open ends the watch anyway).
+        await this.#poolOpened.promise;
+        if (!this.#signal.aborted) await this.#pipeline?.handle(files);
+      })
       .catch((err: unknown) => log.error({ err }, `could not handle a change: ${errorMessage(err)}`));
-  }
-
-  async #handleBatch(batch: string[]): Promise<void> {
-    // A save during start-up waits for the pool (a pool that failed to open ends the watch anyway).
-    await this.#poolOpened.promise;
-    if (this.#signal.aborted) return;
-    await this.#pipeline?.handle(batch);
   }
 
   get #testCases(): TestCase[] {
@@ -248,9 +179,8 @@ export class WatchLoop {
     // Stopped before the pool opened: saves waiting for it give up.
     this.#poolOpened.reject(new Error('vmwatch is stopping'));
     await this.#tree?.close();
-    await this.#dashboard?.stop();
-    this.#liveLogs.close();
-    this.#interactive?.stop();
+    await this.#frontends?.stop();
+    this.#runs.close();
     await this.#scheduler.idle();
     await this.#notifier.flush();
     await this.#graphSaver?.flush();
