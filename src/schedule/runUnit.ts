@@ -102,7 +102,16 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     commandStarted = exec.calledAt;
     timings.execMs = exec.durationMs;
     const t1 = Date.now();
-    const report = await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS });
+    const localResults = unit.rule === undefined ? null : path.join(unitDir, RESULTS_DIR);
+    if (localResults !== null) await ensureRealDir(ctx.runDir, path.relative(ctx.runDir, localResults));
+    // Both at once: they fill separate folders (the artifacts' pull leaves the results folder out).
+    const [report, resultsReport] = await Promise.all([
+      vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS }),
+      localResults === null ? null : vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults),
+    ]);
+    // The runner's own reports are read as data: links in them are dropped like the artifacts'
+    // (a test may plant one), and listed with the artifacts' only when they are artifacts.
+    if (localResults !== null) await dropEscapingLinks(localResults);
     // rsync's --safe-links goes by the link's text; this pass also catches links that leave the
     // folder through other links.
     const droppedLinks = [...report.droppedLinks, ...(await dropEscapingLinks(unitDir))];
@@ -110,13 +119,8 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     if (report.sourceIsLink !== undefined) pulled.artifactsNote = report.sourceIsLink;
     let fileResults = new Map<string, FileResult>();
     let readError: string | undefined;
-    if (unit.rule !== undefined) {
-      // The runner's own reports, read as data: links in them are dropped like the artifacts' (a test may plant one).
-      const localResults = path.join(unitDir, RESULTS_DIR);
-      await ensureRealDir(ctx.runDir, path.relative(ctx.runDir, localResults));
-      const resultsReport = await vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults);
-      if (resultsReport.sourceIsLink !== undefined) readError = `the runner's results folder is a link: ${resultsReport.sourceIsLink}`;
-      await dropEscapingLinks(localResults);
+    if (unit.rule !== undefined && localResults !== null) {
+      if (resultsReport?.sourceIsLink !== undefined) readError = `the runner's results folder is a link: ${resultsReport.sourceIsLink}`;
       try {
         fileResults = await adapterFor(unit.rule.runner).readResults(unit.rule, files(unit), localResults);
       } catch (err) {
