@@ -1,7 +1,7 @@
 // The dashboard: Preact + htm (one file, shipped with vmwatch), over the local API and its events.
 // Each event updates only what it changes: a result is added to the live run, a finished run is
 // put at the top of the list; state is fetched again at most every 250 ms.
-import { html, render, useEffect, useState } from '/assets/preact-htm.js';
+import { html, render, useEffect, useRef, useState } from '/assets/preact-htm.js';
 import { TestDetail } from './detail.js';
 import { LiveRun, Runs, Tests } from './lists.js';
 import { api, enc, post, runItem, secs, throttle } from './util.js';
@@ -68,6 +68,7 @@ function App() {
   const [filter, setFilter] = useState('');
   const [flaky, setFlaky] = useState(null);
   const [note, setNote] = useState('');
+  const view = useRef({ runId: null, testId: null, liveRunId: null });
   const shown = runId ?? runs[0]?.runId ?? summary?.runId ?? null;
 
   useEffect(() => {
@@ -102,13 +103,20 @@ function App() {
     on('run-end', (s) => {
       setLive(null);
       setRuns((list) => [runItem(s), ...list.filter((r) => r.runId !== s.runId)]);
-      setSummary((now) => (runIdRef.followLatest ? s : now));
+      // Shown next: the finished run, when the page follows the newest run or shows a test of this one.
+      const v = view.current;
+      const ownTest = v.testId !== null && s.tests.some((t) => t.id === v.testId) && v.liveRunId === s.runId;
+      if (v.runId === null || ownTest) {
+        setSummary(s);
+        if (v.runId !== null) setRunId(s.runId);
+      }
       refreshState();
       refreshFlaky();
     });
     return () => events.close();
   }, []);
-  runIdRef.followLatest = runId === null;
+  // What the event handlers (set up once) need to know of the view now.
+  view.current = { runId, testId, liveRunId: live?.runId ?? null };
 
   useEffect(() => {
     if (shown !== null && summary?.runId !== shown) api(`/api/runs/${enc(shown)}`).then(setSummary, () => setSummary(null));
@@ -152,9 +160,6 @@ function App() {
       </div>
     </main>`;
 }
-
-/** Read by the event handlers (set up once) to know whether the page follows the latest run. */
-const runIdRef = { followLatest: true };
 
 // The token came in the URL and is now in this port's cookie: keep it out of the address bar and history.
 if (location.search.includes('token=')) history.replaceState(null, '', '/');

@@ -23,13 +23,16 @@ function Artifacts({ base }) {
       (body) => setViewed({ f, text: typeof body === 'string' ? body : JSON.stringify(body, null, 2) }),
       (e) => setViewed({ f, text: `(cannot show: ${e.message})` }),
     );
+  const shown = files.filter((f) => f !== 'output.log');
   const item = (f) => html`<li key=${f}>
     <a href=${fileUrl(base, f)} download=${f.split('/').pop()}>${f}</a>
     ${isText(f) && html` <button class="small" onClick=${() => view(f)}>view</button>`}
     ${isImage(f) && html`<div><img data-testid="artifact-image" alt=${f} src=${fileUrl(base, f)} /></div>`}
   </li>`;
   return html`<h3>Artifacts</h3>
-    <ul data-testid="artifacts">${files.filter((f) => f !== 'output.log').map(item)}</ul>
+    <ul data-testid="artifacts">
+      ${shown.length === 0 ? html`<li class="muted">none (a test leaves files in the app's artifacts folder)</li>` : shown.map(item)}
+    </ul>
     ${viewed && html`<p class="muted">${viewed.f}</p><pre data-testid="artifact-text">${viewed.text}</pre>`}`;
 }
 

@@ -45,7 +45,7 @@ export function Tests({ summary, filter, selected, onSelect }) {
   </li>`;
   return html`<section data-testid="run-detail">
     <h2>
-      Run ${summary.runId}
+      Run ${summary.runId}${' '}
       <span class="muted">${summary.passed} passed, ${summary.failed} failed, ${summary.tests.length} tests</span>
     </h2>
     <p class="muted">changed: ${summary.changedFiles.slice(0, 10).join(', ') || '—'}</p>
