@@ -66,7 +66,8 @@ async function insideFolder(fd: number, file: string, folder: string): Promise<b
 /** One range of a `Range` header: [start, end] inclusive; null for none (or several); 'unsatisfiable'. */
 function byteRange(header: string | undefined, size: number): [number, number] | null | 'unsatisfiable' {
   const m = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
-  if (m === null || (m[1] === '' && m[2] === '')) return null;
+  // An empty file has no range to give: all of it (nothing) is the answer.
+  if (m === null || (m[1] === '' && m[2] === '') || size === 0) return null;
   if (m[1] === '') {
     const n = Number(m[2]);
     return n === 0 ? 'unsatisfiable' : [Math.max(0, size - n), size - 1];

@@ -197,6 +197,12 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
       headers: { ...auth(), range: 'bytes=99-' },
     });
     expect(beyond.status).toBe(416);
+    // An empty file: the whole (empty) file, not a range that cannot be written.
+    writeFileSync(path.join(testDir, 'empty.txt'), '');
+    const empty = await call(port, `/api/runs/${RUN}/tests/${encodeURIComponent(TEST)}/files/empty.txt`, {
+      headers: { ...auth(), range: 'bytes=-5' },
+    });
+    expect(empty).toMatchObject({ status: 200, body: '' });
   });
 
   it('refuses a test folder, an output.log or a FIFO that a link or a swap would take elsewhere, without hanging', async () => {

@@ -6,7 +6,9 @@ const ROW = 24;
 
 /** A scrolling list of fixed-height rows; `row(item, style)` renders one row at its place. */
 export function VirtualList({ items, row, height = 420, testid }) {
-  const [top, setTop] = useState(0);
+  const [scrolled, setTop] = useState(0);
+  // A list that shrank while scrolled far down: start from what is left of it.
+  const top = Math.min(scrolled, Math.max(0, items.length * ROW - height));
   const first = Math.max(0, Math.floor(top / ROW) - 8);
   const last = Math.min(items.length, Math.ceil((top + height) / ROW) + 8);
   const shown = items.slice(first, last);
