@@ -19,6 +19,7 @@ console.log(`rss0 ${rssMb()}`);
 const { ApiServer } = await import('../../src/api/ApiServer.ts');
 type Listener = (event: { type: 'state' | 'run-start' | 'result' | 'output' | 'run-end'; data: unknown }) => void;
 const listeners = new Set<Listener>();
+const live: { current: { runId: string; total: number; results: unknown[] } | null } = { current: null };
 const emit: Listener = (event) => {
   for (const l of listeners) l(event);
 };
@@ -42,6 +43,7 @@ const server = new ApiServer({
   why: async (id) => ({ id, selected: false, reasons: [], chains: [], links: [] }),
   run: () => ({ submitted: tests }),
   liveLog: () => null,
+  current: () => live.current,
   cancel: () => false,
   subscribe: (listener) => {
     listeners.add(listener);
@@ -57,7 +59,9 @@ for await (const line of createInterface({ input: process.stdin })) {
     emit({ type: 'run-start', data: { runId: a, tests: Array.from({ length: Number(b) }, (_, i) => `x${i}`), changedFiles: [] } });
   else if (command === 'result') {
     const at = Date.now();
-    emit({ type: 'result', data: { id: a, status: 'passed', durationMs: 12 } });
+    const result = { id: a, status: 'passed', durationMs: 12 };
+    live.current?.results.push(result);
+    emit({ type: 'result', data: result });
     console.log(`emitted ${a} ${at}`);
   } else if (command === 'rss') console.log(`rss ${rssMb()}`);
 }

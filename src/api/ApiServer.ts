@@ -20,7 +20,10 @@ const log = logger('api');
 const ASSETS: Record<string, string> = {
   '/': fileURLToPath(new URL('./page/index.html', import.meta.url)),
   ...Object.fromEntries(
-    ['app.js', 'lists.js', 'detail.js', 'util.js'].map((f) => [`/assets/${f}`, fileURLToPath(new URL(`./page/${f}`, import.meta.url))]),
+    ['app.js', 'daemon.js', 'lists.js', 'detail.js', 'util.js'].map((f) => [
+      `/assets/${f}`,
+      fileURLToPath(new URL(`./page/${f}`, import.meta.url)),
+    ]),
   ),
   '/assets/preact-htm.js': path.join(path.dirname(createRequire(import.meta.url).resolve('htm')), '..', 'preact', 'standalone.mjs'),
 };

@@ -26,12 +26,12 @@ export async function followFile(file: string, options: FollowOptions): Promise<
   const maxPerRead = options.maxPerRead ?? 256 * 1024;
   const decoder = new StringDecoder('utf8');
   let offset = options.from ?? 0;
-  let handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+  let handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => null);
   try {
     for (;;) {
       if (options.signal?.aborted) return;
       const last = !options.live();
-      handle ??= await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+      handle ??= await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => null);
       if (handle !== null) {
         const { size } = await handle.stat();
         if (size - offset > maxPerRead) {

@@ -40,7 +40,7 @@ export async function handleApi(
     const one = daemon.historyOf(a);
     return one === null ? sendError(res, 404, `no history for ${a}`) : sendJson(res, 200, one);
   }
-  if (head === 'events' && parts.length === 1) return streamEvents(daemon, req, res);
+  if (head === 'events' && parts.length === 1) return streamEvents(daemon, req, res, { output: url.searchParams.get('output') === '1' });
   if (head === 'why' && a !== undefined && parts.length === 2) {
     const why = await daemon.why(a);
     return why === null ? sendError(res, 404, `unknown test id: ${a}`) : sendJson(res, 200, why);
@@ -48,6 +48,10 @@ export async function handleApi(
   if (head !== 'runs') return sendError(res, 404, `no such route: ${url.pathname}`);
   if (a === undefined) return sendJson(res, 200, await runs.list());
   // The summary as written (vmwatch's own JSON): streamed, not parsed and serialised again.
+  if (a === 'current' && b === undefined) {
+    const current = daemon.current();
+    return current === null ? sendError(res, 404, 'no run in progress') : sendJson(res, 200, current);
+  }
   // `latest`: the newest finished run, so a page needs no run list first.
   if (a === 'latest' && b === undefined) {
     const newest = (await runs.list())[0];

@@ -5,7 +5,8 @@ import { isRunListItem, RUN_LIST_FILE, runListItem, type RunListItem } from '../
 import type { RunSummary, TestResult } from '../report/types.ts';
 import { RESULTS_DIR } from '../runners/types.ts';
 
-const NO_LINK = constants.O_RDONLY | constants.O_NOFOLLOW;
+/** Never through a link, never waiting on a FIFO planted in a run's folder. */
+const NO_LINK = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** Run ids look like `20261202-192010-908` (optionally with a suffix); nothing else is a run. */
 const RUN_ID = /^\d{8}-\d{6}-\d{3}(?:-[a-z0-9]+)?$/;

@@ -63,7 +63,7 @@ async function insideFolder(fd: number, file: string, folder: string): Promise<b
   return real.startsWith(`${folder}${path.sep}`);
 }
 
-/** One range of a `Range` header: [start, end] inclusive; null for none (or several); 'unsatisfiable'. */
+/** One range of a `Range` header: [start, end] inclusive; null for none (or several, or an invalid one); 'unsatisfiable'. */
 function byteRange(header: string | undefined, size: number): [number, number] | null | 'unsatisfiable' {
   const m = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
   // An empty file has no range to give: all of it (nothing) is the answer.
@@ -73,6 +73,6 @@ function byteRange(header: string | undefined, size: number): [number, number] |
     return n === 0 ? 'unsatisfiable' : [Math.max(0, size - n), size - 1];
   }
   const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  return start >= size || end < start ? 'unsatisfiable' : [start, end];
+  if (m[2] !== '' && Number(m[2]) < start) return null; // not a valid range: ignored, all of it (RFC 9110)
+  return start >= size ? 'unsatisfiable' : [start, m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)];
 }

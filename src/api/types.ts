@@ -34,8 +34,13 @@ export interface DaemonApi {
    * follow), else its finished output.log; null for a test of no run in progress (read the summary).
    */
   liveLog(runId: string, testId: string): { file: string; live: boolean } | null;
+  /** The run in progress: `{ runId, total, results }` (the results so far), or null. */
+  current(): unknown;
   /** Cancel the current run; false when nothing runs. */
   cancel(): boolean;
-  /** Get every event from now on; returns the unsubscribe function. */
-  subscribe(listener: (event: ApiEvent) => void): () => void;
+  /**
+   * Get every event from now on (`output` events only with `output: true`: following logs costs,
+   * so only for a listener that wants them); returns the unsubscribe function.
+   */
+  subscribe(listener: (event: ApiEvent) => void, options?: { output?: boolean }): () => void;
 }

@@ -58,6 +58,7 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
       return 'failed' in r ? { error: 'no test is failing' } : { submitted: 1 };
     },
     cancel: () => false,
+    current: () => (liveLogs.size > 0 ? { runId: LIVE_RUN, total: 1, results: [] } : null),
     liveLog: (runId, testId) => (runId === LIVE_RUN ? (liveLogs.get(testId) ?? null) : null),
     subscribe: (listener) => {
       listeners.add(listener);
@@ -203,6 +204,11 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
       headers: { ...auth(), range: 'bytes=-5' },
     });
     expect(empty).toMatchObject({ status: 200, body: '' });
+    // An invalid range is ignored: all of it.
+    const invalid = await call(port, `/api/runs/${RUN}/tests/${encodeURIComponent(TEST)}/output`, {
+      headers: { ...auth(), range: 'bytes=5-2' },
+    });
+    expect(invalid).toMatchObject({ status: 200, body: 'expected 1 to be 2\n' });
   });
 
   it('refuses a test folder, an output.log or a FIFO that a link or a swap would take elsewhere, without hanging', async () => {
@@ -272,6 +278,10 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     expect(requested.at(-1)).toEqual({ tests: ['café.test.ts'] });
   });
 
+  it('says when no run is in progress', async () => {
+    expect((await call(port, '/api/runs/current', { headers: auth() })).status).toBe(404);
+  });
+
   it("streams a running test's output as it comes and ends when the test does; then serves its log", async () => {
     const log = path.join(runs, LIVE_RUN, 'tests', 'live', 'output.log');
     mkdirSync(path.dirname(log), { recursive: true });
@@ -306,6 +316,7 @@ describe('the local API: token, Host/Origin, runs, artifacts confined to their t
     });
     const answer = await ended;
     expect(answer.headers['x-vmwatch-live']).toBe('1');
+    expect(JSON.parse((await call(port, '/api/runs/current', { headers: auth() })).body).runId).toBe(LIVE_RUN);
     expect(answer.body).toBe('$ vmwatch run\nfirst line\nsecond ✓ done\n'.replace('vmwatch', 'vitest'));
     expect(chunks.length).toBeGreaterThan(1);
     // Ended: the same route now answers with the whole log at once, and an unknown test of that run is 404.

@@ -100,6 +100,12 @@ describe.skipIf(unavailable !== null)('the dashboard in a real browser (Debian c
     );
     const running = page.locator('[data-testid="running"] li', { hasText: 'tests/test_slow.py' });
     await running.waitFor({ timeout: 60_000 });
+    // A page opened while the run goes on shows it too (it did not see the run start).
+    const late = await browser.newPage();
+    await late.goto(url);
+    await late.getByTestId('live-run').waitFor({ timeout: 20_000 });
+    await late.locator('[data-testid="running"] li', { hasText: 'tests/test_slow.py' }).waitFor({ timeout: 20_000 });
+    await late.close();
     await running.click();
     await expect.poll(() => page.getByTestId('output').textContent(), { timeout: 20_000 }).toContain('slow test started');
     expect(await page.getByTestId('output').textContent()).not.toContain('slow test finished');

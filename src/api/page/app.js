@@ -4,7 +4,8 @@
 import { html, render, useEffect, useRef, useState } from '/assets/preact-htm.js';
 import { TestDetail } from './detail.js';
 import { LiveRun, Runs, Tests } from './lists.js';
-import { api, enc, post, runItem, secs, throttle } from './util.js';
+import { useDaemon } from './daemon.js';
+import { post, secs } from './util.js';
 
 /** Re-render every second while `on`: elapsed times tick. */
 function useTick(on) {
@@ -59,85 +60,35 @@ function Flaky({ flaky }) {
 }
 
 function App() {
-  const [state, setState] = useState(null);
-  const [runs, setRuns] = useState([]);
-  const [runId, setRunId] = useState(null);
-  const [summary, setSummary] = useState(null);
-  const [live, setLive] = useState(null);
-  const [testId, setTestId] = useState(null);
+  const [selected, select] = useState(null);
   const [filter, setFilter] = useState('');
-  const [flaky, setFlaky] = useState(null);
   const [note, setNote] = useState('');
-  const view = useRef({ runId: null, testId: null, liveRunId: null });
-  const shown = runId ?? runs[0]?.runId ?? summary?.runId ?? null;
-
-  useEffect(() => {
-    const refreshState = throttle(
-      () =>
-        api('/api/state').then(
-          (s) => setState({ ...s, receivedAt: Date.now() }),
-          () => {},
-        ),
-      250,
-    );
-    const refreshFlaky = () => api('/api/flaky').then(setFlaky, () => {});
-    refreshState();
-    refreshFlaky();
-    // Both at once: the newest run's tests need not wait for the run list.
-    api('/api/runs').then(setRuns, () => {});
-    api('/api/runs/latest').then(
-      (s) => setSummary((now) => now ?? s),
-      () => {},
-    );
-    const events = new EventSource('/api/events');
-    const on = (type, fn) => events.addEventListener(type, (e) => fn(JSON.parse(e.data)));
-    on('state', refreshState);
-    on('run-start', (d) => {
-      setLive({ runId: d.runId, total: d.tests.length, results: [] });
-      refreshState();
-    });
-    on('result', (r) => {
-      setLive((l) => l && { ...l, results: [...l.results, r] });
-      refreshState();
-    });
-    on('run-end', (s) => {
-      setLive(null);
-      setRuns((list) => [runItem(s), ...list.filter((r) => r.runId !== s.runId)]);
-      // Shown next: the finished run, when the page follows the newest run or shows a test of this one.
-      const v = view.current;
-      const ownTest = v.testId !== null && s.tests.some((t) => t.id === v.testId) && v.liveRunId === s.runId;
-      if (v.runId === null || ownTest) {
-        setSummary(s);
-        if (v.runId !== null) setRunId(s.runId);
-      }
-      refreshState();
-      refreshFlaky();
-    });
-    return () => events.close();
-  }, []);
+  const view = useRef({ runId: null, selected: null });
+  const d = useDaemon(view);
   // What the event handlers (set up once) need to know of the view now.
-  view.current = { runId, testId, liveRunId: live?.runId ?? null };
-
-  useEffect(() => {
-    if (shown !== null && summary?.runId !== shown) api(`/api/runs/${enc(shown)}`).then(setSummary, () => setSummary(null));
-  }, [shown]);
-
+  view.current = { runId: d.runId, selected };
   const act = (p, body) =>
     post(p, body).then(
       (a) => setNote(a.cancelled === false ? 'nothing to cancel' : ''),
       (e) => setNote(e.message),
     );
   const selectRun = (id) => {
-    setRunId(id);
-    setTestId(null);
+    d.setRunId(id);
+    select(null);
   };
-  const running = state?.running.some((r) => r.id === testId) === true;
-  const test = summary?.tests.find((t) => t.id === testId) ?? live?.results.find((r) => r.id === testId);
-  const detailRun = test !== undefined && summary?.tests.includes(test) ? summary.runId : live?.runId;
-  const detail =
-    running && live
-      ? html`<${TestDetail} key=${`live/${testId}`} runId=${live.runId} test=${{ id: testId }} running=${true} />`
-      : test && detailRun && html`<${TestDetail} key=${`${detailRun}/${test.id}`} runId=${detailRun} test=${test} running=${false} />`;
+  // A test picked in the run in progress (running or done) or in the run shown: its detail comes from there.
+  const pickLive = (id) => d.live && select({ id, from: 'live', runId: d.live.runId });
+  const pickRun = (id) => d.summary && select({ id, from: 'run', runId: d.summary.runId });
+  const running = selected?.from === 'live' && d.state?.running.some((r) => r.id === selected.id) === true;
+  const liveResult =
+    selected?.from === 'live' && d.live?.runId === selected.runId ? d.live.results.find((r) => r.id === selected.id) : undefined;
+  const runResult = d.summary?.runId === selected?.runId ? d.summary?.tests.find((t) => t.id === selected?.id) : undefined;
+  const detailOf = (from, test, isRunning) =>
+    html`<${TestDetail} key=${`${from}/${selected.runId}/${selected.id}`} runId=${selected.runId} test=${test} running=${isRunning} />`;
+  let detail = null;
+  if (selected !== null && running) detail = detailOf('running', { id: selected.id }, true);
+  else if (runResult !== undefined) detail = detailOf('run', runResult, false);
+  else if (liveResult !== undefined) detail = detailOf('live', liveResult, false);
   return html`
     <header>
       <h1>vmwatch</h1>
@@ -149,13 +100,18 @@ function App() {
     </header>
     <main>
       <div>
-        <${Machines} state=${state} onSelect=${setTestId} />
-        <${Runs} runs=${runs} selected=${shown} onSelect=${selectRun} />
-        <${Flaky} flaky=${flaky} />
+        <${Machines} state=${d.state} onSelect=${pickLive} />
+        <${Runs} runs=${d.runs} selected=${d.shown} onSelect=${selectRun} />
+        <${Flaky} flaky=${d.flaky} />
       </div>
       <div>
-        <${LiveRun} live=${live} onSelect=${setTestId} />
-        <${Tests} summary=${summary?.runId === shown ? summary : null} filter=${filter} selected=${testId} onSelect=${setTestId} />
+        <${LiveRun} live=${d.live} onSelect=${pickLive} />
+        <${Tests}
+          summary=${d.summary}
+          filter=${filter}
+          selected=${selected?.runId === d.summary?.runId ? selected?.id : null}
+          onSelect=${pickRun}
+        />
         ${detail}
       </div>
     </main>`;

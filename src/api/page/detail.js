@@ -1,15 +1,34 @@
 // One test: its failing cases, output (followed while it runs), artifacts, why it ran, its trend.
-import { html, useEffect, useState } from '/assets/preact-htm.js';
+import { html, useEffect, useRef, useState } from '/assets/preact-htm.js';
 import { api, enc, fileUrl, isImage, isText, post, secs, stream, testUrl, time } from './util.js';
 
 function Output({ base, running }) {
   const [text, setText] = useState(null);
+  const stillRunning = useRef(running);
+  stillRunning.current = running;
   useEffect(() => {
     const stop = new AbortController();
-    const failed = (e) => stop.signal.aborted || setText(`(no output: ${e.message})`);
-    if (running) stream(`${base}/output`, setText, stop.signal).catch(failed);
-    else api(`${base}/output`).then(setText, failed);
-    return () => stop.abort();
+    let timer;
+    const again = (ms) => (timer = setTimeout(follow, ms));
+    // While it runs, its log may not exist yet (the machine is being synced) or may move (a warm
+    // runner that refused its batch, then the cold run): follow again until the test is over.
+    const follow = () =>
+      stream(`${base}/output`, setText, stop.signal).then(
+        () => stop.signal.aborted || (stillRunning.current && again(300)),
+        (e) => {
+          if (stop.signal.aborted) return;
+          if (stillRunning.current) {
+            setText((t) => t ?? 'waiting for its output…');
+            again(500);
+          } else setText(`(no output: ${e.message})`);
+        },
+      );
+    if (running) follow();
+    else api(`${base}/output`).then(setText, (e) => stop.signal.aborted || setText(`(no output: ${e.message})`));
+    return () => {
+      stop.abort();
+      clearTimeout(timer);
+    };
   }, [base, running]);
   return html`<pre data-testid="output">${text ?? 'loading…'}</pre>`;
 }

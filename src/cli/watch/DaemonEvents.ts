@@ -1,20 +1,22 @@
 import type { ApiEvent } from '../../api/types.ts';
 
-/** Listeners of the daemon's events (the API's event stream). */
+type Listener = (event: ApiEvent) => void;
+
+/** Listeners of the daemon's events (the API's event stream); `output` events go only to those that asked. */
 export class DaemonEvents {
-  readonly #listeners = new Set<(event: ApiEvent) => void>();
+  readonly #listeners = new Map<Listener, { output: boolean }>();
 
   emit(type: ApiEvent['type'], data: unknown): void {
-    for (const listener of this.#listeners) listener({ type, data });
+    for (const [listener, wants] of this.#listeners) if (type !== 'output' || wants.output) listener({ type, data });
   }
 
-  /** Someone listens (the dashboard is open): worth following live output for. */
+  /** Someone wants output events: worth following live logs for. */
   get listening(): boolean {
-    return this.#listeners.size > 0;
+    return [...this.#listeners.values()].some((w) => w.output);
   }
 
-  subscribe(listener: (event: ApiEvent) => void): () => void {
-    this.#listeners.add(listener);
+  subscribe(listener: Listener, options: { output?: boolean } = {}): () => void {
+    this.#listeners.set(listener, { output: options.output === true });
     return () => this.#listeners.delete(listener);
   }
 }

@@ -38,6 +38,8 @@ export class WatchRuns {
   readonly liveLogs = new LiveLogs(this.events);
   lastPlan: Plan | null = null;
   lastRun: RunSummary | null = null;
+  /** The run in progress with its results so far (a page opened mid-run reads it), or null. */
+  current: { runId: string; total: number; results: unknown[] } | null = null;
   readonly #o: WatchRunsOptions;
 
   constructor(options: WatchRunsOptions) {
@@ -62,19 +64,26 @@ export class WatchRuns {
         control,
         changesSince: o.changesSince,
         onRunStart: (runId) => {
+          this.current = { runId, total: plan.tests.length, results: [] };
           this.liveLogs.start(runId);
           this.events.emit('run-start', { runId, tests: plan.tests.map((t) => t.id), changedFiles: plan.changedFiles });
         },
         onLog: (ids, file, live) => this.liveLogs.set(ids, file, live),
         onSummary: (summary) => {
+          this.current = null;
           this.liveLogs.end();
           this.lastRun = summary;
           this.events.emit('run-end', summary);
         },
-        onTestResult: (result) => this.events.emit('result', result),
+        onTestResult: (result) => {
+          this.current?.results.push(result);
+          this.events.emit('result', result);
+        },
       });
     } catch (err) {
       log.error({ err }, `run failed: ${errorMessage(err)}`);
+    } finally {
+      this.current = null;
     }
   }
 

@@ -17,6 +17,8 @@ export interface DaemonSources {
   store: ResultsStore;
   events: DaemonEvents;
   liveLogs: LiveLogs;
+  /** The run in progress with its results so far, or null. */
+  current: () => unknown;
   /** The status area's state: machines, queue, running tests, the last run. */
   state: () => unknown;
   submit: (plan: Plan) => void;
@@ -61,7 +63,8 @@ export function daemonApi(s: DaemonSources): DaemonApi {
       return { submitted: ids.length };
     },
     liveLog: (runId, testId) => s.liveLogs.get(runId, testId),
+    current: s.current,
     cancel: () => (s.scheduler.current?.control.cancelAll('cancelled from the dashboard') ?? 0) > 0,
-    subscribe: (listener) => s.events.subscribe(listener),
+    subscribe: (listener, options) => s.events.subscribe(listener, options),
   };
 }

@@ -36,7 +36,14 @@ export async function startFrontends(s: FrontendSources): Promise<Frontends> {
   const say = (line: string): void => void s.out.write(`${line}\n`);
   const dashboard: Dashboard | null = await startDashboard(
     s.config,
-    daemonApi({ ...s, events: s.runs.events, liveLogs: s.runs.liveLogs }),
+    daemonApi({
+      ...s,
+      events: s.runs.events,
+      liveLogs: s.runs.liveLogs,
+      current: () => s.runs.current,
+      // The page learns from the state which run is in progress (a page opened mid-run).
+      state: () => ({ ...s.state(), current: s.runs.current && { runId: s.runs.current.runId, total: s.runs.current.total } }),
+    }),
     s.out,
   );
   const openUi = (): void => {

@@ -14,7 +14,12 @@ describe('LiveLogs: the run in progress, its logs, and output events while someo
     const events = new DaemonEvents();
     const logs = new LiveLogs(events);
     const seen: ApiEvent[] = [];
-    const unsubscribe = events.subscribe((e) => seen.push(e));
+    // A listener that did not ask for output gets none, and alone is no reason to follow logs.
+    const quiet: ApiEvent[] = [];
+    events.subscribe((e) => quiet.push(e));
+    expect(events.listening).toBe(false);
+    const unsubscribe = events.subscribe((e) => seen.push(e), { output: true });
+    expect(events.listening).toBe(true);
     const file = path.join(dir, 'batch.log');
     writeFileSync(file, 'start\n');
     logs.start('20261203-010000-000');
@@ -29,6 +34,7 @@ describe('LiveLogs: the run in progress, its logs, and output events while someo
       type: 'output',
       data: { runId: '20261203-010000-000', tests: ['a.test.ts', 'b.test.ts'], offset: 0, text: 'start\n' },
     });
+    expect(quiet).toEqual([]);
     logs.end();
     expect(logs.get('20261203-010000-000', 'a.test.ts')).toBeNull();
     unsubscribe();
