@@ -104,11 +104,10 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     const t1 = Date.now();
     const localResults = unit.rule === undefined ? null : path.join(unitDir, RESULTS_DIR);
     if (localResults !== null) await ensureRealDir(ctx.runDir, path.relative(ctx.runDir, localResults));
-    // Both at once: they fill separate folders (the artifacts' pull leaves the results folder out).
-    const [report, resultsReport] = await Promise.all([
-      vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS }),
-      localResults === null ? null : vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults),
-    ]);
+    // One after the other: a sandbox copy mounts the machine's overlay in its own namespace, and
+    // two mounts of one upper and work folder at once can fail (seen under load).
+    const report = await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS });
+    const resultsReport = localResults === null ? null : await vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults);
     // The runner's own reports are read as data: links in them are dropped like the artifacts'
     // (a test may plant one), and listed with the artifacts' only when they are artifacts.
     if (localResults !== null) await dropEscapingLinks(localResults);
