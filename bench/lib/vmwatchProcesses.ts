@@ -88,6 +88,11 @@ export class VmwatchWatch {
     this.#cli = startLoggedCli(['watch', '--config', configFile], { VMWATCH_HOME: s.home });
   }
 
+  /** The debug log lines so far. */
+  get lines(): readonly LogLine[] {
+    return this.#cli.lines;
+  }
+
   async ready(timeoutMs = 300_000): Promise<void> {
     await this.#cli.waitLine(0, (l) => l.msg === 'ready', timeoutMs);
   }

@@ -79,7 +79,7 @@ export class WarmApp {
     this.journal.record(file);
   }
 
-  async run(files: string[], options: { cases?: Record<string, string[]>; signal?: AbortSignal } = {}) {
+  async run(files: string[], options: { cases?: Record<string, string[]>; signal?: AbortSignal; env?: Record<string, string> } = {}) {
     const jobs: TestJob[] = discoverTests(this.#config, files).map((test) => ({
       test,
       reasons: ['changed'],
@@ -92,7 +92,7 @@ export class WarmApp {
       artifactsDir: 'test-runs',
       into: this.#into,
       excludes: EXCLUDES,
-      env: {},
+      env: options.env ?? {},
       defaultTimeoutMs: 60_000,
       jobs,
       changedFiles: [],

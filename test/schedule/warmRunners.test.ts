@@ -38,6 +38,20 @@ const FILES: Record<string, string> = {
       `=> {}); }, 600_000);`,
     '',
   ].join('\n'),
+  'tests/worker.test.js': [
+    "import { fork } from 'node:child_process';",
+    "import { expect, it } from 'vitest';",
+    "it('runs in a worker as Vitest starts it, with the batch environment', async () => {",
+    "  expect(process.env.VMWATCH_TEST_ID).toBe('tests/worker.test.js');",
+    "  expect(process.env.EXTRA).toBe(process.env.EXPECT_EXTRA === '1' ? '1' : undefined);",
+    '  expect(process.argv[1]).toMatch(/workers[\\\\/]forks\\.js$/);',
+    "  expect(process.execArgv).not.toContain('-e');",
+    "  const child = fork('tests/child.cjs');",
+    "  expect(await new Promise((resolve, reject) => { child.on('message', resolve); child.on('error', reject); })).toBe('child ran');",
+    '});',
+    '',
+  ].join('\n'),
+  'tests/child.cjs': "process.send(process.execArgv.includes('-e') ? 'wrong flags' : 'child ran', () => process.exit(0));\n",
 };
 
 /** In the warm runner's command line (its setup), so this test can find its own runner. */
@@ -181,6 +195,20 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     expect(byId['tests/hang.test.js']!.batchSize).toBeUndefined();
     expect(byId['tests/b.test.js']).toMatchObject({ status: 'passed' });
     expect(processesRunning(HANG_MARKER.join(' '))).toEqual([]);
+  }, 120_000);
+
+  it("the batch's first worker is the one started ahead, with the batch's environment and Vitest's own flags and argv", async () => {
+    await w.waitWarm();
+    const { byId, outcome } = await w.run(['tests/worker.test.js']);
+    expect(byId['tests/worker.test.js']).toMatchObject({ status: 'passed', warm: true });
+    expect(w.batchLogs(outcome)).toMatch(/worker started ahead: ran the first test files/);
+  }, 120_000);
+
+  it('a worker started ahead with another environment than the batch gives is not used; Vitest starts its own', async () => {
+    await w.waitWarm();
+    const { byId, outcome } = await w.run(['tests/worker.test.js'], { env: { EXTRA: '1', EXPECT_EXTRA: '1' } });
+    expect(byId['tests/worker.test.js']).toMatchObject({ status: 'passed', warm: true });
+    expect(w.batchLogs(outcome)).toMatch(/worker started ahead: not used: the environment variable (EXTRA|EXPECT_EXTRA) differs/);
   }, 120_000);
 
   it('cancelling a warm batch kills its runner and everything the test started', async () => {

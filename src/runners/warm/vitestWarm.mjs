@@ -6,10 +6,11 @@
 // filters as `vitest run` would, and exits with Vitest's exit code. Exit 86: the changes were
 // refused (nothing was changed, nothing ran: e.g. they touch a file the config imports); the caller then runs the batch the cold way.
 // EOF without a message: exit 0 (the machine is being reverted).
-// While it waits, it transforms the test files and the app modules they import (Vite's transform
-// cache, no module is run), so the batch pays only for the files the message changes: those are
-// invalidated, and a file added or removed invalidates every transform (an import may resolve
-// elsewhere now).
+// While it waits, it has a Vitest worker process started ahead (vitestWorkerAhead.mjs, passed as
+// `workerAhead` in the setup), which then is the batch's first worker, and it transforms the test
+// files and the app modules they import (Vite's transform cache, no module is run), so the batch
+// pays only for the files the message changes: those are invalidated, and a file added or removed
+// invalidates every transform (an import may resolve elsewhere now).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -170,16 +171,28 @@ process.env.TEST = 'true';
 process.env.VITEST = 'true';
 process.env.NODE_ENV ??= 'test';
 const appRequire = createRequire(path.join(process.cwd(), 'package.json'));
-const { createVitest, parseCLI } = await import(pathToFileURL(appRequire.resolve('vitest/node')).href);
-const { options } = parseCLI(['vitest', 'run', ...(setup.args ?? [])]);
-const vitest = await createVitest('test', { ...options, watch: false, run: true });
+const vitestNode = await import(pathToFileURL(appRequire.resolve('vitest/node')).href);
+const { options } = vitestNode.parseCLI(['vitest', 'run', ...(setup.args ?? [])]);
+const vitest = await vitestNode.createVitest('test', { ...options, watch: false, run: true });
 // The host shows the machine as warm from this line on.
 process.stdout.write('vmwatch warm runner: ready\n');
+const worker =
+  setup.workerAhead === undefined
+    ? null
+    : (await import(`data:text/javascript;base64,${Buffer.from(setup.workerAhead).toString('base64')}`)).startWorkerAhead(
+        vitest,
+        vitestNode,
+      );
 const ahead = prewarm(vitest);
+/** Kill the worker started ahead unless Vitest took it; say what became of it. */
+function endWorkerAhead() {
+  if (worker !== null) process.stdout.write(`vmwatch warm runner: worker started ahead: ${worker.why ?? worker.end()}\n`);
+}
 
 const message = await messageRead;
 await ahead.stop();
 if (message === null) {
+  endWorkerAhead();
   await vitest.close();
   process.exit(0);
 }
@@ -196,5 +209,6 @@ try {
   if (err?.code !== 'VITEST_FILES_NOT_FOUND' && !/No test files found/.test(String(err?.message))) console.error(err);
   else console.error(`No test files found: ${message.run.filters.join(' ')}`);
 }
+endWorkerAhead();
 await vitest.close();
 process.exit(process.exitCode ?? 0);

@@ -3,11 +3,14 @@ import { readFileSync } from 'node:fs';
 import { resultsPath } from '../shell.ts';
 import type { BatchOptions, RunnerRule, WarmSupport } from '../types.ts';
 
-/** The bootstrap run inside the machine (read once; passed on the command line, never copied into the app). */
-let script: string | undefined;
-function bootstrap(): string {
-  script ??= readFileSync(new URL('./vitestWarm.mjs', import.meta.url), 'utf8');
-  return script;
+/** The bootstrap run in the machine and its worker started ahead (read once; passed on the command line, never copied into the app). */
+let scripts: { bootstrap: string; workerAhead: string } | undefined;
+function bootstrap(): { bootstrap: string; workerAhead: string } {
+  scripts ??= {
+    bootstrap: readFileSync(new URL('./vitestWarm.mjs', import.meta.url), 'utf8'),
+    workerAhead: readFileSync(new URL('./vitestWorkerAhead.mjs', import.meta.url), 'utf8'),
+  };
+  return scripts;
 }
 
 /** Vitest's reporter flags for a batch: the default reporter for output.log, JSON for the results. */
@@ -48,14 +51,15 @@ function configFromArgs(args: readonly string[]): string[] {
 
 /**
  * Vitest started ahead: `vitest/node` from the app's own node_modules, `createVitest` with the
- * batch's reporter flags and the rule's args (Vitest's own CLI parser), then one batch from stdin
- * (vitestWarm.mjs).
+ * batch's reporter flags and the rule's args (Vitest's own CLI parser), a worker process started
+ * ahead (vitestWorkerAhead.mjs), then one batch from stdin (vitestWarm.mjs).
  */
 export function vitestWarm(report: string, namePattern: (cases: readonly string[]) => string): WarmSupport {
   return {
     startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'>) {
-      const setup = JSON.stringify({ args: [...vitestReporterArgs(options.resultsDir, report), ...(rule.args ?? [])] });
-      return { command: ['node', '--input-type=module', '-e', bootstrap(), setup].map(shellQuote).join(' ') };
+      const { bootstrap: script, workerAhead } = bootstrap();
+      const setup = JSON.stringify({ args: [...vitestReporterArgs(options.resultsDir, report), ...(rule.args ?? [])], workerAhead });
+      return { command: ['node', '--input-type=module', '-e', script, setup].map(shellQuote).join(' ') };
     },
     batchRun(_rule: RunnerRule, files: readonly string[], options: BatchOptions) {
       const filters = files.map((f) => (f.startsWith('/') || f.startsWith('./') ? f : `./${f}`));
