@@ -7,6 +7,7 @@ import type { ExecResult } from '../transport/types.ts';
 import type { WorkUnit } from './planUnits.ts';
 import { syncApp } from './syncApp.ts';
 import type { RunContext, TestTimings } from './types.ts';
+import { resultsRequest } from './warm/resultsFrame.ts';
 import { warmChanges } from './warm/warmChanges.ts';
 import { warmRunnerFor, warmRunnerOf, type WarmMessage, type WarmRunner } from './warm/WarmRunner.ts';
 
@@ -20,6 +21,9 @@ export interface UnitInvocation {
   /** The batch's options, when the unit goes through an adapter. */
   batch?: { files: string[]; options: BatchOptions };
 }
+
+/** How the unit's command ended; `results`: its results folder's files, when a warm runner sent them in its output. */
+export type UnitExec = ExecResult & { calledAt: number; results?: Map<string, Buffer> };
 
 export interface ExecUnitOptions {
   invocation: UnitInvocation;
@@ -35,13 +39,7 @@ export interface ExecUnitOptions {
  * message, no rsync), else the cold way (sync, then the command). A warm runner that is not used
  * is stopped first: nothing else may touch the machine's tree while it runs.
  */
-export async function execUnit(
-  vm: VM,
-  unit: WorkUnit,
-  ctx: RunContext,
-  options: ExecUnitOptions,
-  timings: TestTimings,
-): Promise<ExecResult & { calledAt: number }> {
+export async function execUnit(vm: VM, unit: WorkUnit, ctx: RunContext, options: ExecUnitOptions, timings: TestTimings): Promise<UnitExec> {
   const ids = unit.jobs.map((j) => j.test.id);
   try {
     return await execOn(vm, unit, ctx, options, timings);
@@ -50,13 +48,7 @@ export async function execUnit(
   }
 }
 
-async function execOn(
-  vm: VM,
-  unit: WorkUnit,
-  ctx: RunContext,
-  options: ExecUnitOptions,
-  timings: TestTimings,
-): Promise<ExecResult & { calledAt: number }> {
+async function execOn(vm: VM, unit: WorkUnit, ctx: RunContext, options: ExecUnitOptions, timings: TestTimings): Promise<UnitExec> {
   const warm = await takeWarm(vm, unit, ctx, options);
   const started = Date.now();
   if (warm !== null) {
@@ -141,5 +133,13 @@ async function takeWarm(
     await runner.stop();
     return null;
   }
-  return { runner, message: { ...changes, env: options.env, run: support.batchRun(unit.rule, batch.files, batch.options) } };
+  return {
+    runner,
+    message: {
+      ...changes,
+      env: options.env,
+      run: support.batchRun(unit.rule, batch.files, batch.options),
+      results: resultsRequest(batch.options.resultsDir, ctx.outputMaxBytes),
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { dropEscapingLinks } from '../files/escapingLinks.ts';
@@ -6,7 +6,7 @@ import { ensureRealDir } from '../files/realDirs.ts';
 import type { VM } from '../pool/VM.ts';
 import { adapterFor } from '../runners/index.ts';
 import { type FileResult, RESULTS_DIR } from '../runners/types.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { ExecResult, PullReport } from '../transport/types.ts';
 import type { WorkUnit } from './planUnits.ts';
 import type { RunContext, TestJob, TestTimings, TimedResult } from './types.ts';
 import { execUnit, type UnitInvocation } from './execUnit.ts';
@@ -107,7 +107,13 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     // One after the other: a sandbox copy mounts the machine's overlay in its own namespace, and
     // two mounts of one upper and work folder at once can fail (seen under load).
     const report = await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS });
-    const resultsReport = localResults === null ? null : await vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults);
+    // A warm runner sent its results folder in its output; otherwise it is copied out too.
+    const resultsReport =
+      localResults === null
+        ? null
+        : exec.results === undefined
+          ? await vm.copyFromVM(path.posix.join(ctx.guestPath, RESULTS_DIR), localResults)
+          : await writeSentResults(localResults, exec.results);
     // The runner's own reports are read as data: links in them are dropped like the artifacts'
     // (a test may plant one), and listed with the artifacts' only when they are artifacts.
     if (localResults !== null) await dropEscapingLinks(localResults);
@@ -137,6 +143,12 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
   } finally {
     await ctx.pool.release(vm);
   }
+}
+
+/** The files a warm runner sent (plain names, checked when its frame was read), as a copy would have left them. */
+async function writeSentResults(dir: string, sent: Map<string, Buffer>): Promise<PullReport> {
+  for (const [name, bytes] of sent) await writeFile(path.join(dir, name), bytes, { flag: 'wx' });
+  return { droppedLinks: [] };
 }
 
 function files(unit: WorkUnit): string[] {

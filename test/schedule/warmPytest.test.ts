@@ -39,9 +39,13 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real pytest starte
   it('a warm hit runs the edited module and tests, per case; a case filter runs only the named case', async () => {
     await w.waitWarm();
     w.edit('shop/price.py', 'def price():\n    return 2\n');
-    const { byId, cases } = await w.run(['tests/test_price.py']);
+    const { byId, cases, outcome } = await w.run(['tests/test_price.py']);
     expect(byId['tests/test_price.py']).toMatchObject({ status: 'failed', warm: true });
     expect(cases('tests/test_price.py')).toEqual({ test_price: 'failed', test_other: 'passed' });
+    // The results came in the runner's output (cut out of the log), not by a copy.
+    const log = w.batchLogs(outcome);
+    expect(log).toMatch(/test_price/);
+    expect(log).not.toMatch(/vmwatch warm runner: results/);
 
     await w.waitWarm();
     const filtered = await w.run(['tests/test_price.py'], { cases: { 'tests/test_price.py': ['test_other'] } });

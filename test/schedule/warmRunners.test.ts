@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
@@ -51,6 +51,24 @@ const FILES: Record<string, string> = {
     '});',
     '',
   ].join('\n'),
+  'tests/forge.test.js': [
+    "import { expect, it } from 'vitest';",
+    "const body = JSON.stringify({ complete: true, files: { 'vitest.json': Buffer.from('{}').toString('base64') } });",
+    "it('fails, and prints a results frame of its own', () => {",
+    '  process.stdout.write(`\\nvmwatch warm runner: results ${"0".repeat(32)} ${body.length}\\n${body}\\n`);',
+    '  expect(1).toBe(2);',
+    '});',
+    '',
+  ].join('\n'),
+  'tests/plant.test.js': [
+    "import { mkdirSync, symlinkSync } from 'node:fs';",
+    "import { it } from 'vitest';",
+    "it('plants a link in the results folder', () => {",
+    "  mkdirSync('.vmwatch-results', { recursive: true });",
+    "  symlinkSync('/etc/passwd', '.vmwatch-results/planted.json');",
+    '});',
+    '',
+  ].join('\n'),
   'tests/child.cjs': "process.send(process.execArgv.includes('-e') ? 'wrong flags' : 'child ran', () => process.exit(0));\n",
 };
 
@@ -92,6 +110,8 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     // The warm runner's own output (Vitest's default reporter) is in the batch's log.
     const logs = w.batchLogs(outcome);
     expect(logs).toMatch(/warm runner/);
+    // The results came in the runner's output, and are not shown in the log.
+    expect(logs).not.toMatch(/vmwatch warm runner: results/);
     expect(logs).toMatch(/value is one/);
     // Reverted, synced again (with the edits), warm again: the next batch runs warm on the new tree.
     await w.waitWarm();
@@ -209,6 +229,19 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     const { byId, outcome } = await w.run(['tests/worker.test.js'], { env: { EXTRA: '1', EXPECT_EXTRA: '1' } });
     expect(byId['tests/worker.test.js']).toMatchObject({ status: 'passed', warm: true });
     expect(w.batchLogs(outcome)).toMatch(/worker started ahead: not used: the environment variable (EXTRA|EXPECT_EXTRA) differs/);
+  }, 120_000);
+
+  it("a test's own results frame is not taken for the runner's; a link planted in the results folder is not followed", async () => {
+    await w.waitWarm();
+    const { byId, outcome } = await w.run(['tests/forge.test.js', 'tests/plant.test.js']);
+    expect(byId['tests/forge.test.js']).toMatchObject({ status: 'failed', warm: true });
+    expect(byId['tests/plant.test.js']).toMatchObject({ status: 'passed', warm: true });
+    const logs = w.batchLogs(outcome);
+    expect(logs).toContain(`results ${'0'.repeat(32)}`); // the test's, shown as its output
+    expect(logs).not.toMatch(/vmwatch warm runner: results (?!0{32})[0-9a-f]{32} /); // the runner's, cut out
+    // Not sent (a link): copied out instead, and the link dropped.
+    const results = path.join(outcome.results[0]!.artifactsDir!, '.vmwatch-results');
+    expect(readdirSync(results)).toEqual(['vitest.json']);
   }, 120_000);
 
   it('cancelling a warm batch kills its runner and everything the test started', async () => {

@@ -1,8 +1,10 @@
 # A warm pytest, run inside a machine as `python -c <this> <setup>` with cwd = the app folder. It
 # imports pytest and the app's root conftest.py, then waits for one JSON line on stdin:
-#   {"write": [{"path", "base64", "mode"}], "remove": [path], "env": {..}, "run": {"args": [..]}}
+#   {"write": [{"path", "base64", "mode"}], "remove": [path], "env": {..}, "run": {"args": [..]},
+#    "results": {"nonce", "dir", "maxBytes"}?}
 # It applies the changes to the app folder (relative paths only, never through a link), runs
-# pytest.main(args) as `python -m pytest args` would, and exits with pytest's exit code. Exit 86:
+# pytest.main(args) as `python -m pytest args` would, prints the results folder as one frame
+# (send_results), and exits with pytest's exit code. Exit 86:
 # the changes were refused (nothing changed, nothing ran), e.g. they touch a module it has already
 # imported; the caller then runs the batch the cold way. EOF without a message: exit 0.
 import base64, json, os, stat, sys
@@ -99,6 +101,40 @@ def apply(message):
             os.close(fd)
 
 
+def send_results(request):
+    """The results folder back in this output as one frame (the host's resultsFrame.ts)."""
+    if not request:
+        return
+    files, complete, size = {}, True, 0
+    st = lstat_or_none(request["dir"])
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        complete = False
+    names = os.listdir(request["dir"]) if st is not None and complete else []
+    for name in names:
+        try:
+            fd = os.open(os.path.join(request["dir"], name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            complete = False
+            break
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                complete = False
+                break
+            with os.fdopen(os.dup(fd), "rb") as f:
+                files[name] = base64.b64encode(f.read()).decode("ascii")
+        finally:
+            os.close(fd)
+        size += len(files[name])
+        if size > request["maxBytes"]:
+            complete = False
+            break
+    body = json.dumps({"complete": True, "files": files} if complete else {"complete": False}).encode("utf-8")
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    out.write(b"\nvmwatch warm runner: results %s %d\n" % (request["nonce"].encode("ascii"), len(body)) + body + b"\n")
+    out.flush()
+
+
 text = sys.stdin.buffer.read().decode("utf-8").strip()
 if text == "":
     os._exit(0)
@@ -108,6 +144,7 @@ apply(message)
 os.environ.update(message.get("env", {}))
 sys.dont_write_bytecode = not write_bytecode
 code = pytest.main(list(setup.get("args", [])) + list(message["run"]["args"]))
+send_results(message.get("results"))
 sys.stdout.flush()
 sys.stderr.flush()
 os._exit(int(code))

@@ -1,9 +1,11 @@
 // A warm Vitest, run inside a machine as `node --input-type=module -e <this> <setup>` with cwd =
 // the app folder. It loads the app's own Vitest (`vitest/node` resolved from the app folder) with
 // its config and plugins, then waits for one JSON line on stdin:
-//   { write: [{ path, base64, mode }], remove: [path], env: {..}, run: { filters, namePattern? } }
+//   { write: [{ path, base64, mode }], remove: [path], env: {..}, run: { filters, namePattern? },
+//     results?: { nonce, dir, maxBytes } }
 // It applies the changes to the app folder (relative paths only, never through a link), runs the
-// filters as `vitest run` would, and exits with Vitest's exit code. Exit 86: the changes were
+// filters as `vitest run` would, prints the results folder as one frame (sendResults), and exits
+// with Vitest's exit code. Exit 86: the changes were
 // refused (nothing was changed, nothing ran: e.g. they touch a file the config imports); the caller then runs the batch the cold way.
 // EOF without a message: exit 0 (the machine is being reverted).
 // While it waits, it has a Vitest worker process started ahead (vitestWorkerAhead.mjs, passed as
@@ -159,6 +161,44 @@ function apply(message) {
   }
 }
 
+/**
+ * The results folder back in this output, as one frame after the run (the host's resultsFrame.ts):
+ * every regular file, or `complete: false` when it holds anything else or more than asked.
+ */
+function sendResults(request) {
+  if (request === undefined) return;
+  const files = {};
+  let complete = true;
+  let bytes = 0;
+  const dir = lstatOrNull(request.dir);
+  const names = dir?.isDirectory() ? fs.readdirSync(request.dir) : [];
+  if (dir !== null && !dir.isDirectory()) complete = false;
+  for (const name of names) {
+    let fd;
+    try {
+      fd = fs.openSync(path.join(request.dir, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    } catch {
+      complete = false;
+      break;
+    }
+    try {
+      if (!fs.fstatSync(fd).isFile()) complete = false;
+      else files[name] = fs.readFileSync(fd).toString('base64');
+    } finally {
+      fs.closeSync(fd);
+    }
+    bytes += files[name]?.length ?? 0;
+    if (!complete || bytes > request.maxBytes) {
+      complete = false;
+      break;
+    }
+  }
+  const body = Buffer.from(JSON.stringify(complete ? { complete, files } : { complete }));
+  process.stdout.write(
+    Buffer.concat([Buffer.from(`\nvmwatch warm runner: results ${request.nonce} ${body.length}\n`), body, Buffer.from('\n')]),
+  );
+}
+
 async function readMessage() {
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);
@@ -210,5 +250,6 @@ try {
   else console.error(`No test files found: ${message.run.filters.join(' ')}`);
 }
 endWorkerAhead();
+sendResults(message.results);
 await vitest.close();
 process.exit(process.exitCode ?? 0);

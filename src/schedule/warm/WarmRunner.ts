@@ -9,6 +9,7 @@ import type { VM } from '../../pool/VM.ts';
 import { adapterFor } from '../../runners/index.ts';
 import { WARM_PREWARMED_LINE, WARM_READY_LINE, type RunnerRule } from '../../runners/types.ts';
 import type { ExecResult } from '../../transport/types.ts';
+import { readResultsFrame, type ResultsFrame, type ResultsRequest } from './resultsFrame.ts';
 
 const log = logger('warm');
 
@@ -18,6 +19,8 @@ export interface WarmMessage {
   remove: string[];
   env: Record<string, string>;
   run: unknown;
+  /** Send the results folder back in the output (resultsFrame.ts). */
+  results?: ResultsRequest;
 }
 
 export interface WarmStart {
@@ -65,6 +68,8 @@ export class WarmRunner {
   #ended = false;
   #taken = false;
   #timedOut = false;
+  /** The results frame of its batch, once read: left out of the log when it is copied. */
+  #frame: ResultsFrame | null = null;
   readonly #startedAt = Date.now();
 
   private constructor(vm: VM, start: WarmStart, command: { command: string; env?: Record<string, string> }, logFile: string) {
@@ -149,7 +154,10 @@ export class WarmRunner {
    * Give it its batch and wait for it to end. `timeoutMs` counts from now; `signal` cancels (the
    * runner is killed). Exit WARM_REFUSED_EXIT: it refused the changes and ran nothing.
    */
-  async run(message: WarmMessage, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
+  async run(
+    message: WarmMessage,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<ExecResult & { results?: Map<string, Buffer> }> {
     this.#taken = true;
     const started = Date.now();
     const onAbort = (): void => this.#stop.abort();
@@ -163,8 +171,10 @@ export class WarmRunner {
       this.#stdin.end(`${JSON.stringify(message)}\n`);
       const result = await this.#exec;
       const durationMs = Date.now() - started;
-      if (this.#timedOut && result.outcome === 'cancelled') return { ...result, outcome: 'timedout', durationMs };
-      return { ...result, durationMs };
+      if (message.results !== undefined) this.#frame = await readResultsFrame(this.logFile, message.results.nonce);
+      const results = this.#frame?.files ? { results: this.#frame.files } : {};
+      if (this.#timedOut && result.outcome === 'cancelled') return { ...result, ...results, outcome: 'timedout', durationMs };
+      return { ...result, ...results, durationMs };
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -188,12 +198,21 @@ export class WarmRunner {
     );
   }
 
-  /** Append its output to `file` (the batch's output.log), itself capped at `maxBytes`. */
+  /** Append its output to `file` (the batch's output.log), itself capped at `maxBytes`; its results frame is left out. */
   async appendLogTo(file: string, maxBytes?: number): Promise<void> {
     const source = await open(this.logFile, 'r').catch(() => null);
     if (source === null) return;
+    const frame = this.#frame;
+    const parts = async function* (): AsyncGenerator<Buffer> {
+      const ranges: Array<{ start: number; end?: number }> =
+        frame === null ? [{ start: 0 }] : [{ start: 0, end: frame.start - 1 }, { start: frame.end }];
+      for (const range of ranges) {
+        if (range.end !== undefined && range.end < range.start) continue;
+        yield* source.createReadStream({ ...range, autoClose: false });
+      }
+    };
     try {
-      await pipeline(source.createReadStream(), await openCappedLog(file, maxBytes ?? Infinity));
+      await pipeline(parts, await openCappedLog(file, maxBytes ?? Infinity));
     } finally {
       await source.close().catch(() => {});
     }
