@@ -26,9 +26,10 @@ export interface OpenPool {
 }
 
 /**
- * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With `warmRunners`
- * (the watcher: later batches know what changed since a machine was synced),
- * each clean machine also starts the first warmable discover rule's runner, to wait for its batch.
+ * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With
+ * `warmRunners` (the caller can tell what changed since a machine was synced: the watcher's
+ * journal, or a one-shot run's machines synced after it started), each clean machine also starts
+ * the first warmable discover rule's runner, to wait for its batch.
  */
 export async function openPool(
   config: ResolvedConfig,

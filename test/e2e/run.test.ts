@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunSummary } from '../../src/report/types.ts';
@@ -99,6 +99,21 @@ describe.skipIf(sandboxUnavailable() !== null)('vmwatch run / select on the demo
       expect(summary.changedFiles).toEqual(['shop/cart.py', 'src/money.ts']);
     } finally {
       writeFileSync(money, original);
+    }
+  });
+
+  it('run with nothing affected: exit 0, says so, and the pool it started meanwhile is put away', async () => {
+    const clean = createDemoProject({ pool: 'e2e-run-none', overrides: { notify: false } });
+    try {
+      const r = await runCli(['run', '--json', '--config', clean.configFile], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/no test is affected by 0 changed file/);
+      expect(JSON.parse(r.stdout)).toMatchObject({ runId: null, tests: [] });
+      const machines = path.join(env.VMWATCH_HOME!, 'sandbox', 'machines');
+      const left = existsSync(machines) ? readdirSync(machines).filter((m) => m.startsWith('vmwatch-e2e-run-none-')) : [];
+      expect(left).toEqual([]);
+    } finally {
+      clean.cleanup();
     }
   });
 

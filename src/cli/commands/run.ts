@@ -17,15 +17,39 @@ import { installShutdown } from '../shutdown.ts';
 const log = logger('cli');
 
 export async function runCommand(flags: CommonFlags): Promise<number> {
+  const startedAt = Date.now();
   const config = await loadConfig(flags.config === undefined ? {} : { file: flags.config });
   await checkWritable(config.artifactsInto, `artifacts.into (${config.configFile})`);
-  const { plan, testCases } = await planSelection(config, {
-    ...(flags.since === undefined ? {} : { since: flags.since }),
-    all: flags.all,
-    ...(flags.tests === undefined ? {} : { tests: flags.tests }),
-  });
+  const shutdown = installShutdown();
+  const progress = new Progress();
+  // The pool starts (the app synced ahead, warm runners loading) while the changes are worked out;
+  // nothing affected puts it away.
+  const putAway = new AbortController();
+  const opening = openPool(config, progress, undefined, AbortSignal.any([shutdown.signal, putAway.signal]), true);
+  opening.catch(() => {}); // awaited below, once the selection says whether it is needed
+  const closeUnused = async (): Promise<void> => {
+    putAway.abort();
+    const opened = await opening.catch(() => null);
+    await opened?.pool.destroy();
+    shutdown.dispose();
+  };
+  let selection: Awaited<ReturnType<typeof planSelection>>;
+  try {
+    selection = await planSelection(config, {
+      ...(flags.since === undefined ? {} : { since: flags.since }),
+      all: flags.all,
+      ...(flags.tests === undefined ? {} : { tests: flags.tests }),
+    });
+  } catch (err) {
+    await closeUnused();
+    throw err;
+  }
+  const { plan, testCases } = selection;
   const out = flags.json ? process.stderr : process.stdout;
-  if (plan.tests.length === 0) {
+  if (plan.tests.length === 0 || shutdown.signal.aborted) {
+    const interrupted = shutdown.signal.aborted;
+    await closeUnused();
+    if (interrupted) return 130;
     out.write(`no test is affected by ${plan.changedFiles.length} changed file(s)\n`);
     if (flags.json)
       process.stdout.write(
@@ -33,12 +57,10 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
       );
     return 0;
   }
-  const shutdown = installShutdown();
-  const progress = new Progress();
-  const store = new ResultsStore(config.artifactsInto, { root: config.root });
-  await store.load();
-  const opened = await openPool(config, progress, undefined, shutdown.signal);
   try {
+    const store = new ResultsStore(config.artifactsInto, { root: config.root });
+    await store.load();
+    const opened = await opening;
     const { summary } = await executeRun({
       config,
       opened,
@@ -50,14 +72,19 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
       signal: shutdown.signal,
       out,
       color: out.isTTY === true,
+      // Each machine got the app when it was made or reverted, after this run started: the tree it is about.
+      changesSince: (at) => (at >= startedAt ? [] : null),
     });
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     if (shutdown.signal.aborted) return 130;
     if (summary.error !== undefined) return 2;
     return summary.failed > 0 ? 1 : 0;
+  } catch (err) {
+    if (shutdown.signal.aborted) return 130;
+    throw err;
   } finally {
     const destroying = Date.now();
-    await opened.pool.destroy();
+    await (await opening.catch(() => null))?.pool.destroy();
     log.debug({ ms: Date.now() - destroying }, 'pool destroyed');
     shutdown.dispose();
   }
