@@ -20,6 +20,8 @@ export interface RunPlanOptions extends Omit<RunContext, 'runDir'> {
   jobs: TestJob[];
   changedFiles: string[];
   concurrency: number;
+  /** At most this many shards per rule (default: `concurrency`). */
+  maxShards?: number;
   /** Per-test state and cancel for the watcher (queued, running where, cancel one). */
   control?: RunControl;
   /** Reruns of a failed or timed-out test, each on a fresh machine. */
@@ -67,7 +69,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunOutcome> {
   const concurrency = Math.max(1, options.concurrency);
   const units = planUnits(options.jobs, {
     discover: options.discover ?? [],
-    machines: concurrency,
+    machines: Math.max(1, Math.min(concurrency, options.maxShards ?? concurrency)),
     expectedMs: options.expectedMs ?? (() => undefined),
   });
   const results: TimedResult[] = [];

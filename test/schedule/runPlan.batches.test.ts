@@ -68,6 +68,7 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
       cases?: Record<string, string[]>;
       control?: RunControl;
       machines?: number;
+      maxShards?: number;
     } = {},
   ) {
     const parsed = config(options.extra);
@@ -88,6 +89,7 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
       jobs,
       changedFiles: [],
       concurrency: options.machines ?? 2,
+      ...(options.maxShards === undefined ? {} : { maxShards: options.maxShards }),
       discover: parsed.discover,
       retry: options.retry ?? 0,
       ...(options.control ? { control: options.control } : {}),
@@ -114,6 +116,11 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
     expect(sizes).toEqual([1, 2, 2]);
     const batched = outcome.summary.tests.find((t) => t.batchSize === 2)!;
     expect(readFileSync(path.join(batched.artifactsDir, 'output.log'), 'utf8')).toMatch(/# batch of 2 files/);
+  });
+
+  it('maxShards: fewer shards than machines (machines that share the host CPUs)', async () => {
+    const { outcome } = await run(['tests/test_ok.py', 'tests/test_fails.py', 'tests/test_more.py'], { machines: 2, maxShards: 1 });
+    expect(outcome.summary.tests.map((t) => t.batchSize ?? 1)).toEqual([3, 3, 3]);
   });
 
   it('a runner that dies mid-batch: every file without a result runs again alone on a fresh machine; none is guessed', async () => {
