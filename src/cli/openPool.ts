@@ -29,14 +29,16 @@ export interface OpenPool {
  * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With
  * `warmRunners` (the caller can tell what changed since a machine was synced: the watcher's
  * journal, or a one-shot run's machines synced after it started), each clean machine also starts
- * the first warmable discover rule's runner, to wait for its batch.
+ * the first warmable discover rule's runner, to wait for its batch; `'load'` without transforming
+ * the app ahead (a one-shot run's first batch comes within a second, and the CPU is better spent
+ * on it).
  */
 export async function openPool(
   config: ResolvedConfig,
   progress: Progress,
   onChange?: () => void,
   signal?: AbortSignal,
-  warmRunners = false,
+  warmRunners: boolean | 'load' = false,
 ): Promise<OpenPool> {
   const provider = createProvider(config);
   try {
@@ -62,7 +64,7 @@ export async function openPool(
     log.warn(`snapshot "${status.name}" is stale (${status.reasons.join(', ')}); run 'vmwatch snapshot build' to refresh it`);
   }
   const meta = status.meta;
-  const warmRule = warmRunners ? warmRuleOf(config.discover) : undefined;
+  const warmRule = warmRunners === false ? undefined : warmRuleOf(config.discover);
   const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
   const pool = new VMPool({
     provider,
@@ -84,6 +86,7 @@ export async function openPool(
           resultsDir: RESULTS_DIR,
           env: testEnv(config.pool),
           outputMaxBytes: config.output.maxBytes,
+          prewarm: warmRunners === true,
         });
       }
     },

@@ -91,7 +91,7 @@ export const WARM_PREWARMED_LINE = /vmwatch warm runner: prewarmed (\d+) modules
  */
 export interface WarmSupport {
   /** The command (cwd = the app folder) that starts the runner, prints WARM_READY_LINE once loaded, and waits on stdin. */
-  startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'>): BatchCommand;
+  startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'> & { prewarm?: boolean }): BatchCommand;
   /** The runner's part of the batch message: what to run (files, case filter). */
   batchRun(rule: RunnerRule, files: readonly string[], options: BatchOptions): unknown;
   /** Root-relative globs of what a started runner has already loaded: a change to one makes it stale. */

@@ -33,7 +33,7 @@ export class WarmApp {
   readonly #config: ParsedConfig;
   #runner: WarmRunner | null = null;
 
-  constructor(sb: TempSandbox, config: ParsedConfig, files: Record<string, string>) {
+  constructor(sb: TempSandbox, config: ParsedConfig, files: Record<string, string>, start: { prewarm?: boolean } = {}) {
     this.#config = config;
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(this.app, file)), { recursive: true });
@@ -49,7 +49,7 @@ export class WarmApp {
       backoffMs: 10,
       prepare: async (vm, signal) => {
         await syncWhole(vm, { root: this.app, guestPath: WARM_GUEST, excludes: EXCLUDES, signal });
-        this.#runner = await WarmRunner.start(vm, { rule, resultsDir: RESULTS_DIR, env: {} });
+        this.#runner = await WarmRunner.start(vm, { rule, resultsDir: RESULTS_DIR, env: {}, ...start });
       },
     });
   }

@@ -217,6 +217,17 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     expect(processesRunning(HANG_MARKER.join(' '))).toEqual([]);
   }, 120_000);
 
+  it('a warm runner started for a one-shot run (no transforming ahead) runs its batch warm', async () => {
+    await w.stop();
+    w = new WarmApp(sb, parsed, FILES, { prewarm: false });
+    await w.pool.init();
+    await w.waitWarm();
+    w.edit('src/value.js', 'export const value = 2;\n');
+    const { byId, outcome } = await w.run(['tests/a.test.js']);
+    expect(byId['tests/a.test.js']).toMatchObject({ status: 'failed', warm: true });
+    expect(w.batchLogs(outcome)).toMatch(/not transforming ahead/);
+  }, 120_000);
+
   it("the batch's first worker is the one started ahead, with the batch's environment and Vitest's own flags and argv", async () => {
     await w.waitWarm();
     const { byId, outcome } = await w.run(['tests/worker.test.js']);

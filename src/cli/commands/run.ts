@@ -25,7 +25,7 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   // The pool starts (the app synced ahead, warm runners loading) while the changes are worked out;
   // nothing affected puts it away.
   const putAway = new AbortController();
-  const opening = openPool(config, progress, undefined, AbortSignal.any([shutdown.signal, putAway.signal]), true);
+  const opening = openPool(config, progress, undefined, AbortSignal.any([shutdown.signal, putAway.signal]), 'load');
   opening.catch(() => {}); // awaited below, once the selection says whether it is needed
   const closeUnused = async (): Promise<void> => {
     putAway.abort();

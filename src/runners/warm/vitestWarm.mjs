@@ -223,7 +223,8 @@ const worker =
         vitest,
         vitestNode,
       );
-const ahead = prewarm(vitest);
+if (setup.prewarm === false) process.stdout.write('vmwatch warm runner: not transforming ahead (a one-shot run)\n');
+const ahead = setup.prewarm === false ? { stop: async () => 0 } : prewarm(vitest);
 /** Kill the worker started ahead unless Vitest took it; say what became of it. */
 function endWorkerAhead() {
   if (worker !== null) process.stdout.write(`vmwatch warm runner: worker started ahead: ${worker.why ?? worker.end()}\n`);

@@ -56,9 +56,10 @@ function configFromArgs(args: readonly string[]): string[] {
  */
 export function vitestWarm(report: string, namePattern: (cases: readonly string[]) => string): WarmSupport {
   return {
-    startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'>) {
+    startCommand(rule: RunnerRule, options: Pick<BatchOptions, 'resultsDir'> & { prewarm?: boolean }) {
       const { bootstrap: script, workerAhead } = bootstrap();
-      const setup = JSON.stringify({ args: [...vitestReporterArgs(options.resultsDir, report), ...(rule.args ?? [])], workerAhead });
+      const args = [...vitestReporterArgs(options.resultsDir, report), ...(rule.args ?? [])];
+      const setup = JSON.stringify({ args, workerAhead, prewarm: options.prewarm !== false });
       return { command: ['node', '--input-type=module', '-e', script, setup].map(shellQuote).join(' ') };
     },
     batchRun(_rule: RunnerRule, files: readonly string[], options: BatchOptions) {

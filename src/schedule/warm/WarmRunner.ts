@@ -31,6 +31,8 @@ export interface WarmStart {
   env: Record<string, string>;
   /** Cap on its output, as on a test's output.log. */
   outputMaxBytes?: number;
+  /** Let a runner that can transform the app ahead do so while it waits (default true; a one-shot run's batch comes too soon). */
+  prewarm?: boolean;
 }
 
 const runners = new WeakMap<VM, WarmRunner>();
@@ -104,10 +106,12 @@ export class WarmRunner {
     const warm = adapterFor(start.rule.runner).warm;
     if (warm === undefined || vm.transport.streamsStdin !== true || vm.syncedAt === undefined) return null;
     const dir = await mkdtemp(path.join(tmpdir(), 'vmwatch-warm-'));
-    const runner = new WarmRunner(vm, start, warm.startCommand(start.rule, { resultsDir: start.resultsDir }), path.join(dir, 'output.log'));
+    const prewarm = start.prewarm !== false;
+    const command = warm.startCommand(start.rule, { resultsDir: start.resultsDir, prewarm });
+    const runner = new WarmRunner(vm, start, command, path.join(dir, 'output.log'));
     runners.set(vm, runner);
     vm.readiness = 'warming';
-    runner.#watchReady(vm, warm.prewarms === true);
+    runner.#watchReady(vm, prewarm && warm.prewarms === true);
     vm.beforeRevert(async () => {
       await runner.stop();
       if (runners.get(vm) === runner) runners.delete(vm);
