@@ -24,12 +24,12 @@ function vitestBin(app: string): string {
   }
 }
 
+/** The events written so far; a line still being written (no newline yet) is left for the next read. */
 function readEvents(file: string): VitestEvent[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as VitestEvent);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.pop();
+  return lines.filter(Boolean).map((l) => JSON.parse(l) as VitestEvent);
 }
 
 const relative = (app: string, files: string[]): string[] => files.map((f) => path.relative(app, f).split(path.sep).join('/')).sort();

@@ -37,9 +37,12 @@ export function vitestNamePattern(names: readonly string[]): string {
 
 /**
  * The app's own Vitest, run with the arguments in "$@": its `node_modules/.bin/vitest` when the
- * app folder has one (what npx would find too, about a second later on a small machine), else npx.
+ * app folder has one (what npx would find too, about a second later on a small machine), with
+ * that folder first on PATH as npx puts it (a test may run `tsc` by name); else npx.
  */
-const VITEST_BIN = 'if [ -x node_modules/.bin/vitest ]; then exec node_modules/.bin/vitest "$@"; fi; exec npx vitest "$@"';
+const VITEST_BIN =
+  'if [ -x node_modules/.bin/vitest ]; then export PATH="$PWD/node_modules/.bin:$PATH"; exec node_modules/.bin/vitest "$@"; fi; ' +
+  'exec npx vitest "$@"';
 
 /**
  * Vitest: one `vitest run` for the batch; results from its JSON reporter. Files are passed as

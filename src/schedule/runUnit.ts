@@ -103,7 +103,11 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     timings.execMs = exec.durationMs;
     const t1 = Date.now();
     const localResults = unit.rule === undefined ? null : path.join(unitDir, RESULTS_DIR);
-    if (localResults !== null) await ensureRealDir(ctx.runDir, path.relative(ctx.runDir, localResults));
+    if (localResults !== null) {
+      // A retry writes into the same folder: the last attempt's report must not be read (or be in the way).
+      await rm(localResults, { recursive: true, force: true });
+      await ensureRealDir(ctx.runDir, path.relative(ctx.runDir, localResults));
+    }
     // One after the other: a sandbox copy mounts the machine's overlay in its own namespace, and
     // two mounts of one upper and work folder at once can fail (seen under load).
     const report = await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS });

@@ -79,7 +79,10 @@ export class WarmApp {
     this.journal.record(file);
   }
 
-  async run(files: string[], options: { cases?: Record<string, string[]>; signal?: AbortSignal; env?: Record<string, string> } = {}) {
+  async run(
+    files: string[],
+    options: { cases?: Record<string, string[]>; signal?: AbortSignal; env?: Record<string, string>; retry?: number } = {},
+  ) {
     const jobs: TestJob[] = discoverTests(this.#config, files).map((test) => ({
       test,
       reasons: ['changed'],
@@ -97,6 +100,7 @@ export class WarmApp {
       jobs,
       changedFiles: [],
       concurrency: 1,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
       discover: this.#config.discover,
       changesSince: (at) => this.journal.changesSince(at),
       ...(options.signal ? { signal: options.signal } : {}),

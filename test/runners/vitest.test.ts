@@ -56,7 +56,8 @@ describe.skipIf(sandboxUnavailable() !== null)('Vitest adapter, real Vitest in a
       expect(run.command).toBe(
         'set -- run --reporter=default --reporter=json --outputFile.json=test-runs/batch-1/vitest.json ' +
           './tests/money.test.js ./tests/broken.test.js ./tests/-x.test.js ./tests/dies.test.js; ' +
-          'if [ -x node_modules/.bin/vitest ]; then exec node_modules/.bin/vitest "$@"; fi; exec npx vitest "$@"',
+          'if [ -x node_modules/.bin/vitest ]; then export PATH="$PWD/node_modules/.bin:$PATH"; exec node_modules/.bin/vitest "$@"; fi; ' +
+          'exec npx vitest "$@"',
       );
       expect(run.exitCode).toBe(1);
       // dies.test.js killed its worker: its case never ended, so the file has no result.

@@ -40,14 +40,20 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'tests/worker.test.js': [
     "import { fork } from 'node:child_process';",
+    "import { Worker } from 'node:worker_threads';",
     "import { expect, it } from 'vitest';",
     "it('runs in a worker as Vitest starts it, with the batch environment', async () => {",
     "  expect(process.env.VMWATCH_TEST_ID).toBe('tests/worker.test.js');",
     "  expect(process.env.EXTRA).toBe(process.env.EXPECT_EXTRA === '1' ? '1' : undefined);",
     '  expect(process.argv[1]).toMatch(/workers[\\\\/]forks\\.js$/);',
     "  expect(process.execArgv).not.toContain('-e');",
+    "  expect(process.env.PATH.split(':')[0]).toMatch(/node_modules\\/\\.bin$/);",
     "  const child = fork('tests/child.cjs');",
     "  expect(await new Promise((resolve, reject) => { child.on('message', resolve); child.on('error', reject); })).toBe('child ran');",
+    "  const thread = new Worker(new URL('./thread.mjs', import.meta.url));",
+    "  const flags = await new Promise((resolve, reject) => { thread.on('message', resolve); thread.on('error', reject); });",
+    "  expect(flags).not.toContain('--input-type=module');",
+    "  expect(flags).not.toContain('-e');",
     '});',
     '',
   ].join('\n'),
@@ -69,6 +75,9 @@ const FILES: Record<string, string> = {
     '});',
     '',
   ].join('\n'),
+  'tests/second.test.js':
+    "import { expect, it } from 'vitest';\nit('passes on the second attempt', () => expect(process.env.VMWATCH_ATTEMPT).toBe('2'));\n",
+  'tests/thread.mjs': "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage(process.execArgv);\n",
   'tests/child.cjs': "process.send(process.execArgv.includes('-e') ? 'wrong flags' : 'child ran', () => process.exit(0));\n",
 };
 
@@ -217,6 +226,12 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     expect(processesRunning(HANG_MARKER.join(' '))).toEqual([]);
   }, 120_000);
 
+  it('retry: a file that fails warm and passes on its rerun (warm again, same folder) is flaky', async () => {
+    await w.waitWarm();
+    const { byId } = await w.run(['tests/second.test.js'], { retry: 1 });
+    expect(byId['tests/second.test.js']).toMatchObject({ status: 'flaky', warm: true, attempts: 2 });
+  }, 120_000);
+
   it('a warm runner started for a one-shot run (no transforming ahead) runs its batch warm', async () => {
     await w.stop();
     w = new WarmApp(sb, parsed, FILES, { prewarm: false });
@@ -233,6 +248,20 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     const { byId, outcome } = await w.run(['tests/worker.test.js']);
     expect(byId['tests/worker.test.js']).toMatchObject({ status: 'passed', warm: true });
     expect(w.batchLogs(outcome)).toMatch(/worker started ahead: ran the first test files/);
+  }, 120_000);
+
+  it('no worker is started ahead when it would preload code (it would run before the changes are applied)', async () => {
+    await w.stop();
+    w = new WarmApp(sb, parsed, {
+      ...FILES,
+      'vitest.config.js': "export default { test: { execArgv: ['--require', './preload.cjs'] } };\n",
+      'preload.cjs': 'globalThis.preloaded = true;\n',
+    });
+    await w.pool.init();
+    await w.waitWarm();
+    const { byId, outcome } = await w.run(['tests/b.test.js']);
+    expect(byId['tests/b.test.js']).toMatchObject({ status: 'passed', warm: true });
+    expect(w.batchLogs(outcome)).toMatch(/worker started ahead: the worker preloads code \(--require\)/);
   }, 120_000);
 
   it('a worker started ahead with another environment than the batch gives is not used; Vitest starts its own', async () => {

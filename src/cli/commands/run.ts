@@ -6,7 +6,8 @@ import { Progress } from '../../report/progress.ts';
 import { ResultsStore } from '../../report/resultsStore.ts';
 import type { CommonFlags } from '../args.ts';
 import { executeRun } from '../executeRun.ts';
-import { openPool } from '../openPool.ts';
+import { openPool, type OpenPool } from '../openPool.ts';
+import { resolveProviderKind } from '../../providers/createProvider.ts';
 import { planSelection } from '../planSelection.ts';
 import { installShutdown } from '../shutdown.ts';
 
@@ -22,14 +23,19 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   await checkWritable(config.artifactsInto, `artifacts.into (${config.configFile})`);
   const shutdown = installShutdown();
   const progress = new Progress();
-  // The pool starts (the app synced ahead, warm runners loading) while the changes are worked out;
-  // nothing affected puts it away.
   const putAway = new AbortController();
-  const opening = openPool(config, progress, undefined, AbortSignal.any([shutdown.signal, putAway.signal]), 'load');
-  opening.catch(() => {}); // awaited below, once the selection says whether it is needed
+  const startPool = (): Promise<OpenPool> => {
+    const opening = openPool(config, progress, undefined, AbortSignal.any([shutdown.signal, putAway.signal]), 'load');
+    opening.catch(() => {}); // awaited below
+    return opening;
+  };
+  // Sandbox machines are cheap to make and to throw away: they start (the app synced ahead, warm
+  // runners loading) while the changes are worked out, and nothing affected puts them away. VMs
+  // (boots, a pool kept warm between runs, remote machines) start only once tests are affected.
+  let opening = startsAhead(config) ? startPool() : null;
   const closeUnused = async (): Promise<void> => {
     putAway.abort();
-    const opened = await opening.catch(() => null);
+    const opened = await opening?.catch(() => null);
     await opened?.pool.destroy();
     shutdown.dispose();
   };
@@ -60,6 +66,7 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   try {
     const store = new ResultsStore(config.artifactsInto, { root: config.root });
     await store.load();
+    opening ??= startPool();
     const opened = await opening;
     const { summary } = await executeRun({
       config,
@@ -84,8 +91,16 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
     throw err;
   } finally {
     const destroying = Date.now();
-    await (await opening.catch(() => null))?.pool.destroy();
+    await (await opening?.catch(() => null))?.pool.destroy();
     log.debug({ ms: Date.now() - destroying }, 'pool destroyed');
     shutdown.dispose();
+  }
+}
+
+function startsAhead(config: Parameters<typeof resolveProviderKind>[0]): boolean {
+  try {
+    return resolveProviderKind(config) === 'sandbox';
+  } catch {
+    return false; // openPool says why, if the run needs a pool at all
   }
 }

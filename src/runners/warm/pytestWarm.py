@@ -101,38 +101,41 @@ def apply(message):
             os.close(fd)
 
 
-def send_results(request):
-    """The results folder back in this output as one frame (the host's resultsFrame.ts)."""
-    if not request:
-        return
-    files, complete, size = {}, True, 0
+def results_folder(request):
+    """Every regular file of the results folder, or complete: False (anything else, or too much)."""
     st = lstat_or_none(request["dir"])
-    if st is not None and not stat.S_ISDIR(st.st_mode):
-        complete = False
-    names = os.listdir(request["dir"]) if st is not None and complete else []
-    for name in names:
+    if st is None:
+        return {"complete": True, "files": {}}
+    if not stat.S_ISDIR(st.st_mode):
+        return {"complete": False}
+    files, size = {}, 0
+    for name in os.listdir(request["dir"]):
+        fd = os.open(os.path.join(request["dir"], name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         try:
-            fd = os.open(os.path.join(request["dir"], name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
-            complete = False
-            break
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                complete = False
-                break
+            st = os.fstat(fd)
+            size += (st.st_size + 2) // 3 * 4 + len(name) + 8
+            if not stat.S_ISREG(st.st_mode) or size > request["maxBytes"]:
+                return {"complete": False}
             with os.fdopen(os.dup(fd), "rb") as f:
                 files[name] = base64.b64encode(f.read()).decode("ascii")
         finally:
             os.close(fd)
-        size += len(files[name])
-        if size > request["maxBytes"]:
-            complete = False
-            break
-    body = json.dumps({"complete": True, "files": files} if complete else {"complete": False}).encode("utf-8")
+    return {"complete": True, "files": files}
+
+
+def send_results(request):
+    """The results folder back in this output as one frame (the host's resultsFrame.ts)."""
+    if not request:
+        return
+    try:
+        body = json.dumps(results_folder(request)).encode("utf-8")
+    except Exception:
+        body = json.dumps({"complete": False}).encode("utf-8")
     sys.stdout.flush()
-    out = sys.stdout.buffer
-    out.write(b"\nvmwatch warm runner: results %s %d\n" % (request["nonce"].encode("ascii"), len(body)) + body + b"\n")
-    out.flush()
+    frame = b"\nvmwatch warm runner: results %s %d\n" % (request["nonce"].encode("ascii"), len(body)) + body + b"\n"
+    view = memoryview(frame)
+    while len(view) > 0:
+        view = view[os.write(1, view):]
 
 
 text = sys.stdin.buffer.read().decode("utf-8").strip()

@@ -163,40 +163,40 @@ function apply(message) {
 
 /**
  * The results folder back in this output, as one frame after the run (the host's resultsFrame.ts):
- * every regular file, or `complete: false` when it holds anything else or more than asked.
+ * every regular file, or `complete: false` when it holds anything else, more than asked, or
+ * cannot be read. Written whole before the runner goes on (stdout to a pipe is asynchronous).
  */
-function sendResults(request) {
+async function sendResults(request) {
   if (request === undefined) return;
-  const files = {};
-  let complete = true;
-  let bytes = 0;
+  let body;
+  try {
+    body = Buffer.from(JSON.stringify(resultsFolder(request)));
+  } catch {
+    body = Buffer.from(JSON.stringify({ complete: false }));
+  }
+  const frame = Buffer.concat([Buffer.from(`\nvmwatch warm runner: results ${request.nonce} ${body.length}\n`), body, Buffer.from('\n')]);
+  await new Promise((resolve) => process.stdout.write(frame, resolve));
+}
+
+function resultsFolder(request) {
+  const incomplete = { complete: false };
   const dir = lstatOrNull(request.dir);
-  const names = dir?.isDirectory() ? fs.readdirSync(request.dir) : [];
-  if (dir !== null && !dir.isDirectory()) complete = false;
-  for (const name of names) {
-    let fd;
+  if (dir === null) return { complete: true, files: {} };
+  if (!dir.isDirectory()) return incomplete;
+  const files = {};
+  let bytes = 0;
+  for (const name of fs.readdirSync(request.dir)) {
+    const fd = fs.openSync(path.join(request.dir, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     try {
-      fd = fs.openSync(path.join(request.dir, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    } catch {
-      complete = false;
-      break;
-    }
-    try {
-      if (!fs.fstatSync(fd).isFile()) complete = false;
-      else files[name] = fs.readFileSync(fd).toString('base64');
+      const st = fs.fstatSync(fd);
+      bytes += Math.ceil(st.size / 3) * 4 + name.length + 8;
+      if (!st.isFile() || bytes > request.maxBytes) return incomplete;
+      files[name] = fs.readFileSync(fd).toString('base64');
     } finally {
       fs.closeSync(fd);
     }
-    bytes += files[name]?.length ?? 0;
-    if (!complete || bytes > request.maxBytes) {
-      complete = false;
-      break;
-    }
   }
-  const body = Buffer.from(JSON.stringify(complete ? { complete, files } : { complete }));
-  process.stdout.write(
-    Buffer.concat([Buffer.from(`\nvmwatch warm runner: results ${request.nonce} ${body.length}\n`), body, Buffer.from('\n')]),
-  );
+  return { complete: true, files };
 }
 
 async function readMessage() {
@@ -251,6 +251,6 @@ try {
   else console.error(`No test files found: ${message.run.filters.join(' ')}`);
 }
 endWorkerAhead();
-sendResults(message.results);
+await sendResults(message.results);
 await vitest.close();
 process.exit(process.exitCode ?? 0);

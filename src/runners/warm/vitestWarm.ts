@@ -60,7 +60,9 @@ export function vitestWarm(report: string, namePattern: (cases: readonly string[
       const { bootstrap: script, workerAhead } = bootstrap();
       const args = [...vitestReporterArgs(options.resultsDir, report), ...(rule.args ?? [])];
       const setup = JSON.stringify({ args, workerAhead, prewarm: options.prewarm !== false });
-      return { command: ['node', '--input-type=module', '-e', script, setup].map(shellQuote).join(' ') };
+      // node_modules/.bin first on PATH, as npx (and a cold batch) has it.
+      const command = ['node', '--input-type=module', '-e', script, setup].map(shellQuote).join(' ');
+      return { command: `PATH="$PWD/node_modules/.bin:$PATH" ${command}` };
     },
     batchRun(_rule: RunnerRule, files: readonly string[], options: BatchOptions) {
       const filters = files.map((f) => (f.startsWith('/') || f.startsWith('./') ? f : `./${f}`));

@@ -10,9 +10,10 @@ import { readFile } from 'node:fs/promises';
  *
  * The JSON is `{ complete, files: { NAME: BASE64 } }`: every regular file of the results folder,
  * or `complete: false` when it holds anything else (a link, a folder) or more than `maxBytes`.
- * NONCE is new for each batch and travels only in the batch message on the runner's stdin, so a
- * test's output cannot pass for the frame. Anything short of a whole, valid frame (cut by the log
- * cap, interleaved, absent) is not used: the folder is then copied out as for a cold batch.
+ * NONCE is new for each batch and travels only in the batch message on the runner's stdin, so
+ * what a test prints does not pass for the frame (no trust boundary: a test can write the results
+ * folder itself). Anything short of a whole, valid frame (cut by the log cap, interleaved,
+ * absent) is not used: the folder is then copied out as for a cold batch.
  */
 export interface ResultsRequest {
   nonce: string;
@@ -41,7 +42,11 @@ export function resultsRequest(dir: string, outputMaxBytes: number | undefined):
 
 const PLAIN_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,200}$/;
 
-/** The frame for `nonce` in the log `file`, when it is whole and well-formed JSON; null otherwise. */
+/**
+ * The frame for `nonce` in the log `file`, null when there is none. A frame that is not whole and
+ * well-formed (cut short by the runner's end or the log cap) has no files, and its range runs to
+ * where it should have ended, or to the end of the log.
+ */
 export async function readResultsFrame(file: string, nonce: string): Promise<ResultsFrame | null> {
   const log = await readFile(file).catch(() => null);
   if (log === null) return null;
@@ -49,17 +54,15 @@ export async function readResultsFrame(file: string, nonce: string): Promise<Res
   const start = log.lastIndexOf(marker);
   if (start < 0) return null;
   const headerEnd = log.indexOf(0x0a, start + marker.length);
-  if (headerEnd < 0) return null;
-  const length = Number(log.subarray(start + marker.length, headerEnd).toString('latin1'));
+  const length = headerEnd < 0 ? Number.NaN : Number(log.subarray(start + marker.length, headerEnd).toString('latin1'));
   const bodyEnd = headerEnd + 1 + length;
-  if (!Number.isSafeInteger(length) || length <= 0 || bodyEnd >= log.length || log[bodyEnd] !== 0x0a) return null;
-  let body: unknown;
+  if (!Number.isSafeInteger(length) || length <= 0 || bodyEnd >= log.length || log[bodyEnd] !== 0x0a)
+    return { files: null, start, end: Number.isSafeInteger(bodyEnd) ? Math.min(bodyEnd + 1, log.length) : log.length };
   try {
-    body = JSON.parse(log.subarray(headerEnd + 1, bodyEnd).toString('utf8'));
+    return { files: filesOf(JSON.parse(log.subarray(headerEnd + 1, bodyEnd).toString('utf8'))), start, end: bodyEnd + 1 };
   } catch {
-    return null;
+    return { files: null, start, end: bodyEnd + 1 };
   }
-  return { files: filesOf(body), start, end: bodyEnd + 1 };
 }
 
 function filesOf(body: unknown): Map<string, Buffer> | null {

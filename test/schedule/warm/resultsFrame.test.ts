@@ -40,11 +40,14 @@ describe('the results frame of a warm runner', () => {
     expect(got?.files?.get('vitest.json')?.toString()).toBe('{"testResults":[]}');
   });
 
-  it('is not found when cut or malformed', async () => {
+  it('has no files when cut or malformed, and its range still covers it (to the end of a cut log)', async () => {
     const whole = frame('n3', { complete: true, files: { 'vitest.json': report } });
-    expect(await readResultsFrame(log(whole.slice(0, -5)), 'n3')).toBeNull();
-    expect(await readResultsFrame(log(whole.replace('"complete"', '"complete" ')), 'n3')).toBeNull();
-    expect(await readResultsFrame(log(whole.replace('"complete"', "'complete'")), 'n3')).toBeNull();
+    const cut = `before${whole.slice(0, -5)}`;
+    expect(await readResultsFrame(log(cut), 'n3')).toEqual({ files: null, start: 6, end: Buffer.byteLength(cut) });
+    expect(await readResultsFrame(log(`x${whole.replace('"complete"', '"complete" ')}`), 'n3')).toMatchObject({ files: null, start: 1 });
+    const quoted = whole.replace('"complete"', "'complete'");
+    expect(await readResultsFrame(log(`${quoted}after\n`), 'n3')).toEqual({ files: null, start: 0, end: Buffer.byteLength(quoted) });
+    expect(await readResultsFrame(log('no frame here\n'), 'n3')).toBeNull();
     expect(await readResultsFrame(path.join(dir, 'missing'), 'n3')).toBeNull();
   });
 
