@@ -12,6 +12,7 @@ import type { TestJob } from '../schedule/types.ts';
 import { orderTests, type OrderHistory } from '../select/orderTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 import type { OpenPool } from './openPool.ts';
+import { sharesHostCpus } from '../providers/createProvider.ts';
 import { testEnv } from '../config/testEnv.ts';
 
 const log = logger('run');
@@ -119,6 +120,5 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
  * pool of 3 ran the same edits slower than a pool of 2). Orchard machines bring their own.
  */
 function maxShards(opened: OpenPool, concurrency: number): number {
-  const local = opened.provider.kind === 'sandbox' || opened.provider.kind === 'tart';
-  return local ? Math.min(concurrency, availableParallelism()) : concurrency;
+  return sharesHostCpus(opened.provider.kind) ? Math.min(concurrency, availableParallelism()) : concurrency;
 }

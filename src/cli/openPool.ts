@@ -1,7 +1,8 @@
+import { availableParallelism } from 'node:os';
 import type { ResolvedConfig } from '../config/types.ts';
 import { logger } from '../log.ts';
 import { VMPool } from '../pool/VMPool.ts';
-import { createProvider } from '../providers/createProvider.ts';
+import { createProvider, sharesHostCpus } from '../providers/createProvider.ts';
 import { SnapshotMissingError } from '../providers/SnapshotMissingError.ts';
 import type { Provider } from '../providers/types.ts';
 import type { Progress } from '../report/progress.ts';
@@ -66,6 +67,10 @@ export async function openPool(
   const meta = status.meta;
   const warmRule = warmRunners === false ? undefined : warmRuleOf(config.discover);
   const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
+  // A one-shot run splits a batch over at most as many machines as there are cores (on machines
+  // sharing them): more runners loading at once would only take CPU from the ones it uses.
+  const loadAtOnce = warmRunners === 'load' && sharesHostCpus(provider.kind) ? availableParallelism() : Infinity;
+  let loading = 0;
   const pool = new VMPool({
     provider,
     connect,
@@ -80,14 +85,23 @@ export async function openPool(
     // Then the runner the next batch most likely needs is started up to where it waits for its files.
     prepare: async (vm, sig) => {
       await syncWhole(vm, { root: config.root, guestPath: config.guestPath, excludes, signal: sig });
-      if (warmRule !== undefined) {
-        await WarmRunner.start(vm, {
+      if (warmRule !== undefined && loading < loadAtOnce) {
+        loading += 1;
+        const runner = await WarmRunner.start(vm, {
           rule: warmRule,
           resultsDir: RESULTS_DIR,
           env: testEnv(config.pool),
           outputMaxBytes: config.output.maxBytes,
           prewarm: warmRunners === true,
+        }).catch((err: unknown) => {
+          loading -= 1;
+          throw err;
         });
+        if (runner === null) loading -= 1;
+        else
+          void runner.ended.then(() => {
+            loading -= 1;
+          });
       }
     },
     ...(onChange ? { onChange } : {}),

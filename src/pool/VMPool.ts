@@ -159,7 +159,9 @@ export class VMPool {
   acquire(signal?: AbortSignal): Promise<VM> {
     if (this.#destroyed) return Promise.reject(new PoolError('the pool has been destroyed'));
     signal?.throwIfAborted();
-    const ready = [...this.#slots.values()].filter((s) => s.state === 'ready').sort((a, b) => a.index - b.index)[0];
+    // A machine whose runner is loaded (or loading) first: it starts the test sooner.
+    const rank = (s: { vm?: VM | null }): number => (s.vm?.readiness === 'warm' ? 0 : s.vm?.readiness === 'warming' ? 1 : 2);
+    const ready = [...this.#slots.values()].filter((s) => s.state === 'ready').sort((a, b) => rank(a) - rank(b) || a.index - b.index)[0];
     const leased =
       ready && this.#waiters.length === 0
         ? Promise.resolve(this.#lease(ready))

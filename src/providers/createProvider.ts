@@ -11,6 +11,11 @@ import type { Provider } from './types.ts';
 
 export type ProviderKind = Provider['kind'];
 
+/** Whether the provider's machines run on this host and share its CPUs (sandbox, Tart), unlike Orchard's. */
+export function sharesHostCpus(kind: ProviderKind): boolean {
+  return kind === 'sandbox' || kind === 'tart';
+}
+
 /** `auto`: tart where `tart` is on PATH, else the sandbox on Linux; elsewhere a clear error. */
 export function resolveProviderKind(config: Pick<ResolvedConfig, 'pool' | 'configFile'>): ProviderKind {
   if (config.pool.providers !== undefined) return 'hybrid';

@@ -105,6 +105,24 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     expect(p.status()[0]!.metrics.reverts).toBeGreaterThanOrEqual(2);
   });
 
+  it('acquire prefers a ready machine whose runner is loaded, then one loading, then the lowest slot', async () => {
+    // Readiness is what a warm runner sets on its machine while the pool prepares it.
+    const readiness = { 1: 'cold', 2: 'warming', 3: 'warm' } as const;
+    pool = new VMPool({
+      provider: sb.provider,
+      connect,
+      pool: 'unit',
+      size: 3,
+      backoffMs: 10,
+      prepare: async (vm) => {
+        vm.readiness = readiness[vm.index as 1 | 2 | 3];
+      },
+    });
+    await pool.init();
+    const order = [await pool.acquire(), await pool.acquire(), await pool.acquire()].map((vm) => vm.name);
+    expect(order).toEqual(['vmwatch-unit-3', 'vmwatch-unit-2', 'vmwatch-unit-1']);
+  });
+
   it('an aborted acquire leaves the queue', async () => {
     const p = newPool(1);
     await p.init();

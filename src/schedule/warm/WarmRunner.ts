@@ -149,6 +149,11 @@ export class WarmRunner {
     poll.unref();
   }
 
+  /** Settles when its process has ended. */
+  get ended(): Promise<void> {
+    return this.#exec.then(() => undefined);
+  }
+
   /** Started, not exited, and not yet given its batch. */
   get waiting(): boolean {
     return !this.#ended && !this.#taken;
