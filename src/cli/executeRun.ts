@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { ResolvedConfig } from '../config/types.ts';
 import { logger } from '../log.ts';
 import type { Notifier } from '../report/notify.ts';
@@ -12,7 +11,7 @@ import type { TestJob } from '../schedule/types.ts';
 import { orderTests, type OrderHistory } from '../select/orderTests.ts';
 import type { Plan, TestCase } from '../select/types.ts';
 import type { OpenPool } from './openPool.ts';
-import { sharesHostCpus } from '../providers/createProvider.ts';
+import { busyMachinesLimit } from '../providers/createProvider.ts';
 import { testEnv } from '../config/testEnv.ts';
 
 const log = logger('run');
@@ -73,7 +72,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     jobs,
     changedFiles: plan.changedFiles,
     concurrency: config.concurrency ?? config.pool.size,
-    maxShards: maxShards(opened, config.concurrency ?? config.pool.size),
+    // A batch is split no further than the machines worth keeping busy at once.
+    maxShards: busyMachinesLimit(opened.provider.kind),
     retry: config.retry,
     discover: config.discover,
     expectedMs: (id) => options.store.expectedMs(id),
@@ -112,13 +112,4 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   options.onSummary?.(outcome.summary);
   await options.notifier.notifyRun(outcome.summary, previous, outcome.runDir);
   return outcome;
-}
-
-/**
- * How many shards a rule's batch may be split into. Sandbox and Tart machines share this host's
- * CPUs: more shards than it has cores only adds runner starts that wait for a core (on 2 cores, a
- * pool of 3 ran the same edits slower than a pool of 2). Orchard machines bring their own.
- */
-function maxShards(opened: OpenPool, concurrency: number): number {
-  return sharesHostCpus(opened.provider.kind) ? Math.min(concurrency, availableParallelism()) : concurrency;
 }

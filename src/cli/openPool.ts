@@ -1,8 +1,7 @@
-import { availableParallelism } from 'node:os';
 import type { ResolvedConfig } from '../config/types.ts';
 import { logger } from '../log.ts';
 import { VMPool } from '../pool/VMPool.ts';
-import { createProvider, sharesHostCpus } from '../providers/createProvider.ts';
+import { busyMachinesLimit, createProvider } from '../providers/createProvider.ts';
 import { SnapshotMissingError } from '../providers/SnapshotMissingError.ts';
 import type { Provider } from '../providers/types.ts';
 import type { Progress } from '../report/progress.ts';
@@ -67,9 +66,9 @@ export async function openPool(
   const meta = status.meta;
   const warmRule = warmRunners === false ? undefined : warmRuleOf(config.discover);
   const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
-  // A one-shot run splits a batch over at most as many machines as there are cores (on machines
-  // sharing them): more runners loading at once would only take CPU from the ones it uses.
-  const loadAtOnce = warmRunners === 'load' && sharesHostCpus(provider.kind) ? availableParallelism() : Infinity;
+  // A one-shot run's batch is split over no more machines than that: more runners loading at once
+  // would only take CPU from the ones it uses.
+  const loadAtOnce = warmRunners === 'load' ? busyMachinesLimit(provider.kind) : Infinity;
   let loading = 0;
   const pool = new VMPool({
     provider,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, VmwatchError } from '../errors.ts';
 import { tartHostLimitProblem } from '../config/hostLimit.ts';
 import { poolKeyPaths } from '../transport/ssh/poolKey.ts';
@@ -11,9 +12,13 @@ import type { Provider } from './types.ts';
 
 export type ProviderKind = Provider['kind'];
 
-/** Whether the provider's machines run on this host and share its CPUs (sandbox, Tart), unlike Orchard's. */
-export function sharesHostCpus(kind: ProviderKind): boolean {
-  return kind === 'sandbox' || kind === 'tart';
+/**
+ * How many of the provider's machines are worth keeping busy at once: sandbox and Tart machines
+ * share this host's cores (more runners than cores only wait for one: on 2 cores a pool of 3 ran
+ * the same edits slower than a pool of 2); Orchard's bring their own.
+ */
+export function busyMachinesLimit(kind: ProviderKind): number {
+  return kind === 'sandbox' || kind === 'tart' ? availableParallelism() : Infinity;
 }
 
 /** `auto`: tart where `tart` is on PATH, else the sandbox on Linux; elsewhere a clear error. */
