@@ -13,7 +13,7 @@ export const BASE_IMAGE = 'ghcr.io/cirruslabs/macos-sequoia-base:latest';
 
 const TART_BIN_DIR = fileURLToPath(new URL('../fixtures/tart/bin', import.meta.url));
 
-type TartFault = 'run-fail' | 'no-ip' | 'freeze';
+type TartFault = 'run-fail' | 'no-ip' | 'freeze' | 'list-fail';
 
 interface TartResult {
   code: number | null;

@@ -3,7 +3,7 @@ import { runOwned } from '../../process/runOwned.ts';
 import { requireTool } from '../../process/tools.ts';
 
 /** A `tart` subcommand failed; the message carries Tart's own words. */
-class TartCommandError extends VmwatchError {
+export class TartCommandError extends VmwatchError {
   readonly stderr: string;
   readonly tartExitCode: number | null;
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +170,25 @@ describe.skipIf(unavailable !== null)('TartProvider on the Tart double (real tar
       await pool.destroy();
     }
     expect(await poolVMs()).toEqual([]);
+  });
+
+  it("a tart list that fails once (a delete racing it) is tried again; one that keeps failing names Tart's error", async () => {
+    const provider = await directProvider();
+    await tart.tart(['clone', 'tartunit-ready', 'vmwatch-tartunit-8']);
+    const fault = path.join(tart.home, 'double', 'faults', 'list-fail');
+    try {
+      tart.setFault('list-fail');
+      expect(await provider.listVMs('vmwatch-tartunit-')).toEqual(['vmwatch-tartunit-8']);
+      expect(existsSync(fault)).toBe(false);
+      process.env.TART_DOUBLE_FAULT_LIST_FAIL = '1';
+      await expect(provider.listVMs('vmwatch-tartunit-')).rejects.toThrow(
+        /'tart list --format json --source local' failed: Error: Error Domain=NSCocoaErrorDomain Code=260 .*config\.json/,
+      );
+    } finally {
+      delete process.env.TART_DOUBLE_FAULT_LIST_FAIL;
+      tart.clearFault('list-fail');
+      await tart.tart(['delete', 'vmwatch-tartunit-8']);
+    }
   });
 
   it('a third VM on one host hits the 2-VM limit: that slot is failed with the reason and the way out, the other two serve', async () => {
