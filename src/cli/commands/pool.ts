@@ -46,7 +46,7 @@ export async function poolCommand(flags: CommonFlags, args: string[]): Promise<n
     for (const s of slots) {
       const m = s.metrics;
       process.stdout.write(
-        `  ${s.name.padEnd(28)} ${s.state.padEnd(9)} ${(s.readiness ?? '').padEnd(5)} ` +
+        `  ${s.name.padEnd(28)} ${s.state.padEnd(9)} ${(s.readiness ?? '').padEnd(7)} ` +
           `boots ${m.boots}  reverts ${m.reverts}  failures ${m.failures}  busy ${(m.busyMs! / 1000).toFixed(1)}s` +
           `${s.error ? `  (${s.error})` : ''}\n`,
       );
