@@ -18,6 +18,7 @@ import { type Frontends, startFrontends } from './watch/frontends.ts';
 import { GraphSaver } from './watch/GraphSaver.ts';
 import { liveState } from './watch/liveState.ts';
 import { openWatchPool } from './watch/openWatchPool.ts';
+import { hasStaleWarmRunner } from '../schedule/warm/staleWarmRunner.ts';
 import { submitPlan } from './watch/submitPlan.ts';
 import { WatchRuns } from './watch/WatchRuns.ts';
 import { type WatchedTree, watchTree } from './watch/watchTree.ts';
@@ -164,9 +165,18 @@ export class WatchLoop {
       .then(async () => {
         // A save during start-up waits for the pool (a pool that failed to open ends the watch anyway).
         await this.#poolOpened.promise;
-        if (!this.#signal.aborted) await this.#pipeline?.handle(files);
+        if (this.#signal.aborted) return;
+        this.#restartStaleWarmRunners();
+        await this.#pipeline?.handle(files);
       })
       .catch((err: unknown) => log.error({ err }, `could not handle a change: ${errorMessage(err)}`));
+  }
+
+  /** Like a restart: idle machines whose warm runner loaded a changed file are made ready again, with a new one. */
+  #restartStaleWarmRunners(): void {
+    const changesSince = (at: number): string[] | null => this.#tree?.journal.changesSince(at) ?? null;
+    const machines = this.#opened?.pool.recycleIdle((vm) => hasStaleWarmRunner(vm, changesSince)) ?? [];
+    if (machines.length > 0) log.info({ machines }, 'restarting warm runners: a file they loaded changed');
   }
 
   get #testCases(): TestCase[] {

@@ -209,6 +209,17 @@ export class VMPool {
     );
   }
 
+  /**
+   * Idle machines that `stale` picks go through a lease's end now (revert, prepare, ready again), as
+   * if a test had used them: whatever was prepared in them ahead is made again. Their names.
+   */
+  recycleIdle(stale: (vm: VM) => boolean): string[] {
+    if (this.#destroyed) return [];
+    const idle = [...this.#slots.values()].filter((s) => s.state === 'ready' && s.vm && !s.retire && stale(s.vm));
+    for (const slot of idle) void this.release(this.#lease(slot));
+    return idle.map((s) => s.name);
+  }
+
   /** Grow now; shrink idle machines now and busy ones when their lease ends (a running test is never killed). */
   async resize(size: number): Promise<void> {
     if (!Number.isInteger(size) || size < 1) throw new PoolError(`pool size must be a whole number ≥ 1 (got ${size})`);

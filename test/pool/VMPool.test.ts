@@ -236,6 +236,36 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     await p.release(second);
   });
 
+  it('recycleIdle reverts and prepares again the idle machines it picks; a leased one and the others are left alone', async () => {
+    let prepared = 0;
+    const p = (pool = new VMPool({
+      provider: sb.provider,
+      connect,
+      pool: 'unit',
+      size: 3,
+      backoffMs: 10,
+      prepare: async (vm) => {
+        prepared++;
+        await vm.exec(`echo ${prepared} > prepared.txt`);
+      },
+    }));
+    await p.init();
+    const leased = await p.acquire();
+    await leased.exec('echo mine > lease.txt');
+    const names = p.recycleIdle(() => true);
+    expect(names).toEqual(['vmwatch-unit-2', 'vmwatch-unit-3']);
+    expect(p.recycleIdle((vm) => vm.name === 'vmwatch-unit-1')).toEqual([]);
+    await waitFor(() => p.status().every((s) => s.state !== 'cleaning' && s.state !== 'starting'), 30_000, 'the recycled machines ready');
+    expect(p.status().map((s) => [s.state, s.metrics.reverts])).toEqual([
+      ['running', 0],
+      ['ready', 1],
+      ['ready', 1],
+    ]);
+    expect(prepared).toBe(5);
+    expect((await leased.exec('cat lease.txt')).output).toBe('mine\n');
+    await p.release(leased);
+  });
+
   it('keepWarm: ready machines survive destroy and the next pool with the same key adopts them; another key rebuilds', async () => {
     const warm = (key: string): VMPool =>
       new VMPool({ provider: sb.provider, connect, pool: 'unit', size: 2, backoffMs: 10, keepWarm: true, warmKey: key });

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from '
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
+import { hasStaleWarmRunner } from '../../src/schedule/warm/staleWarmRunner.ts';
 import { processesMentioning, processesRunning, waitFor } from '../helpers/processes.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
@@ -145,6 +146,25 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     const { byId, cases, outcome } = await w.run(['tests/b.test.js']);
     expect(byId['tests/b.test.js']!.warm).toBeUndefined();
     expect(outcome.results[0]!.timings.warm).toBeUndefined();
+    expect(cases('tests/b.test.js')).toEqual({ 'sees the new config': 'passed' });
+  }, 120_000);
+
+  it('a change to the Vitest config restarts an idle warm runner: the next batch runs warm, on the new config', async () => {
+    await w.waitWarm();
+    const stale = (): string[] => w.pool.recycleIdle((vm) => hasStaleWarmRunner(vm, (at) => w.journal.changesSince(at)));
+    w.edit('src/value.js', 'export const value = 1;\n');
+    expect(stale()).toEqual([]);
+    w.edit('vitest.config.js', "export default { test: { env: { FROM_CONFIG: 'yes' } } };\n");
+    w.edit(
+      'tests/b.test.js',
+      "import { expect, it } from 'vitest';\nit('sees the new config', () => expect(process.env.FROM_CONFIG).toBe('yes'));\n",
+    );
+    expect(stale()).toEqual([w.pool.status()[0]!.name]);
+    expect(w.pool.status()[0]!.state).toBe('cleaning');
+    await w.waitWarm();
+    expect(stale()).toEqual([]);
+    const { byId, cases } = await w.run(['tests/b.test.js']);
+    expect(byId['tests/b.test.js']!.warm).toBe(true);
     expect(cases('tests/b.test.js')).toEqual({ 'sees the new config': 'passed' });
   }, 120_000);
 
