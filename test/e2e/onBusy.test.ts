@@ -99,6 +99,48 @@ describe.skipIf(unavailable !== null)('changes during a run (watch.onBusy)', () 
     );
   });
 
+  it('restart, a batch (real unittest): the batch is cancelled (a finished file keeps its result), its tree gone, all rerun', async () => {
+    /** A unittest file whose test sleeps with this file's marker: version 0 until killed, version 1 briefly. */
+    const slowTest = (version: number): string =>
+      `import subprocess, unittest\n\nclass Slow(unittest.TestCase):\n    def test_sleeps(self):\n` +
+      `        subprocess.run(['sleep', '${version === 0 ? slowSleep(0).slice('sleep '.length) : `0.5${MARK}`}'])\n`;
+    const fastTest = 'import unittest\n\nclass Fast(unittest.TestCase):\n    def test_passes(self):\n        pass\n';
+    demo = createDemoProject({
+      pool: 'e2e-busy-batch',
+      setup: [],
+      overrides: {
+        notify: false,
+        watch: { debounceMs: 100, onBusy: 'restart', ignore: ['node_modules/**', '**/__pycache__/**'] },
+        discover: [{ pattern: 'tests/busy_*.py', runner: 'unittest', timeoutMs: 60_000 }],
+        tests: [],
+        pool: { name: 'e2e-busy-batch', snapshot: 'e2e-busy-batch-ready', size: 2 },
+      },
+    });
+    writeFileSync(path.join(demo.app, 'tests/busy_fast.py'), fastTest);
+    writeFileSync(path.join(demo.app, 'tests/busy_slow.py'), slowTest(0));
+    cli = startCli(['watch', '--config', demo.configFile], { env: { VMWATCH_HOME: inject('demoHome') } });
+    await cli.waitFor(/vmwatch: watching/, { timeoutMs: 120_000 });
+    // Both files are untracked: the initial run takes them as one batch, and the slow one sleeps.
+    await runningSlow();
+    const from = cli.stdout().length;
+    writeFileSync(path.join(demo.app, 'tests/busy_slow.py'), slowTest(1));
+    await cli.waitFor(/restarting tests\/busy_(fast|slow)\.py, tests\/busy_(fast|slow)\.py: changed again while running/, {
+      from,
+      timeoutMs: 20_000,
+    });
+    const byId = (run: number) =>
+      Object.fromEntries((summaries(demo.runs)[run]?.tests ?? []).map((t) => [t.id, { status: t.status, reasons: t.reasons }]));
+    await waitFor(() => summaries(demo.runs)[0] ?? null, 20_000, 'first summary');
+    // unittest runs the files in order and reports each as it ends: the fast one had passed before the
+    // cancel, and keeps that result; the slow one is cancelled. Both run again.
+    expect(byId(0)).toMatchObject({ 'tests/busy_fast.py': { status: 'passed' }, 'tests/busy_slow.py': { status: 'cancelled' } });
+    // The cancelled batch's whole process tree is gone, the sleep its test started included.
+    await waitFor(() => (ourSleeps(slowSleep(0)).length === 0 ? true : null), 10_000, `${slowSleep(0)} gone`);
+    await waitFor(() => summaries(demo.runs)[1] ?? null, 60_000, 'the rerun');
+    expect(byId(1)).toMatchObject({ 'tests/busy_fast.py': { status: 'passed' }, 'tests/busy_slow.py': { status: 'passed' } });
+    expect(byId(1)['tests/busy_fast.py']!.reasons).toContain('restarted: its batch was restarted');
+  });
+
   it('queue: a change during the run runs the test again after it, as one more run', async () => {
     await start('queue', 'e2e-busy-queue', SHORT);
     await waitFor(() => ourSleeps(`sleep 2.0${MARK}`).length > 0 || null, 30_000, 'first run going');
