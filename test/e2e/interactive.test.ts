@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSummary } from '../../src/report/types.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -62,6 +62,32 @@ describe.skipIf(unavailable !== null)('vmwatch watch in a real terminal (tmux): 
     const after = await waitFor(() => (runs().length > before.length ? runs() : null), 60_000, 'a rerun after Enter');
     const rerun = JSON.parse(readFileSync(path.join(demo.runs, after.at(-1)!, 'summary.json'), 'utf8')) as RunSummary;
     expect(rerun.tests.map((t) => [t.id, t.status])).toEqual([['src/money.test.ts', 'passed']]);
+  });
+
+  it('f reruns only the failed cases of the last run (node --test-name-pattern); the terminal names the failing case', async () => {
+    const file = path.join(demo.app, 'src/money.test.ts');
+    const original = readFileSync(file, 'utf8');
+    const summaryOf = (run: string): RunSummary =>
+      JSON.parse(readFileSync(path.join(demo.runs, run, 'summary.json'), 'utf8')) as RunSummary;
+    const nextRun = (after: string[], what: string): Promise<string[]> =>
+      waitFor(() => (runs().length > after.length ? runs() : null), 60_000, what);
+    const before = runs();
+    writeFileSync(file, `${original}\ntest('fails on purpose', () => assert.equal(1, 2));\n`);
+    const failed = await nextRun(before, 'the run of the save');
+    await term.waitForScreen(/✗ failed {2}src\/money\.test\.ts.*\n +✗ fails on purpose — Expected values to be strictly equal/, 30_000);
+    const first = summaryOf(failed.at(-1)!);
+    expect(first.tests.map((t) => [t.id, t.status])).toEqual([['src/money.test.ts', 'failed']]);
+    expect(first.tests[0]!.cases!.filter((c) => c.status === 'passed').length).toBeGreaterThan(0);
+    term.keys('f');
+    const rerun = summaryOf((await nextRun(failed, 'the rerun after f')).at(-1)!);
+    expect(rerun.tests.map((t) => [t.id, t.status])).toEqual([['src/money.test.ts', 'failed']]);
+    expect(rerun.tests[0]!.cases!.filter((c) => c.status !== 'skipped').map((c) => [c.name, c.status])).toEqual([
+      ['fails on purpose', 'failed'],
+    ]);
+    const fixing = runs();
+    writeFileSync(file, original);
+    const fixed = summaryOf((await nextRun(fixing, 'the run of the fix')).at(-1)!);
+    expect(fixed.tests.map((t) => [t.id, t.status])).toEqual([['src/money.test.ts', 'passed']]);
   });
 
   it('q quits cleanly: the terminal is given back and no machine process is left', async () => {
