@@ -212,19 +212,25 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
     for (const vm of vms) await p.release(vm);
   });
 
-  it('sync-ahead: prepare runs after every boot and revert, before the machine is handed out', async () => {
+  /** A pool whose prepare writes how many prepares there have been into `file` of the machine. */
+  const countingPool = (size: number, file: string): { p: VMPool; prepared: () => number } => {
     let prepared = 0;
     const p = (pool = new VMPool({
       provider: sb.provider,
       connect,
       pool: 'unit',
-      size: 1,
+      size,
       backoffMs: 10,
       prepare: async (vm) => {
         prepared++;
-        await vm.exec(`echo ${prepared} > synced-ahead.txt`);
+        await vm.exec(`echo ${prepared} > ${file}`);
       },
     }));
+    return { p, prepared: () => prepared };
+  };
+
+  it('sync-ahead: prepare runs after every boot and revert, before the machine is handed out', async () => {
+    const { p } = countingPool(1, 'synced-ahead.txt');
     await p.init();
     const first = await p.acquire();
     expect((await first.exec('cat synced-ahead.txt')).output).toBe('1\n');
@@ -237,18 +243,7 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
   });
 
   it('recycleIdle reverts and prepares again the idle machines it picks; a leased one and the others are left alone', async () => {
-    let prepared = 0;
-    const p = (pool = new VMPool({
-      provider: sb.provider,
-      connect,
-      pool: 'unit',
-      size: 3,
-      backoffMs: 10,
-      prepare: async (vm) => {
-        prepared++;
-        await vm.exec(`echo ${prepared} > prepared.txt`);
-      },
-    }));
+    const { p, prepared } = countingPool(3, 'prepared.txt');
     await p.init();
     const leased = await p.acquire();
     await leased.exec('echo mine > lease.txt');
@@ -261,7 +256,7 @@ describe.skipIf(sandboxUnavailable() !== null)('VMPool over sandbox machines', (
       ['ready', 1],
       ['ready', 1],
     ]);
-    expect(prepared).toBe(5);
+    expect(prepared()).toBe(5);
     expect((await leased.exec('cat lease.txt')).output).toBe('mine\n');
     await p.release(leased);
   });
