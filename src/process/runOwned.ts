@@ -11,7 +11,7 @@ export interface RunOwnedOptions {
    * one stream) to a log file, never through a symlink; with `maxBytes` the log keeps its head and
    * tail (files/cappedLog.ts) and the output is still read to the end.
    */
-  output?: 'pipe' | 'ignore' | { appendTo: string; maxBytes?: number };
+  output?: 'pipe' | 'ignore' | { appendTo: string; maxBytes?: number; onChunk?: (chunk: Buffer | string) => void };
   /** Extra fds after stdio (e.g. a pipe at fd 3 for bwrap's --json-status-fd). */
   extraPipes?: number;
   input?: string;
@@ -77,6 +77,7 @@ export async function runOwned(file: string, args: string[], options: RunOwnedOp
     child.stdin.on('error', () => {});
     options.stdin.pipe(child.stdin);
   }
+  if (logTo?.onChunk !== undefined) child.stdout?.on('data', logTo.onChunk);
   const logged = log === undefined ? Promise.resolve() : pipeline(child.stdout!, log).catch(() => {});
 
   let terminationReason: OwnedResult['terminationReason'];

@@ -29,6 +29,8 @@ export const commandAdapter: RunnerAdapter = {
   typechecks: () => true,
   canFilterCases: () => false,
   needsOneFilePerBatch: (rule) => rule.junit === undefined || !(rule.command ?? '').includes('{files}'),
+  // Nothing says which file an arbitrary command is on: its batch is bound by the sum of the timeouts.
+  reportsProgress: () => false,
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
     if (rule.command === undefined) throw new Error("runner 'command' needs a command");

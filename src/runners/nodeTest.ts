@@ -5,6 +5,7 @@ import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './resul
 import { escapeRegExp, fileArg, resultsPath } from './shell.ts';
 import type { BatchCommand, BatchOptions, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 import { shellQuote } from '../process/shellQuote.ts';
+import { progressLine } from './progress.ts';
 
 const junitName = (index: number): string => `node-test-${index}.xml`;
 const logName = (index: number): string => `node-test-${index}.log`;
@@ -27,14 +28,16 @@ export function nodeTestNamePattern(names: readonly string[]): string {
 /**
  * `node --test`: Node 20's JUnit reporter does not say which file a case came from, so the batch
  * runs as one `node --test` per file, one after another in the same shell (Node runs every test
- * file in a child process anyway), each writing its own JUnit file; spec output goes to stdout and
- * to a per-file log, from which a file that fails to load gets its error.
+ * file in a child process anyway), each writing its own JUnit file, between progress lines (a
+ * timeout per file); spec output goes to stdout and to a per-file log, from which a file that fails
+ * to load gets its error.
  */
 export const nodeTestAdapter: RunnerAdapter = {
   kind: 'node-test',
   typechecks: () => false,
   canFilterCases: () => true,
   needsOneFilePerBatch: () => false,
+  reportsProgress: () => true,
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
     const dir = options.resultsDir;
@@ -49,7 +52,9 @@ export const nodeTestAdapter: RunnerAdapter = {
         '--test-reporter=junit',
         `--test-reporter-destination=${resultsPath(dir, junitName(i))}`,
       ];
-      return `node --test ${[...reporters, ...common].map(shellQuote).join(' ')} ${fileArg(file)} || s=1`;
+      const mark = (kind: 'started' | 'finished'): string => `printf '%s' ${shellQuote(progressLine(kind, file))}`;
+      const run = `node --test ${[...reporters, ...common].map(shellQuote).join(' ')} ${fileArg(file)} || s=1`;
+      return `${mark('started')}; ${run}; ${mark('finished')}`;
     });
     return { command: [`mkdir -p ${shellQuote(dir)}`, 's=0', ...runs, 'exit $s'].join('; ') };
   },

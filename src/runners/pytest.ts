@@ -1,4 +1,5 @@
 import { shellQuote } from '../process/shellQuote.ts';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readJUnit, type JUnitCase } from './junitXml.ts';
 import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './results.ts';
@@ -7,6 +8,15 @@ import { pytestWarm } from './warm/pytestWarm.ts';
 import type { BatchCommand, BatchOptions, CaseFailure, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 
 const REPORT = 'junit.xml';
+
+/** vmwatch's pytest plugin (progress lines per file), kept as a .py file beside this one. */
+const PYTEST_PROGRESS_PLUGIN = readFileSync(new URL('./pytestProgress.py', import.meta.url), 'utf8');
+
+/** `python -c` this with pytest's arguments: `python -m pytest ARGS` with the progress plugin. */
+const COLD_SCRIPT = `${PYTEST_PROGRESS_PLUGIN}
+import sys
+sys.exit(int(_vmwatch_pytest.main(sys.argv[1:], plugins=[VmwatchProgress()])))
+`;
 
 /**
  * What to pass pytest to run only `cases`: with one file, exact node ids (`file::Class::test`);
@@ -41,23 +51,22 @@ function pytestArgs(rule: RunnerRule, resultsDir: string): string[] {
   ];
 }
 
-/** pytest: one session for the batch (collection errors do not stop it); results from its JUnit XML (xunit1: file and line per case). */
+/**
+ * pytest: one session for the batch (collection errors do not stop it), with vmwatch's progress
+ * plugin; results from its JUnit XML (xunit1: file and line per case).
+ */
 export const pytestAdapter: RunnerAdapter = {
   kind: 'pytest',
   typechecks: () => false,
   canFilterCases: () => true,
   needsOneFilePerBatch: () => false,
+  reportsProgress: () => true,
   warm: pytestWarm((rule, resultsDir) => pytestArgs(rule, resultsDir), pytestSelectionArgs),
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
-    const words = [
-      rule.python ?? 'python3',
-      '-m',
-      'pytest',
-      ...pytestArgs(rule, options.resultsDir),
-      ...pytestSelectionArgs(files, options.cases),
-    ].map(shellQuote);
-    return { command: words.join(' ') };
+    const args = [...pytestArgs(rule, options.resultsDir), ...pytestSelectionArgs(files, options.cases)].map(shellQuote);
+    const python = shellQuote(rule.python ?? 'python3');
+    return { command: [python, '-c', shellQuote(COLD_SCRIPT), ...args].join(' '), display: [python, '-m', 'pytest', ...args].join(' ') };
   },
 
   async readResults(_rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>> {

@@ -111,6 +111,11 @@ export interface RunnerAdapter {
    * (a `command` without `{files}`, or without a JUnit file, has only one exit code).
    */
   needsOneFilePerBatch(rule: RunnerRule): boolean;
+  /**
+   * Whether its batches print progress lines (progress.ts) as they start and finish each file, so
+   * each file gets its own `timeoutMs`; otherwise a batch is bound only by the sum of them.
+   */
+  reportsProgress(rule: RunnerRule): boolean;
   /** The command that runs `files` (root-relative) in one process. */
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand;
   /**

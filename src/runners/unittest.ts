@@ -30,6 +30,7 @@ export const unittestAdapter: RunnerAdapter = {
   typechecks: () => false,
   canFilterCases: () => true,
   needsOneFilePerBatch: () => false,
+  reportsProgress: () => true,
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
     const words = [

@@ -2,6 +2,8 @@
 # results file: {"file", "durationMs", "cases": [...], "error"?}. A file whose line is missing did
 # not finish (the interpreter died). Usage: python3 -c <this> RESULTS NAMES_JSON FILE...
 # NAMES_JSON: [] for all tests, else the case names to run ("TestClass › test_method").
+# Around each file it prints `[vmwatch] started "<file>"` and `[vmwatch] finished "<file>"` (the
+# host's per-file timeout).
 import importlib, inspect, json, os, sys, time, traceback, unittest
 
 SEP = ' \u203a '
@@ -110,16 +112,23 @@ def run_file(path, names):
     return record
 
 
+def progress(kind, path):
+    sys.stdout.write('[vmwatch] %s %s\n' % (kind, json.dumps(path)))
+    sys.stdout.flush()
+
+
 def main():
     results, names, files = sys.argv[1], set(json.loads(sys.argv[2])), sys.argv[3:]
     sys.path.insert(0, os.getcwd())
     os.makedirs(os.path.dirname(results) or '.', exist_ok=True)
     failed = False
     for path in files:
+        progress('started', path)
         record = run_file(path, names)
         failed = failed or 'error' in record or any(c['status'] == 'failed' for c in record['cases'])
         with open(results, 'a') as out:
             out.write(json.dumps(record) + '\n')
+        progress('finished', path)
     sys.exit(1 if failed else 0)
 
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { batchFileFor, failureFrom, fileResultOf, firstLine, NAME_SEPARATOR } from './results.ts';
 import { escapeRegExp, fileArg } from './shell.ts';
-import { vitestReporterArgs, vitestWarm } from './warm/vitestWarm.ts';
+import { PROGRESS_REPORTER_SHOWN, vitestReporterArgs, vitestWarm } from './warm/vitestWarm.ts';
 import type { BatchCommand, BatchOptions, CaseResult, CaseStatus, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 
 const REPORT = 'vitest.json';
@@ -54,6 +54,7 @@ export const vitestAdapter: RunnerAdapter = {
   typechecks: (rule) => rule.typecheck === true,
   canFilterCases: () => true,
   needsOneFilePerBatch: () => false,
+  reportsProgress: () => true,
   warm: vitestWarm(REPORT, vitestNamePattern),
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
@@ -61,7 +62,11 @@ export const vitestAdapter: RunnerAdapter = {
     if (options.cases !== undefined && options.cases.length > 0) words.push('-t', vitestNamePattern(options.cases));
     words.push(...(rule.args ?? []));
     const args = [...words.map(shellQuote), ...files.map(fileArg)].join(' ');
-    return { command: `set -- ${args}; ${VITEST_BIN}`, display: `vitest ${args}` };
+    const shown = [
+      ...words.map((w) => (w.startsWith('--reporter=data:') ? PROGRESS_REPORTER_SHOWN : shellQuote(w))),
+      ...files.map(fileArg),
+    ];
+    return { command: `set -- ${args}; ${VITEST_BIN}`, display: `vitest ${shown.join(' ')}` };
   },
 
   async readResults(_rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>> {

@@ -31,6 +31,8 @@ export interface ExecUnitOptions {
   header: string;
   logFile: string;
   timeoutMs: number;
+  /** Gets the command's output as it comes (a batch's progress lines). */
+  onOutput?: (chunk: Buffer | string) => void;
 }
 
 /**
@@ -66,7 +68,11 @@ async function execOn(vm: VM, unit: WorkUnit, ctx: RunContext, options: ExecUnit
       warm.runner.logFile,
       true,
     );
-    const exec = await warm.runner.run(warm.message, { timeoutMs: options.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const exec = await warm.runner.run(warm.message, {
+      timeoutMs: options.timeoutMs,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+    });
     await warm.runner.appendLogTo(options.logFile, ctx.outputMaxBytes);
     await warm.runner.stop();
     if (exec.outcome !== 'exited' || exec.exitCode !== WARM_REFUSED_EXIT) return { ...exec, calledAt: started };
@@ -104,6 +110,7 @@ async function cold(
     ...(ctx.outputMaxBytes === undefined ? {} : { logMaxBytes: ctx.outputMaxBytes }),
     env: options.env,
     timeoutMs: options.timeoutMs,
+    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   if (exec.startLatencyMs !== undefined) {

@@ -9,6 +9,7 @@ import { type FileResult, RESULTS_DIR } from '../runners/types.ts';
 import type { ExecResult, PullReport } from '../transport/types.ts';
 import type { WorkUnit } from './planUnits.ts';
 import type { RunContext, TestJob, TestTimings, TimedResult } from './types.ts';
+import { BatchClock, type Expired } from './BatchClock.ts';
 import { execUnit, type UnitInvocation } from './execUnit.ts';
 
 /** The logs vmwatch writes in a test's folder; never taken from the machine's artifacts. */
@@ -74,6 +75,10 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
   timings.acquiredAt = Date.now();
   timings.acquireMs = timings.acquiredAt - started;
   for (const job of unit.jobs) ctx.onAcquired?.(vm.name, job.test.id);
+  // A batch whose runner says which file it is on: each file gets its own timeoutMs (BatchClock).
+  const stopBatch = new AbortController();
+  const clock = batchClockFor(unit, ctx, stopBatch);
+  const signal = ctx.signal === undefined ? stopBatch.signal : AbortSignal.any([ctx.signal, stopBatch.signal]);
   try {
     const invocation = commandFor(unit, ctx);
     const first = unit.jobs[0]!;
@@ -81,10 +86,10 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
       unit.jobs.length > 1
         ? `# batch of ${unit.jobs.length} files: ${unit.jobs.map((j) => j.test.id).join(' ')}`
         : `# reasons: ${first.reasons.join('; ')}`;
-    const exec = await execUnit(
+    const ran = await execUnit(
       vm,
       unit,
-      ctx,
+      { ...ctx, signal },
       {
         invocation,
         header,
@@ -95,10 +100,16 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
           VMWATCH_TEST_ID: unit.jobs.length === 1 ? first.test.id : `batch:${unit.jobs.map((j) => j.test.id).join(',')}`,
           VMWATCH_ATTEMPT: String(first.attempt ?? 1),
         },
-        timeoutMs: unit.jobs.reduce((sum, job) => sum + (job.test.timeoutMs ?? ctx.defaultTimeoutMs), 0),
+        // The batch as a whole: the sum of its files' timeouts (a bound also when no file ever starts).
+        timeoutMs: unit.jobs.reduce((sum, job) => sum + timeoutOf(job, ctx), 0),
+        ...(clock === undefined ? {} : { onOutput: (chunk: Buffer | string) => clock.feed(chunk) }),
       },
       timings,
     );
+    clock?.stop();
+    const expired = ctx.signal?.aborted === true ? undefined : clock?.expired;
+    // Stopped because one file used up its time: a timeout of that file, not a cancel.
+    const exec = expired !== undefined && ran.outcome === 'cancelled' ? { ...ran, outcome: 'timedout' as const } : ran;
     commandStarted = exec.calledAt;
     timings.execMs = exec.durationMs;
     const t1 = Date.now();
@@ -140,13 +151,25 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     if (exec.logError !== undefined && exec.outcome === 'exited')
       return all({ status: 'error', exitCode: exec.exitCode, error: exec.logError });
     if (unit.rule === undefined) return all(byExit(exec));
-    return mapResults(unit, exec, fileResults, readError, result);
+    return mapResults(unit, exec, fileResults, readError, result, expired);
   } catch (err) {
     if (ctx.signal?.aborted) return all({ status: 'cancelled', exitCode: null });
     return all({ status: 'error', exitCode: null, error: errorMessage(err) });
   } finally {
+    clock?.stop();
     await ctx.pool.release(vm);
   }
+}
+
+function timeoutOf(job: TestJob, ctx: RunContext): number {
+  return job.test.timeoutMs ?? ctx.defaultTimeoutMs;
+}
+
+/** A clock for a batch of several files whose runner prints progress lines; it stops the batch when a file runs out of time. */
+function batchClockFor(unit: WorkUnit, ctx: RunContext, stopBatch: AbortController): BatchClock | undefined {
+  if (unit.rule === undefined || unit.jobs.length < 2 || !adapterFor(unit.rule.runner).reportsProgress(unit.rule)) return undefined;
+  const clocked = unit.jobs.map((job) => ({ file: job.test.file ?? job.test.id, timeoutMs: timeoutOf(job, ctx) }));
+  return new BatchClock(clocked, () => stopBatch.abort());
 }
 
 /** The files a warm runner sent (plain names, checked when its frame was read), as a copy would have left them. */
@@ -190,11 +213,18 @@ function mapResults(
   reported: Map<string, FileResult>,
   readError: string | undefined,
   result: (job: TestJob, partial: Outcome) => TimedResult,
+  expired: Expired | undefined,
 ): UnitOutcome {
   const outcome: UnitOutcome = { results: [], rerunAlone: [] };
   for (const job of unit.jobs) {
-    const file = reported.get(job.test.file ?? job.test.id);
-    if (file !== undefined) {
+    const name = job.test.file ?? job.test.id;
+    const file = reported.get(name);
+    if (file === undefined && expired?.file === name) {
+      const error =
+        `timed out: ran for more than ${expired.timeoutMs} ms (its timeoutMs) in a batch of ${unit.jobs.length} files; ` +
+        'the batch was stopped, and its files without a result run again alone';
+      outcome.results.push(result(job, { status: 'timedout', exitCode: null, durationMs: expired.timeoutMs, error }));
+    } else if (file !== undefined) {
       const passed = file.status === 'passed';
       outcome.results.push(
         result(job, {

@@ -21,6 +21,8 @@ export interface ExecOptions {
   logFile?: string;
   /** With `logFile`: keep at most about this many bytes of output, its head and tail (config `output.maxBytes`). */
   logMaxBytes?: number;
+  /** With `logFile`: also called with each chunk of the output as it comes (the log still gets all of it). */
+  onOutput?: (chunk: Buffer | string) => void;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Let the command reach the network (snapshot setup); tests run without it on the sandbox. */

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ProgressReader } from '../../src/runners/progress.ts';
+import { batchFileFor } from '../../src/runners/results.ts';
 import type { BatchOptions, FileResult, RunnerAdapter, RunnerRule } from '../../src/runners/types.ts';
 import { connect } from '../../src/transport/connect.ts';
 import type { Transport } from '../../src/transport/types.ts';
@@ -10,9 +12,22 @@ const RUNNER_GUEST = '/mnt/vmwatch-test/app';
 
 export interface BatchRun {
   command: string;
+  /** How the command is shown in output.log. */
+  display: string | undefined;
   exitCode: number | null;
   output: string;
   results: Map<string, FileResult>;
+  /** The runner's progress lines, in order, as `started FILE` / `finished FILE` (batch files; others as printed). */
+  progress: string[];
+}
+
+/** Progress lines in `output`, their files mapped to `files` as the host's batch clock maps them. */
+function progressIn(output: string, files: readonly string[]): string[] {
+  const events: string[] = [];
+  const reader = new ProgressReader((e) => events.push(`${e.kind} ${batchFileFor(e.file, files) ?? e.file}`));
+  reader.push(output);
+  reader.end();
+  return events;
 }
 
 /**
@@ -44,12 +59,20 @@ export class RunnerMachine {
 
   async run(adapter: RunnerAdapter, rule: RunnerRule, files: string[], options: Omit<BatchOptions, 'resultsDir'> = {}): Promise<BatchRun> {
     const resultsDir = `test-runs/batch-${++this.#runs}`;
-    const { command, env } = adapter.batchCommand(rule, files, { ...options, resultsDir });
+    const { command, env, display } = adapter.batchCommand(rule, files, { ...options, resultsDir });
     const r = await this.#vm!.exec(command, { timeoutMs: 60_000, ...(env ? { env } : {}) });
     const local = mkdtempSync(path.join(tmpdir(), 'vmwatch-results-'));
     this.#pulled.push(local);
     await this.#vm!.copyFromVM(`${RUNNER_GUEST}/${resultsDir}`, local);
-    return { command, exitCode: r.exitCode, output: r.output ?? '', results: await adapter.readResults(rule, files, local) };
+    const output = r.output ?? '';
+    return {
+      command,
+      display,
+      exitCode: r.exitCode,
+      output,
+      results: await adapter.readResults(rule, files, local),
+      progress: progressIn(output, files),
+    };
   }
 
   async stop(): Promise<void> {

@@ -38,13 +38,20 @@ describe.skipIf(sandboxUnavailable() !== null)('node --test adapter, real node i
 
   it('reports each case with describe nesting, failures with message and line, a load error to its file', async () => {
     const run = await machine.run(nodeTestAdapter, rule, ['tests/money.test.js', 'tests/broken.test.js', 'tests/-x.test.js']);
-    expect(run.command.split('; ').slice(0, 3)).toEqual([
+    expect(run.command.split('; ').slice(0, 5)).toEqual([
       'mkdir -p test-runs/batch-1',
       's=0',
+      `printf '%s' '[vmwatch] started "tests/money.test.js"
+'`,
       'node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=spec ' +
         '--test-reporter-destination=test-runs/batch-1/node-test-0.log --test-reporter=junit ' +
         '--test-reporter-destination=test-runs/batch-1/node-test-0.xml ./tests/money.test.js || s=1',
+      `printf '%s' '[vmwatch] finished "tests/money.test.js"
+'`,
     ]);
+    expect(run.progress).toEqual(
+      ['tests/money.test.js', 'tests/broken.test.js', 'tests/-x.test.js'].flatMap((f) => [`started ${f}`, `finished ${f}`]),
+    );
     expect(run.exitCode).toBe(1);
     expect(run.output).toContain('rounds (up)'); // spec output for the run's log
     const money = run.results.get('tests/money.test.js')!;

@@ -40,10 +40,18 @@ describe.skipIf(sandboxUnavailable() !== null)('pytest adapter, real pytest in a
 
   it('reports each case, nests classes, gives failures a message and a line, and a collection error to its file', async () => {
     const run = await machine.run(pytestAdapter, rule, ['tests/test_money.py', 'tests/test_broken.py', 'tests/-x_test.py']);
-    expect(run.command).toBe(
+    expect(run.command).toMatch(/^\/usr\/bin\/python3 -c '# The vmwatch pytest plugin/);
+    expect(run.display).toBe(
       '/usr/bin/python3 -m pytest -p no:cacheprovider --rootdir=. --continue-on-collection-errors -o junit_family=xunit1 ' +
         '--junitxml=test-runs/batch-1/junit.xml ./tests/test_money.py ./tests/test_broken.py ./tests/-x_test.py',
     );
+    // Progress lines: each file while it is collected, then while its tests run (not the broken one: none ran).
+    const of = (f: string): string[] => run.progress.filter((e) => e.endsWith(` ${f}`)).map((e) => e.split(' ')[0]!);
+    const span = ['started', 'finished'];
+    expect(of('tests/test_money.py')).toEqual([...span, ...span]);
+    expect(of('tests/-x_test.py')).toEqual([...span, ...span]);
+    expect(of('tests/test_broken.py')).toEqual(span);
+    expect(run.progress).toHaveLength(10);
     expect(run.exitCode).toBe(1);
     expect([...run.results.keys()].sort()).toEqual(['tests/-x_test.py', 'tests/test_broken.py', 'tests/test_money.py']);
     const money = run.results.get('tests/test_money.py')!;

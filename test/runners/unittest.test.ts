@@ -50,6 +50,9 @@ describe.skipIf(sandboxUnavailable() !== null)('unittest adapter, real unittest 
       ),
     );
     expect(run.exitCode).toBe(1);
+    expect(run.progress).toEqual(
+      ['tests/test_money.py', 'tests/test_broken.py', 'tests/-x_test.py'].flatMap((f) => [`started ${f}`, `finished ${f}`]),
+    );
     const money = run.results.get('tests/test_money.py')!;
     expect(money.status).toBe('failed');
     expect(statuses(money)).toEqual({

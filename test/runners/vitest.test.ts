@@ -53,8 +53,8 @@ describe.skipIf(sandboxUnavailable() !== null)('Vitest adapter, real Vitest in a
         'tests/-x.test.js',
         'tests/dies.test.js',
       ]);
-      expect(run.command).toBe(
-        'set -- run --reporter=default --reporter=json --outputFile.json=test-runs/batch-1/vitest.json ' +
+      expect(run.command.replace(/'--reporter=data:text\/javascript;base64,[A-Za-z0-9+/=]+'/, '<progress>')).toBe(
+        'set -- run --reporter=default --reporter=json <progress> --outputFile.json=test-runs/batch-1/vitest.json ' +
           './tests/money.test.js ./tests/broken.test.js ./tests/-x.test.js ./tests/dies.test.js; ' +
           'if [ -x node_modules/.bin/vitest ]; then export PATH="$PWD/node_modules/.bin:$PATH"; exec node_modules/.bin/vitest "$@"; fi; ' +
           'exec npx vitest "$@"',
@@ -78,6 +78,12 @@ describe.skipIf(sandboxUnavailable() !== null)('Vitest adapter, real Vitest in a
       expect(broken).toMatchObject({ status: 'failed', cases: [] });
       expect(broken.error).toMatch(/Cannot find module '\.\/no-such-module\.js'/);
       expect(statuses(run.results.get('tests/-x.test.js'))).toEqual({ 'dash file': 'passed' });
+      // Progress lines (a timeout per file): each file that ended was started first, then finished.
+      for (const file of ['tests/money.test.js', 'tests/broken.test.js', 'tests/-x.test.js']) {
+        expect(run.progress.indexOf(`started ${file}`), file).toBeGreaterThanOrEqual(0);
+        expect(run.progress.indexOf(`finished ${file}`), file).toBeGreaterThan(run.progress.indexOf(`started ${file}`));
+      }
+      expect(run.progress).toContain('started tests/dies.test.js');
     },
   );
 

@@ -144,14 +144,21 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
   });
 
   it(
-    'honours each file timeout: a hanging file in a batch ends the batch, and alone it times out; ' + 'the others keep their results',
+    'honours each file timeout in the batch: a hanging file times out there at its own timeoutMs and stops the batch; ' +
+      'the file before it keeps its result, the one after it runs again alone',
     async () => {
-      // one machine: one batch, test_hang first; the batch may take the sum of its files' timeouts
-      const { byId } = await run(['tests/test_hang.py', 'tests/test_ok.py'], { extra: { timeoutMs: 4_000 }, machines: 1 });
-      expect(byId['tests/test_hang.py']).toMatchObject({ status: 'timedout' });
-      expect(byId['tests/test_hang.py']!.batchSize).toBeUndefined();
-      expect(byId['tests/test_ok.py']!.status).toBe('passed');
-      expect(byId['tests/test_ok.py']!.cases!.length).toBe(2);
+      // One machine: one batch, in this order (without history, by name).
+      const { byId } = await run(['tests/test_fails.py', 'tests/test_hang.py', 'tests/test_more.py'], {
+        extra: { timeoutMs: 3_000 },
+        machines: 1,
+      });
+      // Timed out in the batch (before per-file timers, the batch ran for the sum and the file timed out again alone).
+      expect(byId['tests/test_hang.py']).toMatchObject({ status: 'timedout', batchSize: 3, durationMs: 3_000 });
+      expect(byId['tests/test_hang.py']!.error).toMatch(/ran for more than 3000 ms \(its timeoutMs\) in a batch of 3 files/);
+      expect(byId['tests/test_fails.py']).toMatchObject({ status: 'failed', batchSize: 3 });
+      expect(byId['tests/test_fails.py']!.cases!.length).toBe(2);
+      expect(byId['tests/test_more.py']!.status).toBe('passed');
+      expect(byId['tests/test_more.py']!.batchSize).toBeUndefined();
     },
   );
 

@@ -146,7 +146,8 @@ check(message)
 apply(message)
 os.environ.update(message.get("env", {}))
 sys.dont_write_bytecode = not write_bytecode
-code = pytest.main(list(setup.get("args", [])) + list(message["run"]["args"]))
+# VmwatchProgress: the progress plugin, prepended to this script (pytestProgress.py).
+code = pytest.main(list(setup.get("args", [])) + list(message["run"]["args"]), plugins=[VmwatchProgress()])  # noqa: F821
 send_results(message.get("results"))
 sys.stdout.flush()
 sys.stderr.flush()

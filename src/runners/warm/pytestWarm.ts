@@ -4,8 +4,12 @@ import { readFileSync } from 'node:fs';
 import type { BatchOptions, RunnerRule, WarmSupport } from '../types.ts';
 
 let script: string | undefined;
+/** The progress plugin (pytestProgress.py), then the bootstrap, which passes it to pytest.main. */
 function bootstrap(): string {
-  script ??= readFileSync(new URL('./pytestWarm.py', import.meta.url), 'utf8');
+  if (script === undefined) {
+    const plugin = readFileSync(new URL('../pytestProgress.py', import.meta.url), 'utf8');
+    script = `${plugin}\n${readFileSync(new URL('./pytestWarm.py', import.meta.url), 'utf8')}`;
+  }
   return script;
 }
 

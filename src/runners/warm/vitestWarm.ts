@@ -13,9 +13,25 @@ function bootstrap(): { bootstrap: string; workerAhead: string } {
   return scripts;
 }
 
-/** Vitest's reporter flags for a batch: the default reporter for output.log, JSON for the results. */
+/** vmwatch's progress reporter (vitestProgress.mjs) as a reporter argument: a data: URL, nothing written into the app. */
+let progressArg: string | undefined;
+function progressReporterArg(): string {
+  if (progressArg === undefined) {
+    const source = readFileSync(new URL('../vitestProgress.mjs', import.meta.url));
+    progressArg = `--reporter=data:text/javascript;base64,${source.toString('base64')}`;
+  }
+  return progressArg;
+}
+
+/** How progressReporterArg is shown in a batch's output.log. */
+export const PROGRESS_REPORTER_SHOWN = '--reporter=<vmwatch progress>';
+
+/**
+ * Vitest's reporter flags for a batch: the default reporter for output.log, JSON for the results,
+ * and vmwatch's progress lines (a timeout per file).
+ */
 export function vitestReporterArgs(resultsDir: string, report: string): string[] {
-  return ['--reporter=default', '--reporter=json', `--outputFile.json=${resultsPath(resultsDir, report)}`];
+  return ['--reporter=default', '--reporter=json', progressReporterArg(), `--outputFile.json=${resultsPath(resultsDir, report)}`];
 }
 
 /** What Vitest has loaded once `createVitest` returns: its config (and what it imports), env files, tsconfig, packages. */

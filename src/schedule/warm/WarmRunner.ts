@@ -70,6 +70,8 @@ export class WarmRunner {
   #ended = false;
   #taken = false;
   #timedOut = false;
+  /** Its batch's listener on its output (progress lines), once it has its batch. */
+  #onOutput: ((chunk: Buffer | string) => void) | undefined;
   /** The results frame of its batch, once read: left out of the log when it is copied. */
   #frame: ResultsFrame | null = null;
   readonly #startedAt = Date.now();
@@ -83,6 +85,7 @@ export class WarmRunner {
         stdin: this.#stdin,
         logFile,
         ...(start.outputMaxBytes === undefined ? {} : { logMaxBytes: start.outputMaxBytes }),
+        onOutput: (chunk) => this.#onOutput?.(chunk),
         env: { ...start.env, ...command.env },
         signal: this.#stop.signal,
       })
@@ -161,13 +164,15 @@ export class WarmRunner {
 
   /**
    * Give it its batch and wait for it to end. `timeoutMs` counts from now; `signal` cancels (the
-   * runner is killed). Exit WARM_REFUSED_EXIT: it refused the changes and ran nothing.
+   * runner is killed); `onOutput` gets its output from now on. Exit WARM_REFUSED_EXIT: it refused
+   * the changes and ran nothing.
    */
   async run(
     message: WarmMessage,
-    options: { timeoutMs: number; signal?: AbortSignal },
+    options: { timeoutMs: number; signal?: AbortSignal; onOutput?: (chunk: Buffer | string) => void },
   ): Promise<ExecResult & { results?: Map<string, Buffer> }> {
     this.#taken = true;
+    this.#onOutput = options.onOutput;
     const started = Date.now();
     const onAbort = (): void => this.#stop.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -186,6 +191,7 @@ export class WarmRunner {
       return { ...result, ...results, durationMs };
     } finally {
       clearTimeout(timer);
+      this.#onOutput = undefined;
       options.signal?.removeEventListener('abort', onAbort);
     }
   }

@@ -83,7 +83,11 @@ export class SandboxTransport implements Transport {
       output:
         options.logFile === undefined
           ? 'pipe'
-          : { appendTo: options.logFile, ...(options.logMaxBytes === undefined ? {} : { maxBytes: options.logMaxBytes }) },
+          : {
+              appendTo: options.logFile,
+              ...(options.logMaxBytes === undefined ? {} : { maxBytes: options.logMaxBytes }),
+              ...(options.onOutput === undefined ? {} : { onChunk: options.onOutput }),
+            },
       extraPipes: 1,
       ...(options.stdin ? { stdin: options.stdin } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

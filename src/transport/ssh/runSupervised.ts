@@ -11,6 +11,8 @@ export interface SupervisedOptions {
   logFile?: string;
   /** With `logFile`: keep its head and tail, at most about this many bytes (the output is still read to the end). */
   logMaxBytes?: number;
+  /** With `logFile`: also called with each chunk of the output as it comes. */
+  onOutput?: (chunk: Buffer | string) => void;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Sent to the command's stdin in frames (the remote command must be supervisedCommand(..., feed = true)). */
@@ -50,6 +52,7 @@ export async function runSupervised(argv: string[], options: SupervisedOptions =
   const started = Date.now();
   const log = options.logFile === undefined ? undefined : await openCappedLog(options.logFile, options.logMaxBytes ?? Infinity);
   const child = spawn('ssh', argv, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (log !== undefined && options.onOutput !== undefined) child.stdout?.on('data', options.onOutput);
   const logged = log === undefined || child.stdout === null ? Promise.resolve() : pipeline(child.stdout, log).catch(() => {});
   const pid = child.pid;
   if (pid !== undefined) registerGroup(pid);

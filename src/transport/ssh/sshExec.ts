@@ -34,6 +34,7 @@ export async function execOverSsh(
   const run = await runSupervised([...master.clientOptions(), sshHost(endpoint), remote], {
     ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
     ...(options.logMaxBytes === undefined ? {} : { logMaxBytes: options.logMaxBytes }),
+    ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -66,16 +66,20 @@ describe.skipIf(sshdUnavailable() !== null)('SshTransport exec', () => {
     expect(processesRunning(sleeping(31))).toEqual([]);
   });
 
-  it('streams output into a log file (appending) while the command runs', async () => {
+  it('streams output into a log file (appending) and to onOutput while the command runs', async () => {
     const logFile = path.join(bed.home, 'output.log');
     writeFileSync(logFile, '$ header\n');
-    const running = vm.exec('echo first; sleep 1.5; echo second >&2', { logFile });
+    const seen: string[] = [];
+    const running = vm.exec('echo first; sleep 1.5; echo second >&2', { logFile, onOutput: (c) => seen.push(String(c)) });
     await waitFor(() => readFileSync(logFile, 'utf8').includes('first'), 5000, 'the first line in the log');
+    await waitFor(() => seen.join('').includes('first'), 5000, 'the first line at onOutput');
     expect(readFileSync(logFile, 'utf8')).not.toContain('second');
+    expect(seen.join('')).not.toContain('second');
     const r = await running;
     expect(r.exitCode).toBe(0);
     expect(r.output).toBeUndefined();
     expect(readFileSync(logFile, 'utf8')).toBe('$ header\nfirst\nsecond\n');
+    expect(seen.join('')).toBe('first\nsecond\n');
   });
 
   it('reports a missing working folder as an error of the machine, naming it', async () => {
