@@ -131,11 +131,14 @@ describe.skipIf(sandboxUnavailable() !== null)('SandboxTransport', () => {
   it('onOutput gets all of the output as it comes, also what a capped log leaves out', async () => {
     const logFile = path.join(hostDir, 'capped.log');
     const seen: Buffer[] = [];
-    const r = await machines['vmwatch-t-1']!.exec('head -c 200000 /dev/zero | tr "\\0" x; echo; echo "[vmwatch] started \\"a.ts\\"" >&2; echo end', {
-      logFile,
-      logMaxBytes: 1000,
-      onOutput: (c) => seen.push(Buffer.from(c)),
-    });
+    const r = await machines['vmwatch-t-1']!.exec(
+      'head -c 200000 /dev/zero | tr "\\0" x; echo; echo "[vmwatch] started \\"a.ts\\"" >&2; echo end',
+      {
+        logFile,
+        logMaxBytes: 1000,
+        onOutput: (c) => seen.push(Buffer.from(c)),
+      },
+    );
     expect(r.exitCode).toBe(0);
     const all = Buffer.concat(seen).toString();
     expect(all).toBe(`${'x'.repeat(200_000)}\n[vmwatch] started "a.ts"\nend\n`);
