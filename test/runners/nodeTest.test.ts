@@ -25,6 +25,13 @@ const FILES: Record<string, string> = {
   'tests/-x.test.js': "import { it } from 'node:test';\nit('dash file', () => {});\n",
   // Preloaded with --require: kills the `node --test` runner process itself as it starts.
   'tests/kill-runner.cjs': "if (process.execArgv.includes('--test')) process.kill(process.pid, 'SIGKILL');\n",
+  'tests/sub.test.js': [
+    "import { test } from 'node:test';",
+    "import assert from 'node:assert/strict';",
+    "test('parent', async (t) => { await t.test('child ok', () => {}); await t.test('child bad', () => assert.ok(false, 'nope')); });",
+    "test('own failure', async (t) => { await t.test('inner', () => {}); throw new Error('after its subtests'); });",
+    '',
+  ].join('\n'),
   'tests/dies.test.js': "import { it } from 'node:test';\nit('dies', () => { process.kill(process.pid, 'SIGKILL'); });\n",
 };
 
@@ -38,20 +45,16 @@ describe.skipIf(sandboxUnavailable() !== null)('node --test adapter, real node i
 
   it('reports each case with describe nesting, failures with message and line, a load error to its file', async () => {
     const run = await machine.run(nodeTestAdapter, rule, ['tests/money.test.js', 'tests/broken.test.js', 'tests/-x.test.js']);
-    expect(run.command.split('; ').slice(0, 5)).toEqual([
-      'mkdir -p test-runs/batch-1',
-      's=0',
-      `printf '%s' '[vmwatch] started "tests/money.test.js"
-'`,
-      'node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=spec ' +
-        '--test-reporter-destination=test-runs/batch-1/node-test-0.log --test-reporter=junit ' +
-        '--test-reporter-destination=test-runs/batch-1/node-test-0.xml ./tests/money.test.js || s=1',
-      `printf '%s' '[vmwatch] finished "tests/money.test.js"
-'`,
-    ]);
-    expect(run.progress).toEqual(
-      ['tests/money.test.js', 'tests/broken.test.js', 'tests/-x.test.js'].flatMap((f) => [`started ${f}`, `finished ${f}`]),
+    expect(run.display).toBe(
+      'node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=<vmwatch reporter> ' +
+        '--test-reporter-destination=test-runs/batch-1/node-test.jsonl ./tests/money.test.js ./tests/broken.test.js ./tests/-x.test.js',
     );
+    expect(run.command).toMatch(/^mkdir -p test-runs\/batch-1 && node --test .*'--test-reporter=data:text\/javascript;base64,/);
+    // Progress lines: each file once started, then once finished (Node picks the order, files may overlap).
+    for (const f of ['tests/money.test.js', 'tests/broken.test.js', 'tests/-x.test.js']) {
+      expect(run.progress.filter((e) => e.endsWith(` ${f}`))).toEqual([`started ${f}`, `finished ${f}`]);
+    }
+    expect(run.progress).toHaveLength(6);
     expect(run.exitCode).toBe(1);
     expect(run.output).toContain('rounds (up)'); // spec output for the run's log
     const money = run.results.get('tests/money.test.js')!;
@@ -70,6 +73,22 @@ describe.skipIf(sandboxUnavailable() !== null)('node --test adapter, real node i
     expect(broken).toMatchObject({ status: 'failed', cases: [] });
     expect(broken.error).toMatch(/^Error \[ERR_MODULE_NOT_FOUND\]: Cannot find module .*no-such-module\.js.*exited with code 1/);
     expect(statuses(run.results.get('tests/-x.test.js'))).toEqual({ 'dash file': 'passed' });
+  });
+
+  it('a test with subtests: they are its cases (by full name); it is one too only when it fails on its own', async () => {
+    const run = await machine.run(nodeTestAdapter, rule, ['tests/sub.test.js']);
+    const sub = run.results.get('tests/sub.test.js')!;
+    expect(statuses(sub)).toEqual({
+      'parent › child ok': 'passed',
+      'parent › child bad': 'failed',
+      'own failure › inner': 'passed',
+      'own failure': 'failed',
+    });
+    expect(sub.cases.find((c) => c.name === 'parent › child bad')!.failure).toMatchObject({
+      message: 'nope',
+      location: { file: 'tests/sub.test.js', line: 3 },
+    });
+    expect(sub.cases.find((c) => c.name === 'own failure')!.failure!.message).toBe('after its subtests');
   });
 
   it('runs only the named cases', async () => {
