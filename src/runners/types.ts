@@ -81,6 +81,9 @@ export const WARM_REFUSED_EXIT = 86;
 /** The line a warm runner prints once it is loaded and waits for its batch. */
 export const WARM_READY_LINE = 'vmwatch warm runner: ready';
 
+/** The line a warm runner prints before WARM_READY_LINE: the app files it has loaded (root-relative, a JSON array). */
+export const WARM_LOADED_LINE = /^vmwatch warm runner: loaded (\[.*\])$/m;
+
 /** The line a warm runner that transforms ahead (`prewarms`) prints when that is done. */
 export const WARM_PREWARMED_LINE = /vmwatch warm runner: prewarmed (\d+) modules in (\d+) ms/;
 

@@ -134,7 +134,8 @@ async function takeWarm(
     await warmRunnerOf(vm)?.stop();
     return null;
   }
-  const changes = await warmChanges(ctx.root, ctx.changesSince?.(runner.loadedAt) ?? null, support.inputs(unit.rule), ctx.excludes);
+  const changed = ctx.changesSince?.(runner.loadedAt) ?? null;
+  const changes = await warmChanges(ctx.root, changed, support.inputs(unit.rule), ctx.excludes, runner.loadedFiles);
   if ('cold' in changes) {
     log.debug({ vm: vm.name, why: changes.cold }, 'not using the warm runner');
     await runner.stop();

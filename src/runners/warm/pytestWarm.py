@@ -32,11 +32,6 @@ if os.path.isfile("conftest.py") and not os.path.exists("__init__.py"):
     except BaseException:
         sys.modules.pop("conftest", None)  # pytest imports it again and reports the error itself
 
-# The host shows the machine as warm from this line on.
-sys.stdout.write("vmwatch warm runner: ready\n")
-sys.stdout.flush()
-
-
 def loaded_app_files():
     """Files of the app folder this process has imported: a change to one makes it stale."""
     found = set()
@@ -48,6 +43,13 @@ def loaded_app_files():
         if f.startswith(app + os.sep) and "site-packages" not in f and "dist-packages" not in f:
             found.add(os.path.relpath(f, app))
     return found
+
+
+# What it imported from the app (the root conftest and its imports), for the host: a save to one
+# of them restarts this runner. The host shows the machine as warm from the ready line on.
+sys.stdout.write("vmwatch warm runner: loaded %s\n" % json.dumps(sorted(loaded_app_files())))
+sys.stdout.write("vmwatch warm runner: ready\n")
+sys.stdout.flush()
 
 
 def parents(rel):

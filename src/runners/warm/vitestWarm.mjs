@@ -214,6 +214,9 @@ const appRequire = createRequire(path.join(process.cwd(), 'package.json'));
 const vitestNode = await import(pathToFileURL(appRequire.resolve('vitest/node')).href);
 const { options } = vitestNode.parseCLI(['vitest', 'run', ...(setup.args ?? [])]);
 const vitest = await vitestNode.createVitest('test', { ...options, watch: false, run: true });
+// What the config imported, for the host: a save to one of them restarts this runner.
+const inApp = [...loadedFiles(vitest)].filter((f) => f !== '' && !f.startsWith('..') && !path.isAbsolute(f));
+process.stdout.write(`vmwatch warm runner: loaded ${JSON.stringify(inApp)}\n`);
 // The host shows the machine as warm from this line on.
 process.stdout.write('vmwatch warm runner: ready\n');
 const worker =

@@ -7,7 +7,7 @@ import { openCappedLog } from '../../files/cappedLog.ts';
 import { logger } from '../../log.ts';
 import type { VM } from '../../pool/VM.ts';
 import { adapterFor } from '../../runners/index.ts';
-import { WARM_PREWARMED_LINE, WARM_READY_LINE, type RunnerRule } from '../../runners/types.ts';
+import { WARM_LOADED_LINE, WARM_PREWARMED_LINE, WARM_READY_LINE, type RunnerRule } from '../../runners/types.ts';
 import type { ExecResult } from '../../transport/types.ts';
 import { readResultsFrame, type ResultsFrame, type ResultsRequest } from './resultsFrame.ts';
 
@@ -72,6 +72,8 @@ export class WarmRunner {
   #timedOut = false;
   /** Its batch's listener on its output (progress lines), once it has its batch. */
   #onOutput: ((chunk: Buffer | string) => void) | undefined;
+  /** App files it said it loaded beyond its adapter's inputs (WARM_LOADED_LINE), once it is ready. */
+  #loadedFiles: ReadonlySet<string> = new Set();
   /** The results frame of its batch, once read: left out of the log when it is copied. */
   #frame: ResultsFrame | null = null;
   readonly #startedAt = Date.now();
@@ -137,6 +139,7 @@ export class WarmRunner {
         (text) => {
           if (!text.includes(WARM_READY_LINE) || this.#ended || runners.get(vm) !== this) return;
           if (vm.readiness !== 'warm') {
+            this.#loadedFiles = loadedFilesIn(text);
             vm.readiness = 'warm';
             log.debug({ vm: vm.name, ms: Date.now() - this.#startedAt }, 'warm runner ready');
           }
@@ -150,6 +153,14 @@ export class WarmRunner {
       );
     }, 100);
     poll.unref();
+  }
+
+  /**
+   * Root-relative app files the runner has loaded (the files its config imports, a conftest's
+   * imports), as it said when it was ready: a change to one makes it stale, like its adapter's inputs.
+   */
+  get loadedFiles(): ReadonlySet<string> {
+    return this.#loadedFiles;
   }
 
   /** Settles when its process has ended. */
@@ -232,4 +243,23 @@ export class WarmRunner {
       await source.close().catch(() => {});
     }
   }
+}
+
+/** At most this many loaded files are kept (a bound on what a runner's output can make the host hold). */
+const MAX_LOADED = 10_000;
+
+/** The files of WARM_LOADED_LINE in a runner's log: plain root-relative paths only. */
+function loadedFilesIn(text: string): ReadonlySet<string> {
+  const match = WARM_LOADED_LINE.exec(text);
+  if (match === null) return new Set();
+  let list: unknown;
+  try {
+    list = JSON.parse(match[1]!);
+  } catch {
+    return new Set();
+  }
+  if (!Array.isArray(list)) return new Set();
+  const plain = (f: unknown): f is string =>
+    typeof f === 'string' && f !== '' && !f.startsWith('/') && !f.split('/').some((p) => p === '' || p === '.' || p === '..');
+  return new Set(list.filter(plain).slice(0, MAX_LOADED));
 }

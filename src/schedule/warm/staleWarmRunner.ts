@@ -5,7 +5,8 @@ import { warmRunnerOf } from './WarmRunner.ts';
 
 /**
  * Whether the machine's warm runner, still waiting for its batch, has loaded a file that changed
- * since it started (its runner config, setup files, tsconfig, lockfile: the adapter's inputs), or
+ * since it started (its runner config, setup files, tsconfig, lockfile: the adapter's inputs; the
+ * files it said its config or conftest imported), or
  * cannot tell (`changesSince` does not know). Such a runner would only be stopped by its next
  * batch, which then runs cold: the watch recycles its machine at once instead.
  */
@@ -16,5 +17,5 @@ export function hasStaleWarmRunner(vm: VM, changesSince: (at: number) => readonl
   const changed = changesSince(runner.loadedAt);
   if (changed === null) return true;
   const loaded = picomatch(support.inputs(runner.rule), { dot: true });
-  return changed.some((file) => loaded(file));
+  return changed.some((file) => loaded(file) || runner.loadedFiles.has(file));
 }

@@ -14,13 +14,15 @@ export type WarmChanges = Pick<WarmMessage, 'write' | 'remove'> | { cold: string
  * What a warm runner must apply before its batch: the files changed on the host since it started
  * (`changed`, root-relative, deleted ones included), read from `root` — or why the batch must go
  * cold instead: the changes are unknown (null), too many or too large, touch what the runner has
- * already loaded (`inputs` globs), or are not plain files (a folder, a link).
+ * already loaded (`inputs` globs, or exactly one of `loadedFiles`), or are not plain files (a
+ * folder, a link).
  */
 export async function warmChanges(
   root: string,
   changed: readonly string[] | null,
   inputs: readonly string[],
   excludes: readonly string[],
+  loadedFiles: ReadonlySet<string> = new Set(),
 ): Promise<WarmChanges> {
   if (changed === null) return { cold: 'the changes since the machine was synced are not known' };
   const loaded = picomatch([...inputs], { dot: true });
@@ -31,7 +33,7 @@ export async function warmChanges(
   const files = changed.filter((f) => !excluded(f, 'unknown'));
   if (files.length > WARM_MAX_FILES) return { cold: `${files.length} files changed (more than ${WARM_MAX_FILES})` };
   for (const file of files) {
-    if (loaded(file)) return { cold: `${file} changed, and the warm runner has loaded it` };
+    if (loaded(file) || loadedFiles.has(file)) return { cold: `${file} changed, and the warm runner has loaded it` };
     const full = path.join(root, file);
     const st = await lstat(full).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;

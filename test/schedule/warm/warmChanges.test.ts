@@ -35,4 +35,14 @@ describe('warmChanges', () => {
     writeFileSync(path.join(root, 'src/big.bin'), Buffer.alloc(WARM_MAX_BYTES + 1));
     expect(await warmChanges(root, ['src/big.bin'], [], [])).toEqual({ cold: expect.stringMatching(/larger than/) });
   });
+
+  it('goes cold for a file the runner said it loaded, matched exactly (a name with glob characters is no glob)', async () => {
+    writeFileSync(path.join(root, 'src/[id].js'), 'x');
+    writeFileSync(path.join(root, 'src/i.js'), 'x');
+    const loaded = new Set(['src/[id].js']);
+    expect(await warmChanges(root, ['src/[id].js'], [], [], loaded)).toEqual({
+      cold: 'src/[id].js changed, and the warm runner has loaded it',
+    });
+    expect(await warmChanges(root, ['src/i.js'], [], [], loaded)).toMatchObject({ write: [{ path: 'src/i.js' }] });
+  });
 });
