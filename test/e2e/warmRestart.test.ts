@@ -47,7 +47,7 @@ describe.skipIf(unavailable !== null)('vmwatch watch restarts an idle warm runne
       'a ready, warm machine',
     );
 
-  it('a save to a module the conftest loaded restarts it at once (no test is selected for it); the next save sees the new module', async () => {
+  it('a save to a module the conftest loaded restarts it at once (no test selected for it); the next save sees it', async () => {
     const pool = 'e2e-warm-restart';
     demo = createDemoProject({
       pool,
