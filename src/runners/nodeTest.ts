@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { shellQuote } from '../process/shellQuote.ts';
-import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './results.ts';
+import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR, readJsonLines } from './results.ts';
 import { escapeRegExp, fileArg, resultsPath } from './shell.ts';
 import type { BatchCommand, BatchOptions, CaseResult, CaseStatus, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 
@@ -66,21 +65,11 @@ export const nodeTestAdapter: RunnerAdapter = {
   },
 
   async readResults(_rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>> {
-    let text: string;
-    try {
-      text = await readFile(path.join(localResultsDir, REPORT), 'utf8');
-    } catch {
-      return new Map(); // no report: node --test itself did not get to the end of a file
-    }
+    // No report: node --test itself did not get to the end of a file.
+    const records = ((await readJsonLines(path.join(localResultsDir, REPORT))) ?? []) as NodeTestRecord[];
     const results = new Map<string, FileResult>();
-    for (const line of text.split('\n')) {
-      let record: NodeTestRecord;
-      try {
-        record = JSON.parse(line) as NodeTestRecord;
-      } catch {
-        continue; // empty, or cut off by a crash
-      }
-      const file = typeof record.file === 'string' ? batchFileFor(record.file, files) : undefined;
+    for (const record of records) {
+      const file = typeof record?.file === 'string' ? batchFileFor(record.file, files) : undefined;
       if (file === undefined || !Array.isArray(record.cases)) continue;
       const cases = record.cases.map(
         (c): CaseResult => ({

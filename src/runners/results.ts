@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseFailure, CaseResult, FileResult } from './types.ts';
 
@@ -55,4 +56,27 @@ export function fileResultOf(file: string, cases: CaseResult[], durationMs?: num
     cases,
     ...(error === undefined ? {} : { error }),
   };
+}
+
+/**
+ * The records of a JSON-lines results file a runner appends one line to per finished file;
+ * undefined when there is no file (the runner did not get that far). A line that is not JSON
+ * (empty, or cut off by a crash) is skipped.
+ */
+export async function readJsonLines(file: string): Promise<unknown[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const records: unknown[] = [];
+  for (const line of text.split('\n')) {
+    try {
+      records.push(JSON.parse(line));
+    } catch {
+      // empty, or cut off by a crash
+    }
+  }
+  return records;
 }

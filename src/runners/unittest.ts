@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { batchFileFor, fileResultOf, firstLine } from './results.ts';
+import { batchFileFor, fileResultOf, firstLine, readJsonLines } from './results.ts';
 import { fileArg, resultsPath } from './shell.ts';
 import type { BatchCommand, BatchOptions, CaseResult, CaseStatus, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
 import { shellQuote } from '../process/shellQuote.ts';
@@ -46,22 +45,11 @@ export const unittestAdapter: RunnerAdapter = {
   },
 
   async readResults(_rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>> {
-    let text: string;
-    try {
-      text = await readFile(path.join(localResultsDir, REPORT), 'utf8');
-    } catch {
-      return new Map();
-    }
+    const records = ((await readJsonLines(path.join(localResultsDir, REPORT))) ?? []) as UnittestRecord[];
     const results = new Map<string, FileResult>();
-    for (const line of text.split('\n')) {
-      let record: UnittestRecord;
-      try {
-        record = JSON.parse(line) as UnittestRecord;
-      } catch {
-        continue; // empty, or cut off by a crash
-      }
-      const file = batchFileFor(record.file, files);
-      if (file === undefined) continue;
+    for (const record of records) {
+      const file = typeof record?.file === 'string' ? batchFileFor(record.file, files) : undefined;
+      if (file === undefined || !Array.isArray(record.cases)) continue;
       const cases = record.cases.map(
         (c): CaseResult => ({
           name: c.name,

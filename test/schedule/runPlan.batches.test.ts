@@ -4,12 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { VMPool } from '../../src/pool/VMPool.ts';
-import type { RunSummary } from '../../src/report/types.ts';
-import { runPlan } from '../../src/schedule/runPlan.ts';
 import { RunControl } from '../../src/schedule/RunControl.ts';
-import type { TestJob } from '../../src/schedule/types.ts';
-import { discoverTests } from '../../src/select/discover.ts';
 import { connect } from '../../src/transport/connect.ts';
+import { runDiscovered } from '../helpers/runDiscovered.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
 
@@ -71,32 +68,16 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
       maxShards?: number;
     } = {},
   ) {
-    const parsed = config(options.extra);
-    const jobs: TestJob[] = discoverTests(parsed, files).map((test) => ({
-      test,
-      reasons: ['changed'],
-      ...(options.cases?.[test.id] ? { cases: options.cases[test.id] } : {}),
-    }));
-    const outcome = await runPlan({
+    return runDiscovered({
       pool,
+      config: config(options.extra),
+      files,
       root: sb.snapshotTree,
       guestPath: GUEST,
-      artifactsDir: 'test-runs',
       into,
-      excludes: [],
-      env: {},
-      defaultTimeoutMs: 60_000,
-      jobs,
-      changedFiles: [],
       concurrency: options.machines ?? 2,
-      ...(options.maxShards === undefined ? {} : { maxShards: options.maxShards }),
-      discover: parsed.discover,
-      retry: options.retry ?? 0,
-      ...(options.control ? { control: options.control } : {}),
+      ...options,
     });
-    const summary = JSON.parse(readFileSync(path.join(outcome.runDir, 'summary.json'), 'utf8')) as RunSummary;
-    const byId = Object.fromEntries(summary.tests.map((t) => [t.id, t]));
-    return { summary, byId, outcome };
   }
 
   it('runs the files of a rule as one batch per machine and reports each file with its cases', async () => {

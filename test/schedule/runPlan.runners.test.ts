@@ -5,12 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { VMPool } from '../../src/pool/VMPool.ts';
-import type { RunSummary } from '../../src/report/types.ts';
-import { runPlan } from '../../src/schedule/runPlan.ts';
-import type { TestJob } from '../../src/schedule/types.ts';
-import { discoverTests } from '../../src/select/discover.ts';
 import { connect } from '../../src/transport/connect.ts';
 import { processesRunning } from '../helpers/processes.ts';
+import { type DiscoveredRun, runDiscovered } from '../helpers/runDiscovered.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
 
@@ -109,26 +106,10 @@ describe.skipIf(sandboxUnavailable() !== null).each(CASES)('runPlan: a batch of 
   });
 
   /** One shard on one machine (its files in name order); reruns alone go to the free machine. */
-  async function run(files: string[]): Promise<{ byId: Record<string, RunSummary['tests'][number]>; runDir: string }> {
-    const parsed = configSchema.parse({ root: '.', discover: [{ ...rc.rule, timeoutMs: TIMEOUT_MS, minShardMs: 0 }] });
-    const jobs: TestJob[] = discoverTests(parsed, files).map((test) => ({ test, reasons: ['changed'] }));
-    const outcome = await runPlan({
-      pool,
-      root: sb.snapshotTree,
-      guestPath: GUEST,
-      artifactsDir: 'test-runs',
-      into,
-      excludes: [],
-      env: {},
-      defaultTimeoutMs: 60_000,
-      jobs,
-      changedFiles: [],
-      concurrency: 1,
-      discover: parsed.discover,
-      retry: 0,
-    });
-    const summary = JSON.parse(readFileSync(path.join(outcome.runDir, 'summary.json'), 'utf8')) as RunSummary;
-    return { byId: Object.fromEntries(summary.tests.map((t) => [t.id, t])), runDir: outcome.runDir };
+  async function run(files: string[]): Promise<{ byId: DiscoveredRun['byId']; runDir: string }> {
+    const config = configSchema.parse({ root: '.', discover: [{ ...rc.rule, timeoutMs: TIMEOUT_MS, minShardMs: 0 }] });
+    const { byId, outcome } = await runDiscovered({ pool, config, files, root: sb.snapshotTree, guestPath: GUEST, into, concurrency: 1 });
+    return { byId, runDir: outcome.runDir };
   }
 
   it('a file that hangs times out in the batch at its own timeoutMs; every other file gets its real result', async () => {
