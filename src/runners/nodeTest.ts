@@ -1,22 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { shellQuote } from '../process/shellQuote.ts';
-import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR, readJsonLines } from './results.ts';
+import { readJUnit, type JUnitCase } from './junitXml.ts';
+import { batchFileFor, failureFrom, fileResultOf, NAME_SEPARATOR } from './results.ts';
 import { escapeRegExp, fileArg, resultsPath } from './shell.ts';
-import type { BatchCommand, BatchOptions, CaseResult, CaseStatus, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
+import type { BatchCommand, BatchOptions, CaseResult, FileResult, RunnerAdapter, RunnerRule } from './types.ts';
+import { shellQuote } from '../process/shellQuote.ts';
+import { progressLine } from './progress.ts';
 
-const REPORT = 'node-test.jsonl';
-
-/** vmwatch's reporter (nodeTestReporter.mjs) as a `--test-reporter` value: a data: URL, nothing written into the app. */
-const REPORTER = `data:text/javascript;base64,${readFileSync(new URL('./nodeTestReporter.mjs', import.meta.url)).toString('base64')}`;
-
-/** One line of the reporter's results file. */
-interface NodeTestRecord {
-  file: string;
-  durationMs: number;
-  error?: string;
-  cases: Array<{ name: string; status: CaseStatus; durationMs: number; failure?: { message: string; stack?: string } }>;
-}
+const junitName = (index: number): string => `node-test-${index}.xml`;
+const logName = (index: number): string => `node-test-${index}.log`;
 
 /**
  * `--test-name-pattern` for `names`. Node 20 matches a pattern against each test's own title (a
@@ -34,10 +26,15 @@ export function nodeTestNamePattern(names: readonly string[]): string {
 }
 
 /**
- * `node --test`: one `node --test` for the batch (Node runs each file in its own child process,
- * side by side as it does by default). Spec output goes to stdout for output.log; vmwatch's
- * reporter gives each event to its file (Node 20's JUnit reporter cannot), writes one JSON line
- * per finished file (a crash keeps the files finished before it) and prints the progress lines.
+ * `node --test`: the batch runs as one `node --test` per file, one after another in the same shell
+ * (Node runs every test file in a child process anyway: a batch pays only that parent's start per
+ * file), each writing its own JUnit file, between progress lines (a timeout per file); spec output
+ * goes to stdout and to a per-file log, from which a file that fails to load gets its error.
+ *
+ * One `node --test` for the whole batch cannot tell files apart for sure: its JUnit reporter does
+ * not name them; its event stream names the file a test was declared in (a test a helper module
+ * declares lands in the helper), replays the cases of a file that ended beside another one later,
+ * and names files differently from Node 20 to 22. A file's own run has none of these problems.
  */
 export const nodeTestAdapter: RunnerAdapter = {
   kind: 'node-test',
@@ -48,39 +45,69 @@ export const nodeTestAdapter: RunnerAdapter = {
 
   batchCommand(rule: RunnerRule, files: readonly string[], options: BatchOptions): BatchCommand {
     const dir = options.resultsDir;
-    const words = [
-      '--test',
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      `--test-reporter=${REPORTER}`,
-      `--test-reporter-destination=${resultsPath(dir, REPORT)}`,
-      ...(rule.args ?? []),
-    ];
-    if (options.cases !== undefined && options.cases.length > 0) words.push(`--test-name-pattern=${nodeTestNamePattern(options.cases)}`);
-    const line = (shown: (w: string) => string): string => ['node', ...words.map(shown), ...files.map(fileArg)].join(' ');
-    return {
-      command: `mkdir -p ${shellQuote(dir)} && ${line(shellQuote)}`,
-      display: line((w) => (w.includes(REPORTER) ? '--test-reporter=<vmwatch reporter>' : shellQuote(w))),
-    };
+    const common = [...(rule.args ?? [])];
+    if (options.cases !== undefined && options.cases.length > 0) common.push(`--test-name-pattern=${nodeTestNamePattern(options.cases)}`);
+    const runs = files.map((file, i) => {
+      const reporters = [
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=spec',
+        `--test-reporter-destination=${resultsPath(dir, logName(i))}`,
+        '--test-reporter=junit',
+        `--test-reporter-destination=${resultsPath(dir, junitName(i))}`,
+      ];
+      const mark = (kind: 'started' | 'finished'): string => `printf '%s' ${shellQuote(progressLine(kind, file))}`;
+      const run = `node --test ${[...reporters, ...common].map(shellQuote).join(' ')} ${fileArg(file)} || s=1`;
+      return `${mark('started')}; ${run}; ${mark('finished')}`;
+    });
+    return { command: [`mkdir -p ${shellQuote(dir)}`, 's=0', ...runs, 'exit $s'].join('; ') };
   },
 
   async readResults(_rule: RunnerRule, files: readonly string[], localResultsDir: string): Promise<Map<string, FileResult>> {
-    // No report: node --test itself did not get to the end of a file.
-    const records = ((await readJsonLines(path.join(localResultsDir, REPORT))) ?? []) as NodeTestRecord[];
     const results = new Map<string, FileResult>();
-    for (const record of records) {
-      const file = typeof record?.file === 'string' ? batchFileFor(record.file, files) : undefined;
-      if (file === undefined || !Array.isArray(record.cases)) continue;
-      const cases = record.cases.map(
-        (c): CaseResult => ({
-          name: c.name,
-          status: c.status,
-          durationMs: c.durationMs,
-          ...(c.failure ? { failure: failureFrom(c.failure.stack ?? c.failure.message, file, c.failure.message) } : {}),
-        }),
+    for (const [i, file] of files.entries()) {
+      const junit = await readJUnit(path.join(localResultsDir, junitName(i)));
+      if (junit === undefined) continue; // that run never finished its report
+      const own = junit.filter((c) => !isFileLevel(c, file));
+      const fileLevel = junit.find((c) => isFileLevel(c, file));
+      const cases = own.map((c) => caseOf(c, file));
+      const error = fileLevel ? await fileError(fileLevel, path.join(localResultsDir, logName(i))) : undefined;
+      results.set(
+        file,
+        fileResultOf(file, cases, fileLevel ? cases.reduce((s, c) => s + c.durationMs, fileLevel.durationMs) : undefined, error),
       );
-      results.set(file, fileResultOf(file, cases, record.durationMs, record.error));
     }
     return results;
   },
 };
+
+/** Node reports a test file that exits non-zero outside its tests as a case named after the file's path. */
+function isFileLevel(c: JUnitCase, file: string): boolean {
+  return c.suites.length === 0 && c.status === 'failed' && path.posix.isAbsolute(c.name) && batchFileFor(c.name, [file]) === file;
+}
+
+function caseOf(c: JUnitCase, file: string): CaseResult {
+  return {
+    name: [...c.suites, c.name].join(NAME_SEPARATOR),
+    status: c.status,
+    durationMs: c.durationMs,
+    ...(c.problem ? { failure: failureFrom(c.problem.text, file, c.problem.message) } : {}),
+  };
+}
+
+/** What went wrong with the file as a whole: the error it printed (from the spec log) and how it exited. */
+async function fileError(c: JUnitCase, logFile: string): Promise<string> {
+  const exit = /exitCode: (\d+|null), signal: (?:'(\w+)'|null)/.exec(c.problem?.text ?? '');
+  const how = exit?.[2] ? `was killed by ${exit[2]}` : exit?.[1] && exit[1] !== 'null' ? `exited with code ${exit[1]}` : 'failed';
+  let printed: string | undefined;
+  try {
+    const log = await readFile(logFile, 'utf8');
+    printed = log
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => /^(?:\w*Error|Error \[\w+\])\b.*:/.test(l) && !l.includes('test failed'));
+  } catch {
+    // no log: only the exit is known
+  }
+  return printed ? `${printed} (the test file ${how})` : `the test file ${how} before it reported its tests`;
+}
