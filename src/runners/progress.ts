@@ -7,9 +7,10 @@
  *
  * The name is a JSON string (a hostile name cannot break the line) and may be absolute or
  * relative; the host maps it to a batch file by suffix. The host gives each file its own
- * `timeoutMs` of running time from these lines (schedule/BatchClock.ts). Results never come from
- * them: a test that prints a fake line can only move its own batch's timers, and the batch as a
- * whole still ends at the sum of its files' timeouts.
+ * `timeoutMs` of running time from these lines (schedule/BatchClock.ts) and stops the batch when
+ * one runs out. No verdict comes from them: a test can print such a line too (and so stop its
+ * batch early, or keep it going up to the sum of its files' timeouts), so a file that ran out of
+ * time in a batch runs again alone, where its own timeout decides.
  */
 
 export type ProgressEvent = { kind: 'started' | 'finished'; file: string };

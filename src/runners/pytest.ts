@@ -14,7 +14,10 @@ const PYTEST_PROGRESS_PLUGIN = readFileSync(new URL('./pytestProgress.py', impor
 
 /** `python -c` this with pytest's arguments: `python -m pytest ARGS` with the progress plugin. */
 const COLD_SCRIPT = `${PYTEST_PROGRESS_PLUGIN}
-import sys
+import os, sys
+# As under -m: the folder itself first on sys.path, not '' (a test that changes folder moves '').
+if sys.path and sys.path[0] == '':
+    sys.path[0] = os.getcwd()
 sys.exit(int(_vmwatch_pytest.main(sys.argv[1:], plugins=[VmwatchProgress()])))
 `;
 

@@ -112,9 +112,18 @@ def run_file(path, names):
     return record
 
 
+# The real stdout, kept aside: a test may replace or close sys.stdout.
+PROGRESS_FD = os.dup(1)
+
+
 def progress(kind, path):
-    sys.stdout.write('[vmwatch] %s %s\n' % (kind, json.dumps(path)))
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()  # what the file printed comes before its line
+    except Exception:
+        pass  # a test closed or replaced it
+    view = memoryview(('[vmwatch] %s %s\n' % (kind, json.dumps(path))).encode('utf-8'))
+    while len(view) > 0:
+        view = view[os.write(PROGRESS_FD, view):]
 
 
 def main():

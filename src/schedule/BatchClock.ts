@@ -1,6 +1,8 @@
 import { batchFileFor } from '../runners/results.ts';
 import { type ProgressEvent, ProgressReader } from '../runners/progress.ts';
 
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 export interface ClockedFile {
   file: string;
   timeoutMs: number;
@@ -62,13 +64,14 @@ export class BatchClock {
     if (event.kind === 'started') {
       if (running !== undefined) return;
       const limit = this.#files.find((f) => f.file === file)!.timeoutMs;
-      const left = Math.max(0, limit - (this.#usedMs.get(file) ?? 0));
+      // setTimeout takes at most 2^31 - 1 ms (a larger delay fires at once).
+      const left = Math.min(MAX_DELAY_MS, Math.max(0, limit - (this.#usedMs.get(file) ?? 0)));
       const timer = setTimeout(() => this.#expire(file, limit), left);
-      this.#running.set(file, { since: Date.now(), timer });
+      this.#running.set(file, { since: performance.now(), timer });
     } else if (running !== undefined) {
       clearTimeout(running.timer);
       this.#running.delete(file);
-      this.#usedMs.set(file, (this.#usedMs.get(file) ?? 0) + Date.now() - running.since);
+      this.#usedMs.set(file, (this.#usedMs.get(file) ?? 0) + performance.now() - running.since);
     }
   }
 

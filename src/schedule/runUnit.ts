@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { dropEscapingLinks } from '../files/escapingLinks.ts';
@@ -107,9 +107,16 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
       timings,
     );
     clock?.stop();
-    const expired = ctx.signal?.aborted === true ? undefined : clock?.expired;
-    // Stopped because one file used up its time: a timeout of that file, not a cancel.
-    const exec = expired !== undefined && ran.outcome === 'cancelled' ? { ...ran, outcome: 'timedout' as const } : ran;
+    // Stopped because one file used up its time (not a cancel, and not a timer that fired after the end).
+    const expired = ran.outcome === 'cancelled' && ctx.signal?.aborted !== true ? clock?.expired : undefined;
+    const exec = expired === undefined ? ran : { ...ran, outcome: 'timedout' as const };
+    if (expired !== undefined) {
+      await appendFile(
+        logFile,
+        `\n# stopped: ${expired.file} ran past its timeoutMs (${expired.timeoutMs} ms) in this batch; ` +
+          'the files without a result run again alone\n',
+      ).catch(() => {});
+    }
     commandStarted = exec.calledAt;
     timings.execMs = exec.durationMs;
     const t1 = Date.now();
@@ -220,10 +227,10 @@ function mapResults(
     const name = job.test.file ?? job.test.id;
     const file = reported.get(name);
     if (file === undefined && expired?.file === name) {
-      const error =
-        `timed out: ran for more than ${expired.timeoutMs} ms (its timeoutMs) in a batch of ${unit.jobs.length} files; ` +
-        'the batch was stopped, and its files without a result run again alone';
-      outcome.results.push(result(job, { status: 'timedout', exitCode: null, durationMs: expired.timeoutMs, error }));
+      // Its verdict comes from its own run: the progress lines that stopped the batch are the
+      // runner's output, which a test can print too.
+      const why = `stopped its batch: ran past its timeoutMs (${expired.timeoutMs} ms) there`;
+      outcome.rerunAlone.push({ ...job, reasons: [...job.reasons, why] });
     } else if (file !== undefined) {
       const passed = file.status === 'passed';
       outcome.results.push(

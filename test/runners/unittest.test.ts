@@ -28,6 +28,9 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'tests/helpers.py': 'def double(x):\n    return 2 * x\n',
   'tests/test_broken.py': 'import no_such_module\n',
+  // A hostile test: closes the runner's sys.stdout.
+  'tests/test_closes_stdout.py':
+    'import sys, unittest\n\nclass T(unittest.TestCase):\n    def test_close(self):\n        sys.stdout.close()\n',
   'tests/-x_test.py': 'import unittest\n\nclass TestDash(unittest.TestCase):\n    def test_dash(self):\n        pass\n',
   'tests/test_exits.py': 'import os, unittest\n\nclass TestExit(unittest.TestCase):\n    def test_exits(self):\n        os._exit(1)\n',
 };
@@ -72,6 +75,13 @@ describe.skipIf(sandboxUnavailable() !== null)('unittest adapter, real unittest 
     expect(broken).toMatchObject({ status: 'failed', cases: [] });
     expect(broken.error!.split('\n')[0]).toBe("ModuleNotFoundError: No module named 'no_such_module'");
     expect(statuses(run.results.get('tests/-x_test.py'))).toEqual({ 'TestDash › test_dash': 'passed' });
+  });
+
+  it('a test that closes sys.stdout stops neither the batch nor its progress lines', async () => {
+    const run = await machine.run(unittestAdapter, rule, ['tests/test_closes_stdout.py', 'tests/-x_test.py']);
+    expect(statuses(run.results.get('tests/test_closes_stdout.py'))).toEqual({ 'T › test_close': 'passed' });
+    expect(statuses(run.results.get('tests/-x_test.py'))).toEqual({ 'TestDash › test_dash': 'passed' });
+    expect(run.progress).toEqual(['tests/test_closes_stdout.py', 'tests/-x_test.py'].flatMap((f) => [`started ${f}`, `finished ${f}`]));
   });
 
   it('runs only the named cases', async () => {

@@ -7,7 +7,7 @@ const finished = (file: string): string => progressLine('finished', file);
 
 describe('BatchClock', () => {
   beforeEach(() => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -67,6 +67,13 @@ describe('BatchClock', () => {
     second.clock.stop();
     vi.advanceTimersByTime(5000);
     expect(second.expired).toEqual([]);
+  });
+
+  it('a timeout past what a timer can hold (2^31 - 1 ms) does not fire at once', () => {
+    const { clock: c, expired } = clock({ 'a.ts': 2 ** 33 });
+    c.feed(started('a.ts'));
+    vi.advanceTimersByTime(60_000);
+    expect(expired).toEqual([]);
   });
 
   it('maps a reported path to the longest batch file it ends with', () => {

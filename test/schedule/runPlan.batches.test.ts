@@ -28,6 +28,12 @@ const FILES: Record<string, string> = {
   'tests/test_more.py': unittestFile('    def test_fine(self):\n        pass'),
   // Hangs far past its own timeout.
   'tests/test_hang.py': unittestFile('    def test_sleeps(self):\n        time.sleep(120)'),
+  // Hostile: prints progress lines as if it had finished and tests/test_more.py had started, then outlasts that file's timeout.
+  'tests/test_fakes_progress.py': unittestFile(
+    '    def test_fakes(self):\n' +
+      '        os.write(1, b\'[vmwatch] finished "tests/test_fakes_progress.py"\\n[vmwatch] started "tests/test_more.py"\\n\')\n' +
+      '        time.sleep(3.5)',
+  ),
   // Fails on its first attempt only (vmwatch tells the attempt in VMWATCH_ATTEMPT).
   'tests/test_flaky.py': unittestFile(
     "    def test_sometimes(self):\n        self.assertNotEqual(os.environ.get('VMWATCH_ATTEMPT'), '1', 'first attempt')",
@@ -125,23 +131,40 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
   });
 
   it(
-    'honours each file timeout in the batch: a hanging file times out there at its own timeoutMs and stops the batch; ' +
+    'honours each file timeout in the batch: a hanging file stops the batch at its own timeoutMs and times out alone; ' +
       'the file before it keeps its result, the one after it runs again alone',
     async () => {
       // One machine: one batch, in this order (without history, by name).
-      const { byId } = await run(['tests/test_fails.py', 'tests/test_hang.py', 'tests/test_more.py'], {
+      const { byId, outcome } = await run(['tests/test_fails.py', 'tests/test_hang.py', 'tests/test_more.py'], {
         extra: { timeoutMs: 3_000 },
         machines: 1,
       });
-      // Timed out in the batch (before per-file timers, the batch ran for the sum and the file timed out again alone).
-      expect(byId['tests/test_hang.py']).toMatchObject({ status: 'timedout', batchSize: 3, durationMs: 3_000 });
-      expect(byId['tests/test_hang.py']!.error).toMatch(/ran for more than 3000 ms \(its timeoutMs\) in a batch of 3 files/);
+      // The batch stopped at test_hang's own 3 s (without per-file timers it would have run for the sum, 9 s).
+      const batchLog = readFileSync(path.join(outcome.runDir, 'batches', '1', 'output.log'), 'utf8');
+      expect(batchLog).toContain('# stopped: tests/test_hang.py ran past its timeoutMs (3000 ms) in this batch');
+      expect(byId['tests/test_hang.py']).toMatchObject({ status: 'timedout' });
+      expect(byId['tests/test_hang.py']!.batchSize).toBeUndefined();
+      expect(byId['tests/test_hang.py']!.reasons).toContain('stopped its batch: ran past its timeoutMs (3000 ms) there');
       expect(byId['tests/test_fails.py']).toMatchObject({ status: 'failed', batchSize: 3 });
       expect(byId['tests/test_fails.py']!.cases!.length).toBe(2);
       expect(byId['tests/test_more.py']!.status).toBe('passed');
       expect(byId['tests/test_more.py']!.batchSize).toBeUndefined();
     },
   );
+
+  it('a fake progress line cannot give another file a verdict: the file it named runs alone and passes', async () => {
+    const { byId, outcome } = await run(['tests/test_fakes_progress.py', 'tests/test_more.py'], {
+      extra: { timeoutMs: 3_000 },
+      machines: 1,
+    });
+    const batchLog = readFileSync(path.join(outcome.runDir, 'batches', '1', 'output.log'), 'utf8');
+    // The fake line did stop the batch, in test_more's name...
+    expect(batchLog).toContain('# stopped: tests/test_more.py ran past its timeoutMs (3000 ms) in this batch');
+    // ...but test_more's verdict is its own run's.
+    expect(byId['tests/test_more.py']).toMatchObject({ status: 'passed' });
+    expect(byId['tests/test_more.py']!.batchSize).toBeUndefined();
+    expect(byId['tests/test_more.py']!.cases!.map((c) => c.status)).toEqual(['passed']);
+  });
 
   it('retry: a failed file of a batch is rerun alone on a fresh machine; passing then is flaky', async () => {
     const { byId } = await run(['tests/test_flaky.py', 'tests/test_fails.py', 'tests/test_ok.py'], { retry: 1, machines: 1 });

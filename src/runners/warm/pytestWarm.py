@@ -10,6 +10,9 @@
 import base64, json, os, stat, sys
 
 REFUSED = 86
+# As under `python -m pytest`: the app folder itself first on sys.path, not '' (which follows chdir).
+if sys.path and sys.path[0] == "":
+    sys.path[0] = os.getcwd()
 setup = json.loads(sys.argv[1] if len(sys.argv) > 1 else "{}")
 app = os.path.realpath(os.getcwd())
 
