@@ -1,8 +1,9 @@
 import { mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { createRequire } from 'node:module';
 import pino, { type Logger, type StreamEntry } from 'pino';
-import pretty from 'pino-pretty';
+import type prettyModule from 'pino-pretty';
 import { homePaths } from './paths.ts';
 
 export type { Logger };
@@ -69,6 +70,8 @@ function createRootLogger(): Logger {
         process.stderr.write(text.endsWith('\n') ? text : `${text}\n`, callback);
       },
     });
+    // Loaded only for a terminal (about 30 modules a pipe or CI never needs).
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof prettyModule;
     const terminal = pretty({
       destination,
       colorize: true,

@@ -1,4 +1,5 @@
-import nodeNotifier from 'node-notifier';
+import { createRequire } from 'node:module';
+import type nodeNotifier from 'node-notifier';
 import { runOwned } from '../process/runOwned.ts';
 import { macRoutes, type MacRoute } from './macNotifierRoutes.ts';
 import { stripControl } from './terminalNotification.ts';
@@ -100,15 +101,23 @@ export class DesktopSink implements NotificationSink {
   }
 }
 
+/** node-notifier, loaded when a notification is first sent (about 80 modules: off a one-shot run's start). */
+let loaded: typeof nodeNotifier | undefined;
+function notifierModule(): typeof nodeNotifier {
+  loaded ??= createRequire(import.meta.url)('node-notifier') as typeof nodeNotifier;
+  return loaded;
+}
+
 function defaultNotify(platform: NodeJS.Platform): NotifyFunction {
   return (options, callback, customPath) => {
+    const notifier = notifierModule();
     const cb = callback as nodeNotifier.NotificationCallback;
     if (platform === 'darwin')
-      return new nodeNotifier.NotificationCenter({ withFallback: false, ...(customPath === undefined ? {} : { customPath }) }).notify(
+      return new notifier.NotificationCenter({ withFallback: false, ...(customPath === undefined ? {} : { customPath }) }).notify(
         options,
         cb,
       );
-    return nodeNotifier.notify(options, cb);
+    return notifier.notify(options, cb);
   };
 }
 

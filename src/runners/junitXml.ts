@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XMLParserClass } from 'fast-xml-parser';
 import type { CaseStatus } from './types.ts';
 
 /** One <testcase> of a JUnit XML report, with the <testsuite> names around it. */
@@ -22,7 +23,7 @@ export interface JUnitCase {
 
 type Node = Record<string, unknown>;
 
-const parser = new XMLParser({
+const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   textNodeName: '#text',
@@ -30,12 +31,23 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: false,
   htmlEntities: true,
-  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
-});
+  isArray: (name: string) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
+};
+
+/** fast-xml-parser, loaded when a JUnit file is first read (a Vitest batch never needs it). */
+let loadedXml: { parser: XMLParserClass; validate: typeof import('fast-xml-parser').XMLValidator.validate } | undefined;
+function xmlParser(): NonNullable<typeof loadedXml> {
+  if (loadedXml === undefined) {
+    const { XMLParser, XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+    loadedXml = { parser: new XMLParser(PARSER_OPTIONS), validate: (text, options) => XMLValidator.validate(text, options) };
+  }
+  return loadedXml;
+}
 
 /** Parse a JUnit XML report. Throws when the text is not well-formed XML (e.g. cut off by a crash). */
 export function parseJUnit(xml: string): JUnitCase[] {
-  const valid = XMLValidator.validate(xml);
+  const { parser, validate } = xmlParser();
+  const valid = validate(xml);
   if (valid !== true) throw new Error(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   const doc = parser.parse(xml) as Node;
   const cases: JUnitCase[] = [];
