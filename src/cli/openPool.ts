@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/types.ts';
 import { logger } from '../log.ts';
 import { VMPool } from '../pool/VMPool.ts';
-import { busyMachinesLimit, createProvider } from '../providers/createProvider.ts';
+import { createProvider } from '../providers/createProvider.ts';
 import { SnapshotMissingError } from '../providers/SnapshotMissingError.ts';
 import type { Provider } from '../providers/types.ts';
 import type { Progress } from '../report/progress.ts';
@@ -25,21 +25,26 @@ export interface OpenPool {
   excludes: string[];
 }
 
-/**
- * Provider checks, the snapshot (built first when missing, with progress), then a warm pool. With
- * `warmRunners` (the caller can tell what changed since a machine was synced: the watcher's
- * journal, or a one-shot run's machines synced after it started), each clean machine also starts
- * the first warmable discover rule's runner, to wait for its batch; `'load'` without transforming
- * the app ahead (a one-shot run's first batch comes within a second, and the CPU is better spent
- * on it).
- */
-export async function openPool(
-  config: ResolvedConfig,
-  progress: Progress,
-  onChange?: () => void,
-  signal?: AbortSignal,
-  warmRunners: boolean | 'load' = false,
-): Promise<OpenPool> {
+export interface OpenPoolOptions {
+  /** Told when a machine's state changes. */
+  onChange?: () => void;
+  /** Told each time a machine has been prepared: synced, and its warm runner (if any) started. */
+  onPrepared?: () => void;
+  signal?: AbortSignal;
+  /**
+   * `true`: each clean machine also starts the first warmable discover rule's runner, to wait for
+   * its batch, and transforms the app ahead (the caller can tell what changed since a machine was
+   * synced: the watcher's journal). `'load'`: a one-shot run's runner, on one machine at a time and
+   * without transforming ahead: its first batch comes within a second, and on a small host a
+   * second runner loading, or transforms, would only take CPU from the one it uses (a second shard
+   * runs cold on another machine). `false` (the default): no warm runners.
+   */
+  warmRunners?: boolean | 'load';
+}
+
+/** Provider checks, the snapshot (built first when missing, with progress), then a warm pool. */
+export async function openPool(config: ResolvedConfig, progress: Progress, options: OpenPoolOptions = {}): Promise<OpenPool> {
+  const { onChange, signal, warmRunners = false } = options;
   const provider = createProvider(config);
   try {
     await provider.check();
@@ -66,9 +71,7 @@ export async function openPool(
   const meta = status.meta;
   const warmRule = warmRunners === false ? undefined : warmRuleOf(config.discover);
   const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
-  // A one-shot run's batch is split over no more machines than that: more runners loading at once
-  // would only take CPU from the ones it uses.
-  const loadAtOnce = warmRunners === 'load' ? busyMachinesLimit(provider.kind) : Infinity;
+  const loadAtOnce = warmRunners === 'load' ? 1 : Infinity;
   let loading = 0;
   const pool = new VMPool({
     provider,
@@ -102,6 +105,7 @@ export async function openPool(
             loading -= 1;
           });
       }
+      options.onPrepared?.();
     },
     ...(onChange ? { onChange } : {}),
   });

@@ -282,6 +282,8 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     const { byId, outcome } = await w.run(['tests/a.test.js']);
     expect(byId['tests/a.test.js']).toMatchObject({ status: 'failed', warm: true });
     expect(w.batchLogs(outcome)).toMatch(/not transforming ahead/);
+    // Its modules were transformed while it ran (a one-shot runner has transformed nothing before).
+    expect(w.batchLogs(outcome)).toMatch(/the batch's modules transformed ahead of its worker: [1-9]/);
   }, 120_000);
 
   it("the batch's first worker is the one started ahead, with the batch's environment and Vitest's own flags and argv", async () => {

@@ -1,14 +1,11 @@
 import { logger } from '../../log.ts';
 import { loadConfig } from '../../config/load.ts';
 import { checkWritable } from '../../files/checkWritable.ts';
-import { Notifier } from '../../report/notify.ts';
 import { Progress } from '../../report/progress.ts';
-import { ResultsStore } from '../../report/resultsStore.ts';
 import type { CommonFlags } from '../args.ts';
-import { executeRun } from '../executeRun.ts';
 import { openPool, type OpenPool } from '../openPool.ts';
 import { resolveProviderKind } from '../../providers/createProvider.ts';
-import { planSelection } from '../planSelection.ts';
+import type { planSelection } from '../planSelection.ts';
 import { installShutdown } from '../shutdown.ts';
 
 /**
@@ -24,15 +21,26 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   const shutdown = installShutdown();
   const progress = new Progress();
   const putAway = new AbortController();
+  let prepared = (): void => {};
+  const firstPrepared = new Promise<void>((resolve) => {
+    prepared = resolve;
+  });
   const startPool = (): Promise<OpenPool> => {
-    const opening = openPool(config, progress, undefined, AbortSignal.any([shutdown.signal, putAway.signal]), 'load');
+    const signal = AbortSignal.any([shutdown.signal, putAway.signal]);
+    const opening = openPool(config, progress, { signal, warmRunners: 'load', onPrepared: prepared });
     opening.catch(() => {}); // awaited below
     return opening;
   };
-  // Sandbox machines are cheap to make and to throw away: they start (the app synced ahead, warm
-  // runners loading) while the changes are worked out, and nothing affected puts them away. VMs
+  // Sandbox machines are cheap to make and to throw away: they start (the app synced ahead, a warm
+  // runner loading) while the changes are worked out, and nothing affected puts them away. VMs
   // (boots, a pool kept warm between runs, remote machines) start only once tests are affected.
   let opening = startsAhead(config) ? startPool() : null;
+  // The selection, and loading its modules, waits until the first machine is up (or the pool
+  // failed). Its CPU would slow every step of that start, each of which needs this process; once
+  // the machine's runner is loading, on another core, that load is the longest part of the run.
+  if (opening !== null) await Promise.race([firstPrepared, opening.then(noop, noop)]);
+  const { planSelection } = await import('../planSelection.ts');
+  log.debug({ afterMs: Date.now() - startedAt }, 'selecting the tests to run');
   const closeUnused = async (): Promise<void> => {
     putAway.abort();
     const opened = await opening?.catch(() => null);
@@ -64,6 +72,11 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
     return 0;
   }
   try {
+    const [{ executeRun }, { Notifier }, { ResultsStore }] = await Promise.all([
+      import('../executeRun.ts'),
+      import('../../report/notify.ts'),
+      import('../../report/resultsStore.ts'),
+    ]);
     const store = new ResultsStore(config.artifactsInto, { root: config.root });
     await store.load();
     opening ??= startPool();
@@ -96,6 +109,8 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
     shutdown.dispose();
   }
 }
+
+const noop = (): void => {};
 
 function startsAhead(config: Parameters<typeof resolveProviderKind>[0]): boolean {
   try {

@@ -29,7 +29,7 @@ export async function openWatchPool(
     }, 100);
   };
   try {
-    opened = await openPool(config, progress, onChange, signal, true);
+    opened = await openPool(config, progress, { onChange, signal, warmRunners: true });
     return opened;
   } catch (err) {
     if (!signal.aborted) await notifier.notifyProblem(errorMessage(err));
