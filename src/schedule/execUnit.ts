@@ -22,8 +22,11 @@ export interface UnitInvocation {
   batch?: { files: string[]; options: BatchOptions };
 }
 
-/** How the unit's command ended; `results`: its results folder's files, when a warm runner sent them in its output. */
-export type UnitExec = ExecResult & { calledAt: number; results?: Map<string, Buffer> };
+/**
+ * How the unit's command ended; `results`: its results folder's files, when a warm runner sent them
+ * in its output; `noArtifacts`: the warm runner found no artifacts folder (nothing to copy out).
+ */
+export type UnitExec = ExecResult & { calledAt: number; results?: Map<string, Buffer>; noArtifacts?: boolean };
 
 export interface ExecUnitOptions {
   invocation: UnitInvocation;
@@ -147,7 +150,7 @@ async function takeWarm(
       ...changes,
       env: options.env,
       run: support.batchRun(unit.rule, batch.files, batch.options),
-      results: resultsRequest(batch.options.resultsDir, ctx.outputMaxBytes),
+      results: resultsRequest(batch.options.resultsDir, ctx.outputMaxBytes, ctx.artifactsDir),
     },
   };
 }

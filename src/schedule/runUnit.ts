@@ -128,7 +128,12 @@ export async function runUnit(unit: WorkUnit, ctx: RunContext, unitDir: string):
     }
     // One after the other: a sandbox copy mounts the machine's overlay in its own namespace, and
     // two mounts of one upper and work folder at once can fail (seen under load).
-    const report = await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS });
+    // A warm runner that found no artifacts folder said so: there is nothing to copy.
+    if (exec.noArtifacts === true) timings.noArtifacts = true;
+    const report: PullReport =
+      exec.noArtifacts === true
+        ? { droppedLinks: [] }
+        : await vm.copyFromVM(path.posix.join(ctx.guestPath, ctx.artifactsDir), unitDir, { exclude: OWN_LOGS });
     // A warm runner sent its results folder in its output; otherwise it is copied out too.
     const resultsReport =
       localResults === null

@@ -51,6 +51,8 @@ export interface TestTimings {
   execStartMs?: number;
   execMs: number;
   pullMs: number;
+  /** Set when its warm runner said there was no artifacts folder, so none was copied out. */
+  noArtifacts?: true;
   /** Files sent by a partial sync (or in a warm runner's batch); -1 for a full one. */
   syncedFiles?: number;
   /** The batch ran on a runner started ahead in the machine (its start-up not paid by the batch). */

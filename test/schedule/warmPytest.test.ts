@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { hasStaleWarmRunner } from '../../src/schedule/warm/staleWarmRunner.ts';
@@ -15,6 +17,9 @@ const FILES: Record<string, string> = {
   'tests/test_price.py':
     'from shop.price import price\n\ndef test_price():\n    assert price() == 1\n\ndef test_other():\n    assert True\n',
   'tests/test_mode.py': 'def test_mode(mode):\n    assert mode == "two"\n',
+  'tests/test_artifact.py':
+    'import os\n\ndef test_artifact():\n    os.makedirs("test-runs", exist_ok=True)\n' +
+    '    with open("test-runs/out.txt", "w") as f:\n        f.write("made")\n',
 };
 
 // Debian's python3-pytest lives in the system interpreter (a pyenv python3 on PATH may lack it).
@@ -47,11 +52,21 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real pytest starte
     const log = w.batchLogs(outcome);
     expect(log).toMatch(/test_price/);
     expect(log).not.toMatch(/vmwatch warm runner: results/);
+    // No test wrote an artifacts folder, and the runner said so: nothing was copied out.
+    expect(outcome.results[0]!.timings.noArtifacts).toBe(true);
 
     await w.waitWarm();
     const filtered = await w.run(['tests/test_price.py'], { cases: { 'tests/test_price.py': ['test_other'] } });
     expect(filtered.byId['tests/test_price.py']).toMatchObject({ status: 'passed', warm: true });
     expect(filtered.cases('tests/test_price.py')).toEqual({ test_other: 'passed' });
+  }, 120_000);
+
+  it("a warm batch's artifacts folder is copied out as a cold one's is", async () => {
+    await w.waitWarm();
+    const { byId, outcome } = await w.run(['tests/test_artifact.py']);
+    expect(byId['tests/test_artifact.py']).toMatchObject({ status: 'passed', warm: true });
+    expect(outcome.results[0]!.timings.noArtifacts).toBeUndefined();
+    expect(readFileSync(path.join(outcome.results[0]!.artifactsDir!, 'out.txt'), 'utf8')).toBe('made');
   }, 120_000);
 
   it('a change to a module the root conftest imported runs the batch cold, on the new module (the runner said it loaded it)', async () => {

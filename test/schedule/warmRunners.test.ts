@@ -78,6 +78,9 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'tests/second.test.js':
     "import { expect, it } from 'vitest';\nit('passes on the second attempt', () => expect(process.env.VMWATCH_ATTEMPT).toBe('2'));\n",
+  'tests/artifact.test.js':
+    "import { mkdirSync, writeFileSync } from 'node:fs';\nimport { it } from 'vitest';\n" +
+    "it('writes an artifact', () => { mkdirSync('test-runs', { recursive: true }); writeFileSync('test-runs/out.txt', 'made'); });\n",
   'tests/thread.mjs': "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage(process.execArgv);\n",
   'tests/child.cjs': "process.send(process.execArgv.includes('-e') ? 'wrong flags' : 'child ran', () => process.exit(0));\n",
 };
@@ -116,7 +119,8 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     expect(cases('tests/a.test.js')).toEqual({ 'value is one': 'failed', other: 'passed' });
     expect(byId['tests/b.test.js']).toMatchObject({ status: 'passed', warm: true });
     expect(cases('tests/b.test.js')).toEqual({ 'b edited': 'passed' });
-    expect(outcome.results[0]!.timings).toMatchObject({ warm: true, syncedFiles: 2 });
+    // No test wrote an artifacts folder, and the runner said so: nothing was copied out.
+    expect(outcome.results[0]!.timings).toMatchObject({ warm: true, syncedFiles: 2, noArtifacts: true });
     // The warm runner's own output (Vitest's default reporter) is in the batch's log.
     const logs = w.batchLogs(outcome);
     expect(logs).toMatch(/warm runner/);
@@ -127,6 +131,14 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     await w.waitWarm();
     const again = await w.run(['tests/a.test.js']);
     expect(again.byId['tests/a.test.js']).toMatchObject({ status: 'failed', warm: true });
+  }, 120_000);
+
+  it("a warm batch's artifacts folder is copied out as a cold one's is", async () => {
+    await w.waitWarm();
+    const { byId, outcome } = await w.run(['tests/artifact.test.js']);
+    expect(byId['tests/artifact.test.js']).toMatchObject({ status: 'passed', warm: true });
+    expect(outcome.results[0]!.timings.noArtifacts).toBeUndefined();
+    expect(readFileSync(path.join(outcome.results[0]!.artifactsDir!, 'out.txt'), 'utf8')).toBe('made');
   }, 120_000);
 
   it('destroying the pool ends an idle, loaded warm runner (its whole process tree)', async () => {

@@ -128,12 +128,34 @@ def results_folder(request):
     return {"complete": True, "files": files}
 
 
+def artifacts_absent(rel):
+    """Nothing at the artifacts folder's path, and every folder above it a real folder (no link)."""
+    if not isinstance(rel, str) or rel == "" or os.path.isabs(rel):
+        return False
+    parts = rel.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return False
+    try:
+        for i in range(1, len(parts)):
+            if not stat.S_ISDIR(os.lstat("/".join(parts[:i])).st_mode):
+                return False
+        os.lstat(rel)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def send_results(request):
     """The results folder back in this output as one frame (the host's resultsFrame.ts)."""
     if not request:
         return
     try:
-        body = json.dumps(results_folder(request)).encode("utf-8")
+        folder = results_folder(request)
+        if artifacts_absent(request.get("artifacts")):
+            folder["artifacts"] = "absent"
+        body = json.dumps(folder).encode("utf-8")
     except Exception:
         body = json.dumps({"complete": False}).encode("utf-8")
     sys.stdout.flush()

@@ -171,12 +171,27 @@ async function sendResults(request) {
   if (request === undefined) return;
   let body;
   try {
-    body = Buffer.from(JSON.stringify(resultsFolder(request)));
+    const folder = resultsFolder(request);
+    body = Buffer.from(JSON.stringify(artifactsAbsent(request.artifacts) ? { ...folder, artifacts: 'absent' } : folder));
   } catch {
     body = Buffer.from(JSON.stringify({ complete: false }));
   }
   const frame = Buffer.concat([Buffer.from(`\nvmwatch warm runner: results ${request.nonce} ${body.length}\n`), body, Buffer.from('\n')]);
   await new Promise((resolve) => process.stdout.write(frame, resolve));
+}
+
+/** Nothing at the artifacts folder's path, and every folder above it a real folder (no link). */
+function artifactsAbsent(rel) {
+  if (typeof rel !== 'string' || rel === '' || path.isAbsolute(rel)) return false;
+  const parts = rel.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return false;
+  try {
+    for (let i = 1; i < parts.length; i++) if (!fs.lstatSync(parts.slice(0, i).join('/')).isDirectory()) return false;
+    fs.lstatSync(rel);
+    return false;
+  } catch (err) {
+    return err?.code === 'ENOENT';
+  }
 }
 
 function resultsFolder(request) {

@@ -181,7 +181,7 @@ export class WarmRunner {
   async run(
     message: WarmMessage,
     options: { timeoutMs: number; signal?: AbortSignal; onOutput?: (chunk: Buffer | string) => void },
-  ): Promise<ExecResult & { results?: Map<string, Buffer> }> {
+  ): Promise<ExecResult & { results?: Map<string, Buffer>; noArtifacts?: boolean }> {
     this.#taken = true;
     this.#onOutput = options.onOutput;
     const started = Date.now();
@@ -197,7 +197,10 @@ export class WarmRunner {
       const result = await this.#exec;
       const durationMs = Date.now() - started;
       if (message.results !== undefined) this.#frame = await readResultsFrame(this.logFile, message.results.nonce);
-      const results = this.#frame?.files ? { results: this.#frame.files } : {};
+      const results = {
+        ...(this.#frame?.files ? { results: this.#frame.files } : {}),
+        ...(this.#frame?.noArtifacts === true ? { noArtifacts: true } : {}),
+      };
       if (this.#timedOut && result.outcome === 'cancelled') return { ...result, ...results, outcome: 'timedout', durationMs };
       return { ...result, ...results, durationMs };
     } finally {

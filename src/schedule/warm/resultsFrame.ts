@@ -8,8 +8,10 @@ import { readFile } from 'node:fs/promises';
  *
  *   `\nvmwatch warm runner: results NONCE LENGTH\n` + LENGTH bytes of JSON + `\n`
  *
- * The JSON is `{ complete, files: { NAME: BASE64 } }`: every regular file of the results folder,
- * or `complete: false` when it holds anything else (a link, a folder) or more than `maxBytes`.
+ * The JSON is `{ complete, files: { NAME: BASE64 }, artifacts? }`: every regular file of the
+ * results folder, or `complete: false` when it holds anything else (a link, a folder) or more than
+ * `maxBytes`; `artifacts: 'absent'` when nothing is at the artifacts folder's path, so there is
+ * nothing to copy out of the machine either (a test that lies about it only loses its own files).
  * NONCE is new for each batch and travels only in the batch message on the runner's stdin, so
  * what a test prints does not pass for the frame (no trust boundary: a test can write the results
  * folder itself). Anything short of a whole, valid frame (cut by the log cap, interleaved,
@@ -21,11 +23,15 @@ export interface ResultsRequest {
   dir: string;
   /** Above this many bytes of base64, the runner sends `complete: false` and no files. */
   maxBytes: number;
+  /** The artifacts folder, relative to the app folder: the frame says when nothing is there. */
+  artifacts?: string;
 }
 
 export interface ResultsFrame {
   /** Null when the runner could not send them all (`complete: false`) or named one unsafely: copy the folder out. */
   files: Map<string, Buffer> | null;
+  /** The runner found nothing at the artifacts folder's path (a whole frame only). */
+  noArtifacts: boolean;
   /** Byte range of the frame in the log, left out when the log is copied into output.log. */
   start: number;
   end: number;
@@ -34,10 +40,11 @@ export interface ResultsFrame {
 /** Up to this much of the results travels in the log; more is copied out of the machine. */
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
-export function resultsRequest(dir: string, outputMaxBytes: number | undefined): ResultsRequest {
+export function resultsRequest(dir: string, outputMaxBytes: number | undefined, artifacts?: string): ResultsRequest {
   // The frame comes last, in the part of the log the cap keeps whole (its last half).
   const cap = outputMaxBytes === undefined ? MAX_FRAME_BYTES : Math.floor(outputMaxBytes / 4);
-  return { nonce: randomBytes(16).toString('hex'), dir, maxBytes: Math.min(MAX_FRAME_BYTES, cap) };
+  const request = { nonce: randomBytes(16).toString('hex'), dir, maxBytes: Math.min(MAX_FRAME_BYTES, cap) };
+  return artifacts === undefined ? request : { ...request, artifacts };
 }
 
 const PLAIN_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,200}$/;
@@ -56,12 +63,16 @@ export async function readResultsFrame(file: string, nonce: string): Promise<Res
   const headerEnd = log.indexOf(0x0a, start + marker.length);
   const length = headerEnd < 0 ? Number.NaN : Number(log.subarray(start + marker.length, headerEnd).toString('latin1'));
   const bodyEnd = headerEnd + 1 + length;
-  if (!Number.isSafeInteger(length) || length <= 0 || bodyEnd >= log.length || log[bodyEnd] !== 0x0a)
-    return { files: null, start, end: Number.isSafeInteger(bodyEnd) ? Math.min(bodyEnd + 1, log.length) : log.length };
+  if (!Number.isSafeInteger(length) || length <= 0 || bodyEnd >= log.length || log[bodyEnd] !== 0x0a) {
+    const end = Number.isSafeInteger(bodyEnd) ? Math.min(bodyEnd + 1, log.length) : log.length;
+    return { files: null, noArtifacts: false, start, end };
+  }
   try {
-    return { files: filesOf(JSON.parse(log.subarray(headerEnd + 1, bodyEnd).toString('utf8'))), start, end: bodyEnd + 1 };
+    const body: unknown = JSON.parse(log.subarray(headerEnd + 1, bodyEnd).toString('utf8'));
+    const noArtifacts = typeof body === 'object' && body !== null && (body as { artifacts?: unknown }).artifacts === 'absent';
+    return { files: filesOf(body), noArtifacts, start, end: bodyEnd + 1 };
   } catch {
-    return { files: null, start, end: bodyEnd + 1 };
+    return { files: null, noArtifacts: false, start, end: bodyEnd + 1 };
   }
 }
 

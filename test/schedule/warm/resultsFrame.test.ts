@@ -43,10 +43,15 @@ describe('the results frame of a warm runner', () => {
   it('has no files when cut or malformed, and its range still covers it (to the end of a cut log)', async () => {
     const whole = frame('n3', { complete: true, files: { 'vitest.json': report } });
     const cut = `before${whole.slice(0, -5)}`;
-    expect(await readResultsFrame(log(cut), 'n3')).toEqual({ files: null, start: 6, end: Buffer.byteLength(cut) });
+    expect(await readResultsFrame(log(cut), 'n3')).toEqual({ files: null, noArtifacts: false, start: 6, end: Buffer.byteLength(cut) });
     expect(await readResultsFrame(log(`x${whole.replace('"complete"', '"complete" ')}`), 'n3')).toMatchObject({ files: null, start: 1 });
     const quoted = whole.replace('"complete"', "'complete'");
-    expect(await readResultsFrame(log(`${quoted}after\n`), 'n3')).toEqual({ files: null, start: 0, end: Buffer.byteLength(quoted) });
+    expect(await readResultsFrame(log(`${quoted}after\n`), 'n3')).toEqual({
+      files: null,
+      noArtifacts: false,
+      start: 0,
+      end: Buffer.byteLength(quoted),
+    });
     expect(await readResultsFrame(log('no frame here\n'), 'n3')).toBeNull();
     expect(await readResultsFrame(path.join(dir, 'missing'), 'n3')).toBeNull();
   });
@@ -55,6 +60,20 @@ describe('the results frame of a warm runner', () => {
     expect(await readResultsFrame(log(frame('n4', { complete: false })), 'n4')).toMatchObject({ files: null });
     for (const name of ['../x.json', '..', 'a/b.json', '.'])
       expect(await readResultsFrame(log(frame('n4', { complete: true, files: { [name]: report } })), 'n4')).toMatchObject({ files: null });
+  });
+
+  it('says the artifacts folder is absent only in a whole frame that says so, next to its files', async () => {
+    const absent = frame('n5', { complete: true, files: {}, artifacts: 'absent' });
+    expect(await readResultsFrame(log(absent), 'n5')).toMatchObject({ files: new Map(), noArtifacts: true });
+    expect(await readResultsFrame(log(frame('n5', { complete: false, artifacts: 'absent' })), 'n5')).toMatchObject({
+      files: null,
+      noArtifacts: true,
+    });
+    expect(await readResultsFrame(log(frame('n5', { complete: true, files: {}, artifacts: true })), 'n5')).toMatchObject({
+      noArtifacts: false,
+    });
+    expect(await readResultsFrame(log(absent.slice(0, -3)), 'n5')).toMatchObject({ noArtifacts: false });
+    expect(resultsRequest('.r', undefined, 'test-runs').artifacts).toBe('test-runs');
   });
 
   it('is asked for with a fresh nonce, within a quarter of the output cap', () => {
