@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/types.ts';
 import { logger } from '../log.ts';
 import { VMPool } from '../pool/VMPool.ts';
-import { createProvider } from '../providers/createProvider.ts';
+import { busyMachinesLimit, createProvider } from '../providers/createProvider.ts';
 import { SnapshotMissingError } from '../providers/SnapshotMissingError.ts';
 import type { Provider } from '../providers/types.ts';
 import type { Progress } from '../report/progress.ts';
@@ -30,14 +30,15 @@ export interface OpenPoolOptions {
   onChange?: () => void;
   /** Told each time a machine has been prepared: synced, and its warm runner (if any) started. */
   onPrepared?: () => void;
+  /** Told when the snapshot is missing and is built first (minutes, before any machine starts). */
+  onBuildingSnapshot?: () => void;
   signal?: AbortSignal;
   /**
    * `true`: each clean machine also starts the first warmable discover rule's runner, to wait for
    * its batch, and transforms the app ahead (the caller can tell what changed since a machine was
-   * synced: the watcher's journal). `'load'`: a one-shot run's runner, on one machine at a time and
-   * without transforming ahead: its first batch comes within a second, and on a small host a
-   * second runner loading, or transforms, would only take CPU from the one it uses (a second shard
-   * runs cold on another machine). `false` (the default): no warm runners.
+   * synced: the watcher's journal). `'load'`: a one-shot run's runners (oneShotWarmRunners), not
+   * transforming ahead: the first batch comes within a second, and the CPU is better spent on it.
+   * `false` (the default): no warm runners.
    */
   warmRunners?: boolean | 'load';
 }
@@ -51,6 +52,7 @@ export async function openPool(config: ResolvedConfig, progress: Progress, optio
   } catch (err) {
     if (!(err instanceof SnapshotMissingError)) throw err;
     progress.log(`snapshot "${config.pool.snapshot}" is missing: building it now (once; 'vmwatch snapshot build' rebuilds it)`);
+    options.onBuildingSnapshot?.();
     const started = Date.now();
     await buildSnapshot({
       config,
@@ -71,7 +73,7 @@ export async function openPool(config: ResolvedConfig, progress: Progress, optio
   const meta = status.meta;
   const warmRule = warmRunners === false ? undefined : warmRuleOf(config.discover);
   const excludes = syncExcludes(config.artifacts.dir, meta?.provides ?? []);
-  const loadAtOnce = warmRunners === 'load' ? 1 : Infinity;
+  const loadAtOnce = warmRunners === 'load' ? oneShotWarmRunners(provider.kind) : Infinity;
   let loading = 0;
   const pool = new VMPool({
     provider,
@@ -128,4 +130,15 @@ export async function openPool(config: ResolvedConfig, progress: Progress, optio
   }
   log.info({ ms: Date.now() - started, machines: pool.status().map((s) => s.name) }, `pool of ${config.pool.size} ready`);
   return { pool, provider, excludes };
+}
+
+/**
+ * Warm runners a one-shot run keeps at once. Sandbox machines share this host's cores with the
+ * run itself: one core is left to its selection, and most one-shot plans have one shard anyway
+ * (a second runner loading on 2 cores only slowed the first); a shard beyond them runs cold. VMs
+ * have their own CPUs: one per machine worth keeping busy.
+ */
+function oneShotWarmRunners(kind: Provider['kind']): number {
+  const busy = busyMachinesLimit(kind);
+  return kind === 'sandbox' ? Math.max(1, busy - 1) : busy;
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunSummary } from '../../src/report/types.ts';
 import { runCli } from '../helpers/cliProcess.ts';
-import { createDemoProject, type DemoProject } from '../helpers/demoProject.ts';
+import { createDemoProject, DEMO_SNAPSHOT, type DemoProject } from '../helpers/demoProject.ts';
+import { processesMentioning } from '../helpers/processes.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 import { testArtifactsDir } from '../../src/schedule/runId.ts';
 
@@ -116,6 +117,27 @@ describe.skipIf(sandboxUnavailable() !== null)('vmwatch run / select on the demo
       clean.cleanup();
     }
   });
+
+  it('run with nothing affected and a missing snapshot: says so without waiting for the build, which is put away', async () => {
+    // The build's setup would take a minute: the run must not wait for it before selecting.
+    const fresh = createDemoProject({ pool: 'e2e-run-none-build', setup: ['sleep 61.73'], overrides: { notify: false } });
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const home = mkdtempSync(path.join((await import('node:os')).tmpdir(), 'vmwatch-fresh-home-'));
+    try {
+      const r = await runCli(['run', '--config', fresh.configFile], { env: { ...env, VMWATCH_HOME: home } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/no test is affected by 0 changed file/);
+      expect(r.stderr).toMatch(/is missing: building it now/);
+      // Put away mid-build: no snapshot was saved, no machine or setup process is left.
+      expect(existsSync(path.join(home, 'sandbox', 'snapshots', DEMO_SNAPSHOT, 'tree'))).toBe(false);
+      const machines = path.join(home, 'sandbox', 'machines');
+      expect(existsSync(machines) ? readdirSync(machines) : []).toEqual([]);
+      expect(processesMentioning('sleep 61.73')).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      fresh.cleanup();
+    }
+  }, 60_000);
 
   it('builds a missing snapshot first, showing progress', async () => {
     const fresh = createDemoProject({

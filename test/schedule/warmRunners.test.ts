@@ -141,6 +141,31 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     expect(readFileSync(path.join(outcome.results[0]!.artifactsDir!, 'out.txt'), 'utf8')).toBe('made');
   }, 120_000);
 
+  it('artifacts written by a globalSetup teardown are copied out, though the setup moved the cwd', async () => {
+    await w.stop();
+    w = new WarmApp(sb, parsed, {
+      ...FILES,
+      'vitest.config.js': "export default { test: { globalSetup: ['./global-setup.js'] } };\n",
+      'global-setup.js': [
+        "import { mkdirSync, writeFileSync } from 'node:fs';",
+        "import path from 'node:path';",
+        'const app = process.cwd();',
+        'export default function () {',
+        "  process.chdir('/');",
+        "  const out = path.join(app, 'test-runs');",
+        "  return () => { mkdirSync(out); writeFileSync(path.join(out, 'teardown.txt'), 'torn down'); };",
+        '}',
+        '',
+      ].join('\n'),
+    });
+    await w.pool.init();
+    await w.waitWarm();
+    const { byId, outcome } = await w.run(['tests/b.test.js']);
+    expect(byId['tests/b.test.js']).toMatchObject({ status: 'passed', warm: true });
+    expect(outcome.results[0]!.timings.noArtifacts).toBeUndefined();
+    expect(readFileSync(path.join(outcome.results[0]!.artifactsDir!, 'teardown.txt'), 'utf8')).toBe('torn down');
+  }, 120_000);
+
   it('destroying the pool ends an idle, loaded warm runner (its whole process tree)', async () => {
     await w.waitWarm(); // warm: loaded, waiting on stdin (it would wait forever)
     expect(processesMentioning(RUNNER_MARKER).length).toBeGreaterThan(0);

@@ -21,26 +21,23 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   const shutdown = installShutdown();
   const progress = new Progress();
   const putAway = new AbortController();
-  let prepared = (): void => {};
-  const firstPrepared = new Promise<void>((resolve) => {
-    prepared = resolve;
+  // Settles when the first machine is up, or the pool cannot start one soon: it failed, or it is
+  // building a missing snapshot first.
+  let machineUp = (): void => {};
+  const firstMachine = new Promise<void>((resolve) => {
+    machineUp = resolve;
   });
   const startPool = (): Promise<OpenPool> => {
     const signal = AbortSignal.any([shutdown.signal, putAway.signal]);
-    const opening = openPool(config, progress, { signal, warmRunners: 'load', onPrepared: prepared });
+    const opening = openPool(config, progress, { signal, warmRunners: 'load', onPrepared: machineUp, onBuildingSnapshot: machineUp });
     opening.catch(() => {}); // awaited below
+    opening.then(machineUp, machineUp);
     return opening;
   };
   // Sandbox machines are cheap to make and to throw away: they start (the app synced ahead, a warm
   // runner loading) while the changes are worked out, and nothing affected puts them away. VMs
   // (boots, a pool kept warm between runs, remote machines) start only once tests are affected.
   let opening = startsAhead(config) ? startPool() : null;
-  // The selection, and loading its modules, waits until the first machine is up (or the pool
-  // failed). Its CPU would slow every step of that start, each of which needs this process; once
-  // the machine's runner is loading, on another core, that load is the longest part of the run.
-  if (opening !== null) await Promise.race([firstPrepared, opening.then(noop, noop)]);
-  const { planSelection } = await import('../planSelection.ts');
-  log.debug({ afterMs: Date.now() - startedAt }, 'selecting the tests to run');
   const closeUnused = async (): Promise<void> => {
     putAway.abort();
     const opened = await opening?.catch(() => null);
@@ -49,6 +46,17 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   };
   let selection: Awaited<ReturnType<typeof planSelection>>;
   try {
+    // The selection, and loading its modules, waits until the first machine is up (at most
+    // FIRST_MACHINE_WAIT_MS). Its CPU would slow every step of that start, each of which needs this
+    // process; once the machine's runner is loading, on another core, that load is the longest
+    // part of the run.
+    if (opening !== null) await settledWithin(firstMachine, FIRST_MACHINE_WAIT_MS);
+    if (shutdown.signal.aborted) {
+      await closeUnused();
+      return 130;
+    }
+    const { planSelection } = await import('../planSelection.ts');
+    log.debug({ afterMs: Date.now() - startedAt }, 'selecting the tests to run');
     selection = await planSelection(config, {
       ...(flags.since === undefined ? {} : { since: flags.since }),
       all: flags.all,
@@ -110,7 +118,18 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   }
 }
 
-const noop = (): void => {};
+/**
+ * The selection waits at most this long for the first sandbox machine (a loaded host, a busy
+ * disk): no test could run before it anyway, but "nothing affected" and selection errors are
+ * said without it.
+ */
+const FIRST_MACHINE_WAIT_MS = 10_000;
+
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 function startsAhead(config: Parameters<typeof resolveProviderKind>[0]): boolean {
   try {

@@ -14,6 +14,7 @@ REFUSED = 86
 if sys.path and sys.path[0] == "":
     sys.path[0] = os.getcwd()
 setup = json.loads(sys.argv[1] if len(sys.argv) > 1 else "{}")
+# The app folder: the results and artifacts folders are found from it, whatever a conftest does with the cwd.
 app = os.path.realpath(os.getcwd())
 
 
@@ -108,14 +109,15 @@ def apply(message):
 
 def results_folder(request):
     """Every regular file of the results folder, or complete: False (anything else, or too much)."""
-    st = lstat_or_none(request["dir"])
+    folder = os.path.join(app, request["dir"])
+    st = lstat_or_none(folder)
     if st is None:
         return {"complete": True, "files": {}}
     if not stat.S_ISDIR(st.st_mode):
         return {"complete": False}
     files, size = {}, 0
-    for name in os.listdir(request["dir"]):
-        fd = os.open(os.path.join(request["dir"], name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    for name in os.listdir(folder):
+        fd = os.open(os.path.join(folder, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         try:
             st = os.fstat(fd)
             size += (st.st_size + 2) // 3 * 4 + len(name) + 8
@@ -137,9 +139,9 @@ def artifacts_absent(rel):
         return False
     try:
         for i in range(1, len(parts)):
-            if not stat.S_ISDIR(os.lstat("/".join(parts[:i])).st_mode):
+            if not stat.S_ISDIR(os.lstat(os.path.join(app, *parts[:i])).st_mode):
                 return False
-        os.lstat(rel)
+        os.lstat(os.path.join(app, rel))
     except FileNotFoundError:
         return True
     except OSError:

@@ -19,6 +19,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const REFUSED = 86;
+/** The app folder: the results and artifacts folders are found from it, whatever a config's code does with the cwd. */
+const APP = process.cwd();
 const setup = JSON.parse(process.argv[1] ?? '{}');
 
 function refuse(why) {
@@ -61,6 +63,7 @@ const PREWARM_CONCURRENCY = 2;
 function environmentOf(project) {
   const name = project.config.environment;
   const envs = project.vite.environments;
+  if (envs === undefined) return undefined; // Vite 5 (Vitest 3): nothing is transformed ahead
   return name === 'jsdom' || name === 'happy-dom' ? envs.client : envs.ssr;
 }
 
@@ -87,7 +90,8 @@ function prewarm(vitest, files) {
     };
     for (const spec of specs) {
       const typecheck = spec.project.config.typecheck;
-      if (typecheck?.enabled && typecheck.only) continue;
+      // Type tests are checked by tsc, not transformed by Vite.
+      if ((typecheck?.enabled && typecheck.only) || spec.pool === 'typescript') continue;
       const env = environmentOf(spec.project);
       if (env !== undefined) push(env, spec.moduleId);
     }
@@ -96,7 +100,7 @@ function prewarm(vitest, files) {
       while (!stopped && queue.length > 0) {
         const [env, url] = queue.shift();
         const result = await env.transformRequest(url).catch(() => null);
-        count += 1;
+        if (result !== null) count += 1;
         const deps = result?.deps ?? [...(env.moduleGraph.urlToModuleMap.get(url)?.importedModules ?? [])].map((m) => m.url);
         for (const dep of deps) push(env, dep);
       }
@@ -186,8 +190,8 @@ function artifactsAbsent(rel) {
   const parts = rel.split('/');
   if (parts.some((p) => p === '' || p === '.' || p === '..')) return false;
   try {
-    for (let i = 1; i < parts.length; i++) if (!fs.lstatSync(parts.slice(0, i).join('/')).isDirectory()) return false;
-    fs.lstatSync(rel);
+    for (let i = 1; i < parts.length; i++) if (!fs.lstatSync(path.join(APP, ...parts.slice(0, i))).isDirectory()) return false;
+    fs.lstatSync(path.join(APP, rel));
     return false;
   } catch (err) {
     return err?.code === 'ENOENT';
@@ -196,13 +200,14 @@ function artifactsAbsent(rel) {
 
 function resultsFolder(request) {
   const incomplete = { complete: false };
-  const dir = lstatOrNull(request.dir);
+  const folder = path.resolve(APP, request.dir);
+  const dir = lstatOrNull(folder);
   if (dir === null) return { complete: true, files: {} };
   if (!dir.isDirectory()) return incomplete;
   const files = {};
   let bytes = 0;
-  for (const name of fs.readdirSync(request.dir)) {
-    const fd = fs.openSync(path.join(request.dir, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  for (const name of fs.readdirSync(folder)) {
+    const fd = fs.openSync(path.join(folder, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     try {
       const st = fs.fstatSync(fd);
       bytes += Math.ceil(st.size / 3) * 4 + name.length + 8;
@@ -274,6 +279,7 @@ try {
 }
 process.stdout.write(`vmwatch warm runner: the batch's modules transformed ahead of its worker: ${await batchAhead.stop()}\n`);
 endWorkerAhead();
-await sendResults(message.results);
+// Closing runs the globalSetup teardowns, which may still write artifacts: the frame comes after.
 await vitest.close();
+await sendResults(message.results);
 process.exit(process.exitCode ?? 0);
