@@ -13,7 +13,7 @@ const POOL = 'e2e-stopstart';
 /** Each machine's sync-ahead copies this (sparse on the host, written in full into each machine): a start that takes many seconds. */
 const BALLAST_BYTES = 1536 * 1024 * 1024;
 
-describe.skipIf(unavailable !== null)('vmwatch watch stopped while its pool is still starting', () => {
+describe.skipIf(unavailable !== null)('vmwatch watch and run stopped while the pool is still starting', () => {
   let demo: DemoProject;
   let cli: CliProcess | undefined;
   let home: string;
@@ -64,6 +64,30 @@ describe.skipIf(unavailable !== null)('vmwatch watch stopped while its pool is s
     ]);
     expect(exit, cli.stderr().slice(-3000)).toEqual({ code: 0, signal: null });
     expect(cli.stderr()).toMatch(/vmwatch: stopped; no machine left running/);
+    expect(processesMentioning(ours)).toEqual([]);
+    expect(mountsUnder(ours)).toEqual([]);
+    expect(readdirSync(machines).filter((n) => n.startsWith(`vmwatch-${POOL}-`))).toEqual([]);
+    expect(existsSync(path.join(home, 'pools', `${POOL}.pid`))).toBe(false);
+  });
+
+  it('SIGTERM to a one-shot run waiting for its first machine ends it (130) and leaves nothing behind', async () => {
+    const machines = path.join(home, 'sandbox', 'machines');
+    const ours = path.join(machines, `vmwatch-${POOL}-`);
+    // Nothing changed, but the sandbox pool starts while the run works that out: it waits for the first machine.
+    cli = startCli(['run', '--config', demo.configFile], { env: { VMWATCH_HOME: home, VMWATCH_LOG: 'debug' } });
+    await waitFor(
+      () => processesMentioning(ours).some((p) => p.cmdline.includes('rsync')),
+      60_000,
+      'a sync-ahead rsync into a pool machine',
+    );
+    cli.child.kill('SIGTERM');
+    const exit = await Promise.race([
+      cli.exited,
+      new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000).unref()),
+    ]);
+    expect(exit, cli.stderr().slice(-3000)).toEqual({ code: 130, signal: null });
+    // Stopped before it selected anything.
+    expect(cli.stderr()).not.toMatch(/selecting the tests to run/);
     expect(processesMentioning(ours)).toEqual([]);
     expect(mountsUnder(ours)).toEqual([]);
     expect(readdirSync(machines).filter((n) => n.startsWith(`vmwatch-${POOL}-`))).toEqual([]);
