@@ -30,8 +30,7 @@ export async function runCommand(flags: CommonFlags): Promise<number> {
   const startPool = (): Promise<OpenPool> => {
     const signal = AbortSignal.any([shutdown.signal, putAway.signal]);
     const opening = openPool(config, progress, { signal, warmRunners: 'load', onPrepared: machineUp, onBuildingSnapshot: machineUp });
-    opening.catch(() => {}); // awaited below
-    opening.then(machineUp, machineUp);
+    opening.then(machineUp, machineUp); // also keeps a failure from going unhandled: it is awaited below
     return opening;
   };
   // Sandbox machines are cheap to make and to throw away: they start (the app synced ahead, a warm

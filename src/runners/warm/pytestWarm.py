@@ -56,13 +56,21 @@ sys.stdout.write("vmwatch warm runner: ready\n")
 sys.stdout.flush()
 
 
-def parents(rel):
+def plain_parents(rel):
+    """Root-relative, no `..`, no empty parts: its parent folders, outermost first; None otherwise."""
     if not isinstance(rel, str) or rel == "" or os.path.isabs(rel):
-        refuse("not a relative path: %r" % (rel,))
+        return None
     parts = rel.split("/")
     if any(p in ("", ".", "..") for p in parts):
-        refuse("not a plain relative path: %r" % (rel,))
+        return None
     return ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
+
+
+def parents(rel):
+    found = plain_parents(rel)
+    if found is None:
+        refuse("not a plain relative path: %r" % (rel,))
+    return found
 
 
 def lstat_or_none(p):
@@ -131,22 +139,18 @@ def results_folder(request):
 
 
 def artifacts_absent(rel):
-    """Nothing at the artifacts folder's path, and every folder above it a real folder (no link)."""
-    if not isinstance(rel, str) or rel == "" or os.path.isabs(rel):
-        return False
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") for p in parts):
+    """Nothing at the artifacts folder's path, and nothing above it but real folders (no link)."""
+    above = plain_parents(rel)
+    if above is None:
         return False
     try:
-        for i in range(1, len(parts)):
-            if not stat.S_ISDIR(os.lstat(os.path.join(app, *parts[:i])).st_mode):
+        for d in above:
+            st = lstat_or_none(os.path.join(app, d))
+            if st is not None and not stat.S_ISDIR(st.st_mode):
                 return False
-        os.lstat(os.path.join(app, rel))
-    except FileNotFoundError:
-        return True
+        return lstat_or_none(os.path.join(app, rel)) is None
     except OSError:
         return False
-    return False
 
 
 def send_results(request):

@@ -28,12 +28,19 @@ function refuse(why) {
   process.exit(REFUSED);
 }
 
-/** Root-relative, no `..`, no empty parts; returns its parent folders, outermost first. */
-function checkedParents(rel) {
-  if (typeof rel !== 'string' || rel === '' || path.isAbsolute(rel)) refuse(`not a relative path: ${JSON.stringify(rel)}`);
+/** Root-relative, no `..`, no empty parts: its parent folders, outermost first; null for any other path. */
+function plainParents(rel) {
+  if (typeof rel !== 'string' || rel === '' || path.isAbsolute(rel)) return null;
   const parts = rel.split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..')) refuse(`not a plain relative path: ${JSON.stringify(rel)}`);
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return null;
   return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** plainParents, refusing the message for any other path. */
+function checkedParents(rel) {
+  const parents = plainParents(rel);
+  if (parents === null) refuse(`not a plain relative path: ${JSON.stringify(rel)}`);
+  return parents;
 }
 
 function lstatOrNull(p) {
@@ -184,17 +191,15 @@ async function sendResults(request) {
   await new Promise((resolve) => process.stdout.write(frame, resolve));
 }
 
-/** Nothing at the artifacts folder's path, and every folder above it a real folder (no link). */
+/** Nothing at the artifacts folder's path, and nothing above it but real folders (no link). */
 function artifactsAbsent(rel) {
-  if (typeof rel !== 'string' || rel === '' || path.isAbsolute(rel)) return false;
-  const parts = rel.split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..')) return false;
+  const parents = plainParents(rel);
+  if (parents === null) return false;
   try {
-    for (let i = 1; i < parts.length; i++) if (!fs.lstatSync(path.join(APP, ...parts.slice(0, i))).isDirectory()) return false;
-    fs.lstatSync(path.join(APP, rel));
+    const inApp = (p) => lstatOrNull(path.join(APP, p));
+    return parents.every((d) => inApp(d)?.isDirectory() ?? true) && inApp(rel) === null;
+  } catch {
     return false;
-  } catch (err) {
-    return err?.code === 'ENOENT';
   }
 }
 
