@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { RunSummary } from '../../src/report/types.ts';
 import { runCli } from '../helpers/cliProcess.ts';
 import { createDemoProject, DEMO_SNAPSHOT, type DemoProject } from '../helpers/demoProject.ts';
-import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+import { pytestUnavailable, SYSTEM_PYTHON as PYTHON } from '../helpers/pytestAvailable.ts';
 
-// Debian's python3-pytest lives in the system interpreter (a pyenv python3 on PATH may lack it).
-const PYTHON = '/usr/bin/python3';
-const unavailable = sandboxUnavailable() ?? (existsSync(PYTHON) ? null : `${PYTHON} is missing (apt-get install python3-pytest)`);
+const unavailable = pytestUnavailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the one-shot warm runner e2e test: ${unavailable}`);
 
 /** The debug log's messages on stderr, in order. */

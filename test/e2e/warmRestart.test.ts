@@ -5,11 +5,9 @@ import type { RunSummary } from '../../src/report/types.ts';
 import { startCli, type CliProcess } from '../helpers/cliProcess.ts';
 import { createDemoProject, summaries, type DemoProject } from '../helpers/demoProject.ts';
 import { waitFor } from '../helpers/processes.ts';
-import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
+import { pytestUnavailable, SYSTEM_PYTHON as PYTHON } from '../helpers/pytestAvailable.ts';
 
-// Debian's python3-pytest lives in the system interpreter (a pyenv python3 on PATH may lack it).
-const PYTHON = '/usr/bin/python3';
-const unavailable = sandboxUnavailable() ?? (existsSync(PYTHON) ? null : `${PYTHON} is missing (apt-get install python3-pytest)`);
+const unavailable = pytestUnavailable();
 if (unavailable !== null) console.warn(`[vmwatch tests] skipping the warm restart e2e test: ${unavailable}`);
 
 /**

@@ -57,3 +57,8 @@ export async function runDiscovered(options: {
   const summary = JSON.parse(readFileSync(path.join(outcome.runDir, 'summary.json'), 'utf8')) as RunSummary;
   return { summary, byId: Object.fromEntries(summary.tests.map((t) => [t.id, t])), outcome };
 }
+
+/** The output.log of a run's batch (batches are numbered from 1 in the run's folder). */
+export function batchLog(runDir: string, batch = 1): string {
+  return readFileSync(path.join(runDir, 'batches', String(batch), 'output.log'), 'utf8');
+}

@@ -111,6 +111,11 @@ export class WarmApp {
     return { byId, cases, outcome };
   }
 
+  /** A file the run's first result copied out of its machine's artifacts folder. */
+  artifact(outcome: RunOutcome, name: string): string {
+    return readFileSync(path.join(outcome.results[0]!.artifactsDir!, name), 'utf8');
+  }
+
   /** The output.log files next to the run's first result (its batch's), concatenated. */
   batchLogs(outcome: RunOutcome): string {
     const dir = path.dirname(outcome.results[0]!.artifactsDir!);

@@ -6,7 +6,7 @@ import { configSchema } from '../../src/config/schema.ts';
 import { VMPool } from '../../src/pool/VMPool.ts';
 import { RunControl } from '../../src/schedule/RunControl.ts';
 import { connect } from '../../src/transport/connect.ts';
-import { runDiscovered } from '../helpers/runDiscovered.ts';
+import { runDiscovered, batchLog } from '../helpers/runDiscovered.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
 
@@ -113,8 +113,8 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
   it('a runner that dies mid-batch: every file without a result runs again alone on a fresh machine; none is guessed', async () => {
     // one machine: all three in one runner process, test_crash first
     const { byId, outcome } = await run(['tests/test_crash.py', 'tests/test_more.py', 'tests/test_ok.py'], { machines: 1 });
-    const batchLog = readFileSync(path.join(outcome.runDir, 'batches', '1', 'output.log'), 'utf8');
-    expect(batchLog).toContain('# batch of 3 files: tests/test_crash.py tests/test_more.py tests/test_ok.py');
+    const log = batchLog(outcome.runDir);
+    expect(log).toContain('# batch of 3 files: tests/test_crash.py tests/test_more.py tests/test_ok.py');
     for (const id of ['tests/test_more.py', 'tests/test_ok.py']) {
       expect(byId[id]!.artifactsDir).not.toContain('/batches/');
       expect(readFileSync(path.join(byId[id]!.artifactsDir, 'output.log'), 'utf8')).toContain('# reasons: changed');
@@ -140,8 +140,8 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
         machines: 1,
       });
       // The batch stopped at test_hang's own 3 s (without per-file timers it would have run for the sum, 9 s).
-      const batchLog = readFileSync(path.join(outcome.runDir, 'batches', '1', 'output.log'), 'utf8');
-      expect(batchLog).toContain('# stopped: tests/test_hang.py ran past its timeoutMs (3000 ms) in this batch');
+      const log = batchLog(outcome.runDir);
+      expect(log).toContain('# stopped: tests/test_hang.py ran past its timeoutMs (3000 ms) in this batch');
       expect(byId['tests/test_hang.py']).toMatchObject({ status: 'timedout' });
       expect(byId['tests/test_hang.py']!.batchSize).toBeUndefined();
       expect(byId['tests/test_hang.py']!.reasons).toContain('stopped its batch: ran past its timeoutMs (3000 ms) there');
@@ -157,9 +157,9 @@ describe.skipIf(sandboxUnavailable() !== null)('runPlan: batches through a runne
       extra: { timeoutMs: 3_000 },
       machines: 1,
     });
-    const batchLog = readFileSync(path.join(outcome.runDir, 'batches', '1', 'output.log'), 'utf8');
+    const log = batchLog(outcome.runDir);
     // The fake line did stop the batch, in test_more's name...
-    expect(batchLog).toContain('# stopped: tests/test_more.py ran past its timeoutMs (3000 ms) in this batch');
+    expect(log).toContain('# stopped: tests/test_more.py ran past its timeoutMs (3000 ms) in this batch');
     // ...but test_more's verdict is its own run's.
     expect(byId['tests/test_more.py']).toMatchObject({ status: 'passed' });
     expect(byId['tests/test_more.py']!.batchSize).toBeUndefined();

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { configSchema } from '../../src/config/schema.ts';
 import { VMPool } from '../../src/pool/VMPool.ts';
 import { connect } from '../../src/transport/connect.ts';
 import { processesRunning } from '../helpers/processes.ts';
-import { type DiscoveredRun, runDiscovered } from '../helpers/runDiscovered.ts';
+import { type DiscoveredRun, runDiscovered, batchLog } from '../helpers/runDiscovered.ts';
 import { sandboxUnavailable } from '../helpers/sandboxAvailable.ts';
 import { tempSandbox, type TempSandbox } from '../helpers/tempSandbox.ts';
 
@@ -114,9 +114,9 @@ describe.skipIf(sandboxUnavailable() !== null).each(CASES)('runPlan: a batch of 
 
   it('a file that hangs stops the batch at its own timeoutMs and times out alone; every other file gets its real result', async () => {
     const { byId, runDir } = await run([rc.fails, rc.hangs, rc.passes]);
-    const batchLog = readFileSync(path.join(runDir, 'batches', '1', 'output.log'), 'utf8');
-    expect(batchLog).toContain(`# batch of 3 files`);
-    expect(batchLog).toContain(`# stopped: ${rc.hangs} ran past its timeoutMs (3000 ms) in this batch`);
+    const log = batchLog(runDir);
+    expect(log).toContain(`# batch of 3 files`);
+    expect(log).toContain(`# stopped: ${rc.hangs} ran past its timeoutMs (3000 ms) in this batch`);
     expect(byId[rc.hangs], byId[rc.hangs]?.error).toMatchObject({ status: 'timedout' });
     expect(byId[rc.hangs]!.batchSize).toBeUndefined();
     expect(byId[rc.hangs]!.reasons).toContain('stopped its batch: ran past its timeoutMs (3000 ms) there');

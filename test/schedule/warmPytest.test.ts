@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { hasStaleWarmRunner } from '../../src/schedule/warm/staleWarmRunner.ts';
@@ -66,7 +64,7 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real pytest starte
     const { byId, outcome } = await w.run(['tests/test_artifact.py']);
     expect(byId['tests/test_artifact.py']).toMatchObject({ status: 'passed', warm: true });
     expect(outcome.results[0]!.timings.noArtifacts).toBeUndefined();
-    expect(readFileSync(path.join(outcome.results[0]!.artifactsDir!, 'out.txt'), 'utf8')).toBe('made');
+    expect(w.artifact(outcome, 'out.txt')).toBe('made');
   }, 120_000);
 
   it('a change to a module the root conftest imported runs the batch cold, on the new module (the runner said it loaded it)', async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { batchLog } from '../helpers/runDiscovered.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import { hasStaleWarmRunner } from '../../src/schedule/warm/staleWarmRunner.ts';
@@ -138,7 +139,7 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     const { byId, outcome } = await w.run(['tests/artifact.test.js']);
     expect(byId['tests/artifact.test.js']).toMatchObject({ status: 'passed', warm: true });
     expect(outcome.results[0]!.timings.noArtifacts).toBeUndefined();
-    expect(readFileSync(path.join(outcome.results[0]!.artifactsDir!, 'out.txt'), 'utf8')).toBe('made');
+    expect(w.artifact(outcome, 'out.txt')).toBe('made');
   }, 120_000);
 
   it('artifacts written by a globalSetup teardown are copied out, though the setup moved the cwd', async () => {
@@ -163,7 +164,7 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     const { byId, outcome } = await w.run(['tests/b.test.js']);
     expect(byId['tests/b.test.js']).toMatchObject({ status: 'passed', warm: true });
     expect(outcome.results[0]!.timings.noArtifacts).toBeUndefined();
-    expect(readFileSync(path.join(outcome.results[0]!.artifactsDir!, 'teardown.txt'), 'utf8')).toBe('torn down');
+    expect(w.artifact(outcome, 'teardown.txt')).toBe('torn down');
   }, 120_000);
 
   it('destroying the pool ends an idle, loaded warm runner (its whole process tree)', async () => {
@@ -291,10 +292,10 @@ describe.skipIf(sandboxUnavailable() !== null)('warm runners: real Vitest starte
     await w.waitWarm();
     const { byId, outcome } = await w.run(['tests/hang.test.js', 'tests/b.test.js']);
     // The batch ran on the warm runner (its log says so); its progress lines gave hang.test.js its own 3 s, then it was killed.
-    const batchLog = readFileSync(path.join(outcome.runDir, 'batches', '1', 'output.log'), 'utf8');
-    expect(batchLog).toMatch(/warm runner/);
-    expect(batchLog).toMatch(/\[vmwatch\] started ".*tests\/hang\.test\.js"/);
-    expect(batchLog).toContain('# stopped: tests/hang.test.js ran past its timeoutMs (3000 ms) in this batch');
+    const log = batchLog(outcome.runDir);
+    expect(log).toMatch(/warm runner/);
+    expect(log).toMatch(/\[vmwatch\] started ".*tests\/hang\.test\.js"/);
+    expect(log).toContain('# stopped: tests/hang.test.js ran past its timeoutMs (3000 ms) in this batch');
     // Alone, on a fresh machine, it timed out again: that is its verdict.
     expect(byId['tests/hang.test.js']).toMatchObject({ status: 'timedout' });
     expect(byId['tests/hang.test.js']!.batchSize).toBeUndefined();
